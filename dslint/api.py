@@ -1,0 +1,141 @@
+"""The Python API behind the CLI: discover, scan, check, report."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+from dslint.cache import FactsCache
+from dslint.config import Config, load_config, selected
+from dslint.dataset import Dataset
+from dslint.discover import CACHE_DIR_NAME, discover
+from dslint.filetypes import kind_of
+from dslint.registry import load_rules
+from dslint.report import DatasetSummary, Report
+from dslint.rule import Context, Finding, Rule
+from dslint.scan import ScanTarget, scan
+
+ProgressFactory = Callable[[int], Callable[[int], None]]
+
+
+def check(
+    *paths: str | os.PathLike,
+    manifest: str | os.PathLike | None = None,
+    config: str | os.PathLike | None = None,
+    select: list[str] | None = None,
+    ignore: list[str] | None = None,
+    jobs: int | None = None,
+    use_cache: bool = True,
+    cache_dir: str | os.PathLike | None = None,
+    progress: ProgressFactory | None = None,
+) -> Report:
+    started = time.perf_counter()
+    catalogue = load_rules()
+    settings = load_config(Path(config) if config else None, catalogue)
+    rules = _active_rules(catalogue, settings, select, ignore)
+    findings: list[Finding] = []
+    summaries = []
+    scanned = from_cache = 0
+    scan_seconds = 0.0
+    for path in paths:
+        dataset = discover(path, manifest=manifest, exclude=settings.exclude)
+        cache = _open_cache(cache_dir, dataset) if use_cache else None
+        targets = _scan_targets(dataset)
+        tick = progress(len(targets)) if progress else None
+        try:
+            facts, stats = scan(dataset.root, targets, jobs or os.cpu_count() or 1, cache, tick)
+        finally:
+            if cache:
+                cache.close()
+        scanned += stats.files
+        from_cache += stats.from_cache
+        scan_seconds += stats.seconds
+        ctx = Context(dataset=dataset, facts=facts, task=settings.task)
+        for rule in rules:
+            findings.extend(_run_rule(rule, ctx, dataset.root))
+        summaries.append(DatasetSummary.of(dataset))
+    findings.sort(key=Finding.sort_key)
+    total = time.perf_counter() - started
+    return Report(
+        findings=findings,
+        datasets=summaries,
+        config=settings.source,
+        fail_on=settings.fail_on,
+        timing={"scan_s": round(scan_seconds, 3), "total_s": round(total, 3)},
+        scan={
+            "files": scanned,
+            "from_cache": from_cache,
+            "files_per_s": round(scanned / scan_seconds, 1) if scan_seconds else None,
+        },
+    )
+
+
+def active_rules(
+    select: list[str] | None = None,
+    ignore: list[str] | None = None,
+    config: str | os.PathLike | None = None,
+) -> list[Rule]:
+    catalogue = load_rules()
+    settings = load_config(Path(config) if config else None, catalogue)
+    return _active_rules(catalogue, settings, select, ignore)
+
+
+def _active_rules(
+    catalogue: dict[str, type[Rule]],
+    settings: Config,
+    select: list[str] | None,
+    ignore: list[str] | None,
+) -> list[Rule]:
+    chosen = tuple(select) if select else settings.select
+    dropped = (*settings.ignore, *(ignore or ()))
+    rules = []
+    for rule_id, rule in catalogue.items():
+        if chosen is not None and not selected(rule, chosen):
+            continue
+        if dropped and selected(rule, dropped):
+            continue
+        rules.append(
+            rule(
+                severity=settings.severity.get(rule_id), options=settings.rule_options.get(rule_id)
+            )
+        )
+    return rules
+
+
+def _run_rule(rule: Rule, ctx: Context, dataset_root: str) -> list[Finding]:
+    try:
+        found = list(rule.check(ctx))
+    except Exception as exc:  # a broken rule must not hide the other rules' findings
+        found = [
+            rule.finding(
+                f"rule {rule.id} ({rule.name}) crashed: {type(exc).__name__}: "
+                f"{exc}; the other rules ran. Please report this.",
+                severity="error",
+            )
+        ]
+    return [replace(f, dataset=dataset_root) for f in found]
+
+
+def _scan_targets(dataset: Dataset) -> list[ScanTarget]:
+    paths = dict.fromkeys(s.path for s in dataset.samples if s.path)
+    targets = [ScanTarget(path, kind_of(path) or "image") for path in paths]
+    files = sorted({file for file, _ in dataset.array_inputs.values()})
+    targets.extend(ScanTarget(file, "arrays") for file in files)
+    return targets
+
+
+def _open_cache(cache_dir: str | os.PathLike | None, dataset: Dataset) -> FactsCache | None:
+    """The cache folder: the one asked for, else `.dslint_cache/` in the working
+    directory, unless that lies inside the dataset, which dslint never writes into:
+    then the user's cache folder."""
+    if cache_dir is not None:
+        return FactsCache.open(Path(cache_dir))
+    default = Path.cwd() / CACHE_DIR_NAME
+    root = Path(dataset.root).resolve()
+    if default.resolve() == root or root in default.resolve().parents:
+        base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+        default = Path(base) / "dslint"
+    return FactsCache.open(default)

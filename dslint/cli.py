@@ -1,0 +1,183 @@
+"""The `dslint` command: a thin layer over `dslint.api`.
+
+Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage,
+configuration or input errors (one line on stderr, never a traceback).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from dslint import __version__
+from dslint.errors import DslintError
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="A sanity-checking linter for machine-learning classification datasets.",
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"dslint {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    """dslint checks classification datasets before training."""
+
+
+def _split_ids(values: list[str] | None) -> list[str] | None:
+    if not values:
+        return None
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+@app.command()
+def check(
+    paths: Annotated[list[Path], typer.Argument(help="Dataset folders, manifests or arrays.")],
+    manifest: Annotated[
+        Path | None, typer.Option(help="Manifest (CSV/TSV/Parquet) with path and label columns.")
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+    output: Annotated[Path | None, typer.Option(help="Write the report here.")] = None,
+    select: Annotated[
+        list[str] | None, typer.Option(help="Only these rules (ids, prefixes or names).")
+    ] = None,
+    ignore: Annotated[list[str] | None, typer.Option(help="Skip these rules.")] = None,
+    fail_on: Annotated[
+        str | None,
+        typer.Option(help="error, warning, info or never (default: error, or the config's)."),
+    ] = None,
+    jobs: Annotated[
+        int | None, typer.Option(help="Scan processes (default: all cores).", min=1)
+    ] = None,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Do not read or write the facts cache.")
+    ] = False,
+    cache_dir: Annotated[
+        Path | None, typer.Option(help="Cache folder (default .dslint_cache/).")
+    ] = None,
+    config: Annotated[
+        Path | None, typer.Option(help="Config file (dslint.toml or pyproject.toml).")
+    ] = None,
+) -> None:
+    """Check datasets and report what is wrong with them."""
+    from dslint.api import check as run_check
+    from dslint.config import FAIL_ON
+    from dslint.reporters import FORMATS, render
+
+    with _one_line_errors():
+        if fmt not in FORMATS:
+            raise DslintError(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+        if fail_on is not None and fail_on not in FAIL_ON:
+            raise DslintError(f"--fail-on must be one of {', '.join(FAIL_ON)}, not {fail_on!r}")
+        with _progress() as progress:
+            report = run_check(
+                *paths,
+                manifest=manifest,
+                config=config,
+                select=_split_ids(select),
+                ignore=_split_ids(ignore),
+                jobs=jobs,
+                use_cache=not no_cache,
+                cache_dir=cache_dir,
+                progress=progress,
+            )
+        threshold = fail_on or report.fail_on
+        if output:
+            with open(output, "w", encoding="utf-8") as handle:
+                render(report, fmt, handle, color=False)
+        else:
+            render(report, fmt, sys.stdout, color=sys.stdout.isatty())
+    raise typer.Exit(report.exit_code(threshold))
+
+
+@app.command("rules")
+def list_rules() -> None:
+    """List every rule: id, name, default severity, summary."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from dslint.registry import load_rules
+
+    with _one_line_errors():
+        table = Table(box=None, padding=(0, 2, 0, 0))
+        for column in ("id", "name", "severity", "summary"):
+            table.add_column(column)
+        for rule in load_rules().values():
+            table.add_row(rule.id, rule.name, rule.default_severity, rule.summary)
+        Console(highlight=False).print(table)
+
+
+@app.command("rule")
+def show_rule(rule_id: Annotated[str, typer.Argument(help="Rule id or name, e.g. L001.")]) -> None:
+    """Print one rule's documentation."""
+    from dslint.docs import rule_documentation
+    from dslint.registry import load_rules
+
+    with _one_line_errors():
+        rules = load_rules()
+        rule = rules.get(rule_id.upper()) or next(
+            (r for r in rules.values() if r.name == rule_id), None
+        )
+        if rule is None:
+            raise DslintError(f"no rule {rule_id!r}; `dslint rules` lists them")
+        print(rule_documentation(rule))
+
+
+@contextmanager
+def _one_line_errors():
+    try:
+        yield
+    except DslintError as exc:
+        print(f"dslint: error: {exc}", file=sys.stderr)
+        raise typer.Exit(2) from None
+    except KeyboardInterrupt:
+        print("dslint: interrupted", file=sys.stderr)
+        raise typer.Exit(130) from None
+    except (typer.Exit, SystemExit):
+        raise
+    except Exception as exc:
+        if os.environ.get("DSLINT_DEBUG"):
+            raise
+        print(
+            f"dslint: internal error: {type(exc).__name__}: {exc} "
+            f"(set DSLINT_DEBUG=1 for the traceback, and please report it)",
+            file=sys.stderr,
+        )
+        raise typer.Exit(2) from None
+
+
+@contextmanager
+def _progress():
+    """A progress bar on stderr when it is a terminal; nothing otherwise."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.progress import Progress
+
+    with Progress(transient=True) as bar:
+
+        def start(total: int) -> Callable[[int], None]:
+            task = bar.add_task("scanning", total=total)
+            return lambda done: bar.advance(task, done)
+
+        yield start
+
+
+def main() -> None:
+    app()

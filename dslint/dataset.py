@@ -1,0 +1,125 @@
+"""The in-memory model of a dataset: splits of labelled samples.
+
+Discovery builds it; rules read it. Nothing here touches the file system.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+SPLIT_ALIASES = {
+    "train": "train",
+    "training": "train",
+    "val": "val",
+    "valid": "val",
+    "validation": "val",
+    "dev": "val",
+    "test": "test",
+    "testing": "test",
+    "eval": "test",
+    "evaluation": "test",
+}
+SPLIT_ORDER = ("train", "val", "test")
+EVAL_SPLITS = ("val", "test")
+
+
+@dataclass(frozen=True)
+class InvalidLabel:
+    """A label value that cannot be used as a class: empty, NaN, or a bad one-hot row."""
+
+    raw: str
+    reason: str
+
+    def __str__(self) -> str:
+        return self.raw
+
+
+Label = int | float | str | InvalidLabel
+
+
+class Sample(NamedTuple):
+    """One labelled example. `path` is its file (relative to the dataset root) or None
+    for a row of an array; `source` names it for people ("x_train.npy[12]")."""
+
+    source: str
+    label: Label
+    split: str
+    path: str | None = None
+    folder_label: str | None = None
+
+
+@dataclass
+class Dataset:
+    """A discovered dataset.
+
+    `label_source` says where labels come from: "folder" (class folder names),
+    "manifest" (a label column) or "array" (a y array). The other lists record what
+    discovery saw but did not turn into samples: `stray_files` (paths), `stray_dirs`
+    (path, "class" or "inside" a class folder, data files within), `empty_classes`
+    (split, class, path), `missing_files` (manifest row, path named),
+    `unreadable_arrays` (array, reason). `array_inputs` maps a split to its x array
+    (file, key within an .npz or None).
+    """
+
+    root: str
+    layout: str
+    label_source: str
+    samples: list[Sample] = field(default_factory=list)
+    manifest: str | None = None
+    stray_files: list[str] = field(default_factory=list)
+    stray_dirs: list[tuple[str, str, int]] = field(default_factory=list)
+    empty_classes: list[tuple[str, str, str]] = field(default_factory=list)
+    missing_files: list[tuple[str, str]] = field(default_factory=list)
+    unreadable_arrays: list[tuple[str, str]] = field(default_factory=list)
+    array_inputs: dict[str, tuple[str, str | None]] = field(default_factory=dict)
+    label_files: list[str] = field(default_factory=list)
+
+    @property
+    def splits(self) -> list[str]:
+        present = {s.split for s in self.samples}
+        present.update(split for split, _, _ in self.empty_classes)
+        return sorted(present, key=split_sort_key)
+
+    def samples_in(self, split: str) -> list[Sample]:
+        return [s for s in self.samples if s.split == split]
+
+    def class_counts(self, split: str) -> Counter:
+        """Counts of valid labels in a split (invalid labels are L005's business)."""
+        return Counter(s.label for s in self.samples if s.split == split and is_class(s.label))
+
+    def classes(self) -> list[Label]:
+        return sort_labels({s.label for s in self.samples if is_class(s.label)})
+
+    def integer_labels(self) -> list[int] | None:
+        """The distinct labels when the labels are numbers from a manifest or an
+        array and every class label is an integer; None otherwise."""
+        if self.label_source == "folder":
+            return None
+        classes = self.classes()
+        if not classes or not all(isinstance(c, int) for c in classes):
+            return None
+        return classes
+
+
+def is_class(label: Label) -> bool:
+    """True for a label usable as a class: a string, or an integral number."""
+    if isinstance(label, InvalidLabel):
+        return False
+    return not (isinstance(label, float) and not label.is_integer())
+
+
+def split_sort_key(split: str) -> tuple[int, str]:
+    return (SPLIT_ORDER.index(split) if split in SPLIT_ORDER else len(SPLIT_ORDER), split)
+
+
+def sort_labels(labels: object) -> list[Label]:
+    """Numbers first in numeric order, then strings alphabetically."""
+    return sorted(
+        labels, key=lambda v: (isinstance(v, str), v if not isinstance(v, str) else 0, str(v))
+    )
+
+
+def format_label(label: Label) -> str:
+    return repr(label) if isinstance(label, str) else str(label)

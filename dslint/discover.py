@@ -1,0 +1,264 @@
+"""Discovery: a path becomes a `Dataset`.
+
+Recognised layouts, tried in this order for a folder:
+1. NumPy arrays: `x_train.npy`/`y_train.npy` pairs (also val/test), or `.npz` files
+   holding `x_train`/`y_train`/... keys as in Keras' dataset files;
+2. a manifest (CSV/TSV/Parquet) at the top of the folder whose paths name files;
+3. class folders inside split folders (`train/ val/ test/` and their aliases);
+4. class folders with no split folders, read as a single `train` split.
+A file path is read as a manifest, or as an `.npz`/`.npy` file of arrays.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from fnmatch import fnmatch
+from pathlib import Path
+
+from dslint.arrays import ARRAY_FILE, discover_arrays
+from dslint.dataset import SPLIT_ALIASES, Dataset, Sample
+from dslint.errors import DslintError
+from dslint.filetypes import MANIFEST_EXTENSIONS, is_data_file, is_tool_dir, is_vcs_file
+from dslint.labels import parse_label
+from dslint.manifest import Manifest, read_manifest
+
+CACHE_DIR_NAME = ".dslint_cache"
+
+
+def discover(
+    path: str | Path, manifest: str | Path | None = None, exclude: tuple[str, ...] = ()
+) -> Dataset:
+    root = Path(path)
+    if not root.exists():
+        raise DslintError(f"path {root} does not exist")
+    excluded = _exclusion(exclude)
+    if manifest is not None:
+        manifest_file = Path(manifest)
+        if not manifest_file.is_file():
+            raise DslintError(f"manifest {manifest_file} does not exist")
+        return _from_manifests(
+            root if root.is_dir() else manifest_file.parent,
+            [read_manifest(manifest_file)],
+            excluded,
+        )
+    if root.is_file():
+        if root.suffix.lower() in (".npz", ".npy"):
+            return discover_arrays(root.parent, [root.name])
+        if root.suffix.lower() in MANIFEST_EXTENSIONS:
+            return _from_manifests(root.parent, [read_manifest(root)], excluded)
+        raise DslintError(
+            f"{root} is a file, but neither a manifest (CSV/TSV/Parquet) nor "
+            f"NumPy arrays (.npy/.npz)"
+        )
+    if not os.access(root, os.R_OK | os.X_OK):
+        raise DslintError(f"folder {root} cannot be read (permission denied)")
+    entries = _list_dir(root)
+    files = sorted(e.name for e in entries if _is_file(e))
+    dirs = sorted(e.name for e in entries if _is_dir(e) and e.name != CACHE_DIR_NAME)
+
+    array_files = [name for name in files if ARRAY_FILE.match(name) or name.endswith(".npz")]
+    if array_files:
+        return discover_arrays(root, array_files)
+    manifests = _manifests_in(root, files)
+    if manifests:
+        return _from_manifests(root, manifests, excluded)
+    split_dirs = [d for d in dirs if d.lower() in SPLIT_ALIASES]
+    if split_dirs:
+        return _from_split_folders(root, split_dirs, excluded)
+    if [d for d in dirs if not is_tool_dir(d)]:
+        dataset = Dataset(
+            root=str(root), layout="class folders (no split folders)", label_source="folder"
+        )
+        _add_class_folders(dataset, root, "", "train", excluded)
+        return dataset
+    raise DslintError(
+        f"no dataset found in {root}: expected class folders, split folders "
+        f"(train/ val/ test/), a manifest (CSV/TSV) or NumPy arrays (x_train.npy)"
+    )
+
+
+def _manifests_in(root: Path, files: list[str]) -> list[Manifest]:
+    """Manifests at the top of a folder. Several are accepted only when each is named
+    after a split (train.csv, val.csv); otherwise the choice is the user's."""
+    candidates = [name for name in files if name.lower().endswith(MANIFEST_EXTENSIONS)]
+    manifests = []
+    for name in candidates:
+        try:
+            manifests.append(read_manifest(root / name))
+        except DslintError:
+            continue
+    if len(manifests) > 1 and not all(_split_of_manifest(m) for m in manifests):
+        names = ", ".join(m.file.name for m in manifests)
+        raise DslintError(f"several manifests in {root} ({names}): choose one with --manifest")
+    return manifests
+
+
+def _from_manifests(
+    root: Path, manifests: list[Manifest], excluded: Callable[[str], bool]
+) -> Dataset:
+    names = ", ".join(f"{m.file.name} ({m.description})" for m in manifests)
+    dataset = Dataset(
+        root=str(root),
+        layout=f"manifest {names}",
+        label_source="manifest",
+        manifest=", ".join(str(m.file) for m in manifests),
+    )
+    dataset.label_files = [_relative(m.file, root) for m in manifests]
+    by_stem = None
+    for manifest in manifests:
+        base = manifest.file.parent
+        file_split = _split_of_manifest(manifest)
+        for row in manifest.rows:
+            source = f"{manifest.file.name}:{row.line}"
+            file = base / row.path
+            if not row.path or not file.is_file():
+                if by_stem is None:
+                    by_stem = _data_files_by_stem(base)
+                match = by_stem.get(row.path.replace("\\", "/"))
+                if match is None:
+                    dataset.missing_files.append((source, row.path))
+                    continue
+                file = match
+            rel = _relative(file, root)
+            if excluded(rel):
+                continue
+            split = _normalise_split(row.split) or file_split or _split_from_path(rel) or "train"
+            parent = Path(rel).parent.name or None
+            dataset.samples.append(
+                Sample(
+                    source=rel,
+                    label=parse_label(row.label),
+                    split=split,
+                    path=rel,
+                    folder_label=parent,
+                )
+            )
+    return dataset
+
+
+def _from_split_folders(
+    root: Path, split_dirs: list[str], excluded: Callable[[str], bool]
+) -> Dataset:
+    dataset = Dataset(
+        root=str(root), layout="class folders in split folders", label_source="folder"
+    )
+    for split_dir in split_dirs:
+        split = SPLIT_ALIASES[split_dir.lower()]
+        for entry in _list_dir(root / split_dir):
+            rel = f"{split_dir}/{entry.name}"
+            if _is_file(entry) and is_data_file(entry.name) and not excluded(rel):
+                dataset.stray_files.append(rel)
+        _add_class_folders(dataset, root / split_dir, split_dir + "/", split, excluded)
+    return dataset
+
+
+def _add_class_folders(
+    dataset: Dataset, folder: Path, prefix: str, split: str, excluded: Callable[[str], bool]
+) -> None:
+    for entry in sorted(_list_dir(folder), key=lambda e: e.name):
+        if not _is_dir(entry) or entry.name == CACHE_DIR_NAME:
+            continue
+        rel = prefix + entry.name
+        if is_tool_dir(entry.name):
+            dataset.stray_dirs.append((rel, "class", _count_data_files(Path(entry.path))))
+            continue
+        before = len(dataset.samples)
+        _add_class_files(dataset, Path(entry.path), rel, entry.name, split, excluded)
+        if len(dataset.samples) == before:
+            dataset.empty_classes.append((split, entry.name, rel))
+
+
+def _add_class_files(
+    dataset: Dataset,
+    folder: Path,
+    rel_folder: str,
+    label: str,
+    split: str,
+    excluded: Callable[[str], bool],
+) -> None:
+    for entry in sorted(_list_dir(folder), key=lambda e: e.name):
+        rel = f"{rel_folder}/{entry.name}"
+        if excluded(rel):
+            continue
+        if _is_dir(entry):
+            if is_tool_dir(entry.name):
+                dataset.stray_dirs.append((rel, "inside", _count_data_files(Path(entry.path))))
+            else:
+                _add_class_files(dataset, Path(entry.path), rel, label, split, excluded)
+        elif _is_file(entry):
+            if is_data_file(entry.name):
+                dataset.samples.append(
+                    Sample(source=rel, label=label, split=split, path=rel, folder_label=label)
+                )
+            elif not is_vcs_file(entry.name):
+                dataset.stray_files.append(rel)
+
+
+def _list_dir(folder: Path) -> list[os.DirEntry]:
+    try:
+        with os.scandir(folder) as entries:
+            return list(entries)
+    except OSError:
+        return []
+
+
+def _is_dir(entry: os.DirEntry) -> bool:
+    """Real folders only: a symbolic link to a folder is not walked (it may loop)."""
+    try:
+        return entry.is_dir(follow_symlinks=False)
+    except OSError:
+        return False
+
+
+def _is_file(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_file(follow_symlinks=True)
+    except OSError:
+        return False
+
+
+def _count_data_files(folder: Path) -> int:
+    return sum(is_data_file(name) for _, _, files in os.walk(folder) for name in files)
+
+
+def _data_files_by_stem(base: Path) -> dict[str, Path]:
+    """Data files under `base` by their relative path without extension, for manifests
+    that name recordings without one (PhysioNet writes `a0001` for `a0001.wav`)."""
+    found: dict[str, Path] = {}
+    for folder, dirs, files in os.walk(base):
+        dirs[:] = sorted(d for d in dirs if not is_tool_dir(d) and d != CACHE_DIR_NAME)
+        for name in sorted(files):
+            if is_data_file(name):
+                file = Path(folder) / name
+                found.setdefault(_relative(file, base).rsplit(".", 1)[0], file)
+    return found
+
+
+def _relative(file: Path, root: Path) -> str:
+    try:
+        return file.relative_to(root).as_posix()
+    except ValueError:
+        return file.as_posix()
+
+
+def _normalise_split(value: str | None) -> str | None:
+    if not value:
+        return None
+    return SPLIT_ALIASES.get(value.strip().lower(), value.strip())
+
+
+def _split_of_manifest(manifest: Manifest) -> str | None:
+    return SPLIT_ALIASES.get(manifest.file.stem.lower())
+
+
+def _split_from_path(rel: str) -> str | None:
+    first = rel.split("/", 1)[0].lower()
+    return SPLIT_ALIASES.get(first) if "/" in rel else None
+
+
+def _exclusion(patterns: tuple[str, ...]) -> Callable[[str], bool]:
+    def excluded(rel: str) -> bool:
+        return any(fnmatch(rel, pattern) for pattern in patterns)
+
+    return excluded

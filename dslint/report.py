@@ -1,0 +1,93 @@
+"""`Report`: what a check found, with the dataset summary, for people and programs."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from dslint import __version__
+from dslint.dataset import Dataset, format_label, sort_labels
+from dslint.rule import SEVERITIES, Finding, severity_rank
+
+if TYPE_CHECKING:
+    import pandas
+
+SCHEMA_VERSION = 1
+
+
+@dataclass
+class DatasetSummary:
+    path: str
+    layout: str
+    label_source: str
+    samples: int
+    splits: dict[str, dict[str, int]]
+
+    @classmethod
+    def of(cls, dataset: Dataset) -> DatasetSummary:
+        splits = {}
+        for split in dataset.splits:
+            counts = dataset.class_counts(split)
+            splits[split] = {
+                format_label(label).strip("'"): counts[label] for label in sort_labels(counts)
+            }
+        return cls(
+            path=dataset.root,
+            layout=dataset.layout,
+            label_source=dataset.label_source,
+            samples=len(dataset.samples),
+            splits=splits,
+        )
+
+
+@dataclass
+class Report:
+    findings: list[Finding]
+    datasets: list[DatasetSummary]
+    config: str | None = None
+    fail_on: str = "error"
+    timing: dict[str, float] = field(default_factory=dict)
+    scan: dict[str, Any] = field(default_factory=dict)
+
+    def counts(self) -> dict[str, int]:
+        return {s: sum(f.severity == s for f in self.findings) for s in SEVERITIES}
+
+    def exit_code(self, fail_on: str = "error") -> int:
+        """1 when a finding is at or above `fail_on` (error > warning > info), else 0."""
+        if fail_on == "never":
+            return 0
+        limit = severity_rank(fail_on)
+        return int(any(severity_rank(f.severity) <= limit for f in self.findings))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "tool": {"name": "dslint", "version": __version__},
+            "config": self.config,
+            "datasets": [asdict(d) for d in self.datasets],
+            "summary": self.counts(),
+            "findings": [f.to_dict() for f in self.findings],
+            "scan": self.scan,
+            "timing": self.timing,
+        }
+
+    def to_json(self, indent: int | None = 2) -> str:
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False, default=str)
+
+    def to_pandas(self) -> pandas.DataFrame:
+        """One row per finding, for notebooks."""
+        import pandas as pd
+
+        columns = [
+            "rule",
+            "name",
+            "severity",
+            "message",
+            "dataset",
+            "split",
+            "paths",
+            "evidence",
+            "fix",
+        ]
+        return pd.DataFrame([f.to_dict() for f in self.findings], columns=columns)

@@ -1,0 +1,102 @@
+"""The text report: dataset summary with per-split class counts, then findings
+grouped by rule, severities coloured, and a closing count."""
+
+from __future__ import annotations
+
+from itertools import groupby
+from typing import TextIO
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from dslint import __version__
+from dslint.report import DatasetSummary, Report
+from dslint.rule import Finding
+from dslint.wording import plural
+
+STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+MAX_PATHS = 5
+MAX_FINDINGS_PER_RULE = 20
+
+
+def render_text(report: Report, out: TextIO, color: bool) -> None:
+    console = Console(
+        file=out,
+        force_terminal=color,
+        no_color=not color,
+        highlight=False,
+        soft_wrap=not color,
+        width=None if color else 120,
+    )
+    for summary in report.datasets:
+        _dataset(console, summary)
+        findings = [f for f in report.findings if f.dataset == summary.path]
+        for _, group in groupby(findings, key=lambda f: (f.severity, f.rule_id)):
+            _rule_group(console, list(group))
+    _totals(console, report)
+
+
+def _dataset(console: Console, summary: DatasetSummary) -> None:
+    console.print(
+        f"[bold]{escape(summary.path)}[/]  ({escape(summary.layout)}; "
+        f"{summary.samples:,} samples, labels from {summary.label_source})"
+    )
+    if not summary.splits:
+        return
+    classes = list(dict.fromkeys(c for counts in summary.splits.values() for c in counts))
+    table = Table(box=None, padding=(0, 2, 0, 0), show_edge=False)
+    table.add_column("split")
+    for label in classes[:12]:
+        table.add_column(escape(label), justify="right")
+    if len(classes) > 12:
+        table.add_column(f"+{len(classes) - 12} more", justify="right")
+    table.add_column("total", justify="right")
+    for split, counts in summary.splits.items():
+        cells = [str(counts.get(label, 0)) for label in classes[:12]]
+        if len(classes) > 12:
+            cells.append(str(sum(counts.get(label, 0) for label in classes[12:])))
+        table.add_row(split, *cells, str(sum(counts.values())))
+    console.print(table)
+    console.print()
+
+
+def _rule_group(console: Console, findings: list[Finding]) -> None:
+    first = findings[0]
+    style = STYLE[first.severity]
+    count = f" ×{len(findings)}" if len(findings) > 1 else ""
+    console.print(
+        f"[{style}]{first.rule_id} {first.rule_name}[/] [{style}]{first.severity}[/]{count}"
+    )
+    for finding in findings[:MAX_FINDINGS_PER_RULE]:
+        console.print(f"  • {escape(finding.message)}")
+        if len(finding.paths) > 1:
+            shown = ", ".join(finding.paths[:MAX_PATHS])
+            more = (
+                f" (+{len(finding.paths) - MAX_PATHS} more)"
+                if len(finding.paths) > MAX_PATHS
+                else ""
+            )
+            console.print(f"    [dim]files: {escape(shown)}{more}[/]")
+    if len(findings) > MAX_FINDINGS_PER_RULE:
+        console.print(
+            f"  … and {len(findings) - MAX_FINDINGS_PER_RULE:,} more (--format json lists them all)"
+        )
+    fixes = list(dict.fromkeys(f.fix for f in findings if f.fix))
+    for fix in fixes[:2]:
+        console.print(f"  [green]fix:[/] {escape(fix)}")
+    console.print()
+
+
+def _totals(console: Console, report: Report) -> None:
+    counts = report.counts()
+    parts = [
+        f"[{STYLE[s]}]{counts[s]} {s}{'s' if counts[s] != 1 and s != 'info' else ''}[/]"
+        for s in counts
+    ]
+    scan = report.scan
+    cached = f", {scan['from_cache']:,} from cache" if scan.get("from_cache") else ""
+    console.print(
+        f"{', '.join(parts)} · {plural(scan.get('files', 0), 'file')} scanned{cached} · "
+        f"{report.timing.get('total_s', 0):.2f} s · dslint {__version__}"
+    )

@@ -1,0 +1,144 @@
+"""The plugin API: `Rule`, `Finding` and the `Context` a rule reads.
+
+A rule is a class with a stable id, a kebab-case name, a default severity, a one-line
+summary, typed options with defaults, and a docstring in four parts (What it catches,
+Why it matters, Example, How to fix) that `dslint rule ID` prints. Its `check` yields
+findings from the dataset and the scanned facts; it never opens files itself.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from dslint.dataset import Dataset, Sample
+from dslint.facts import FileFacts
+
+SEVERITIES = ("error", "warning", "info")
+DOC_SECTIONS = ("What it catches", "Why it matters", "Example", "How to fix")
+RULE_ID = re.compile(r"^[A-Z]{1,3}[0-9]{3}$")
+RULE_NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+def severity_rank(severity: str) -> int:
+    return SEVERITIES.index(severity)
+
+
+def printable(path: str) -> str:
+    """A path as text that can always be printed (undecodable bytes become �)."""
+    return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule_id: str
+    rule_name: str
+    severity: str
+    message: str
+    paths: tuple[str, ...] = ()
+    split: str | None = None
+    evidence: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    fix: str = ""
+    dataset: str = ""
+
+    def sort_key(self) -> tuple:
+        return (
+            self.dataset,
+            severity_rank(self.severity),
+            self.rule_id,
+            self.paths,
+            self.split or "",
+            self.message,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule_id,
+            "name": self.rule_name,
+            "severity": self.severity,
+            "message": self.message,
+            "dataset": self.dataset,
+            "split": self.split,
+            "paths": list(self.paths),
+            "evidence": self.evidence,
+            "fix": self.fix,
+        }
+
+
+@dataclass(frozen=True)
+class Task:
+    """What the training expects of the labels, from `[tool.dslint.task]`."""
+
+    loss: str | None = None
+    labels: tuple[Any, ...] | None = None
+
+
+@dataclass
+class Context:
+    dataset: Dataset
+    facts: dict[str, FileFacts]
+    task: Task = field(default_factory=Task)
+
+    def facts_of(self, sample: Sample) -> FileFacts | None:
+        return self.facts.get(sample.path) if sample.path else None
+
+
+class Rule:
+    """Base class of every rule, built-in or third-party."""
+
+    id: ClassVar[str]
+    name: ClassVar[str]
+    summary: ClassVar[str]
+    default_severity: ClassVar[str]
+    options: ClassVar[dict[str, Any]] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        where = f"{cls.__module__}.{cls.__qualname__}"
+        for attribute in ("id", "name", "summary", "default_severity"):
+            if not isinstance(getattr(cls, attribute, None), str):
+                raise TypeError(f"rule {where} must declare {attribute} as a string")
+        if not RULE_ID.match(cls.id):
+            raise TypeError(f"rule {where}: id {cls.id!r} is not like 'L001'")
+        if not RULE_NAME.match(cls.name):
+            raise TypeError(f"rule {where}: name {cls.name!r} is not kebab-case")
+        if cls.default_severity not in SEVERITIES:
+            raise TypeError(f"rule {where}: default_severity must be one of {SEVERITIES}")
+        if not (cls.__doc__ or "").strip():
+            raise TypeError(f"rule {where} needs a docstring: it is the rule's documentation")
+
+    def __init__(self, severity: str | None = None, options: dict[str, Any] | None = None):
+        self.configured_severity = severity
+        self.severity = severity or self.default_severity
+        self.options = {**self.options, **(options or {})}
+
+    def check(self, ctx: Context) -> Iterator[Finding]:
+        raise NotImplementedError
+
+    def finding(
+        self,
+        message: str,
+        *,
+        paths: tuple[str, ...] | list[str] = (),
+        split: str | None = None,
+        evidence: dict[str, Any] | None = None,
+        fix: str = "",
+        severity: str | None = None,
+    ) -> Finding:
+        """A finding of this rule. `severity` overrides the rule's severity for findings
+        whose gravity depends on the case (a configured severity always wins)."""
+        return Finding(
+            rule_id=self.id,
+            rule_name=self.name,
+            severity=self._severity_for(severity),
+            message=message,
+            paths=tuple(printable(p) for p in paths),
+            split=split,
+            evidence=evidence or {},
+            fix=fix,
+        )
+
+    def _severity_for(self, case_severity: str | None) -> str:
+        return self.configured_severity or case_severity or self.default_severity

@@ -1,0 +1,153 @@
+"""The scan pass: every data file read once, in parallel over processes, its facts
+taken from the cache when the file is unchanged."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import xxhash
+
+from dslint.cache import CacheKey, FactsCache
+from dslint.decode import array_stats, decode_into
+from dslint.facts import FileFacts
+
+BATCH = 128
+SERIAL_BELOW = 256  # starting worker processes costs more than scanning this many files
+
+
+@dataclass(frozen=True)
+class ScanTarget:
+    """A file to scan: its path relative to the dataset root and its kind."""
+
+    rel: str
+    kind: str
+
+
+@dataclass
+class ScanStats:
+    files: int = 0
+    from_cache: int = 0
+    seconds: float = 0.0
+
+    @property
+    def files_per_second(self) -> float:
+        return self.files / self.seconds if self.seconds > 0 else 0.0
+
+
+def scan(
+    root: str,
+    targets: list[ScanTarget],
+    jobs: int,
+    cache: FactsCache | None,
+    progress: Callable[[int], None] | None = None,
+) -> tuple[dict[str, FileFacts], ScanStats]:
+    started = time.perf_counter()
+    facts: dict[str, FileFacts] = {}
+    keys: dict[str, CacheKey] = {}
+    for target in targets:
+        full = os.path.join(root, target.rel)
+        try:
+            info = os.stat(full)
+        except OSError as exc:
+            facts[target.rel] = FileFacts(
+                path=target.rel, kind=target.kind, error=f"cannot be read: {exc.strerror}"
+            )
+            continue
+        keys[target.rel] = (os.path.abspath(full), info.st_size, info.st_mtime_ns)
+    cached = cache.get_many(keys.values()) if cache else {}
+    todo = []
+    for target in targets:
+        if target.rel not in keys:
+            continue
+        hit = cached.get(keys[target.rel][0])
+        if hit is not None:
+            facts[target.rel] = FileFacts.from_cache(target.rel, hit)
+        else:
+            todo.append(target)
+    if progress:
+        progress(len(targets) - len(todo))
+    for batch in _scan_batches(root, todo, jobs):
+        if cache:
+            cache.put_many((keys[f.path], f.to_cache()) for f in batch)
+        for item in batch:
+            facts[item.path] = item
+        if progress:
+            progress(len(batch))
+    stats = ScanStats(
+        files=len(targets),
+        from_cache=len(targets) - len(todo),
+        seconds=time.perf_counter() - started,
+    )
+    return facts, stats
+
+
+def _scan_batches(root: str, todo: list[ScanTarget], jobs: int) -> Iterator[list[FileFacts]]:
+    batches = [todo[i : i + BATCH] for i in range(0, len(todo), BATCH)]
+    if jobs <= 1 or len(todo) < SERIAL_BELOW:
+        for batch in batches:
+            yield scan_batch(root, batch)
+        return
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        try:
+            yield from pool.map(scan_batch, [root] * len(batches), batches)
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+
+
+def scan_batch(root: str, batch: list[ScanTarget]) -> list[FileFacts]:
+    return [scan_file(root, target) for target in batch]
+
+
+def scan_file(root: str, target: ScanTarget) -> FileFacts:
+    """Read one file once: hash its bytes, then decode them into facts."""
+    full = os.path.join(root, target.rel)
+    facts = FileFacts(path=target.rel, kind=target.kind)
+    try:
+        info = os.stat(full)
+        facts.size, facts.mtime_ns = info.st_size, info.st_mtime_ns
+        if target.kind == "arrays":
+            _scan_array_file(facts, Path(full))
+            return facts
+        with open(full, "rb") as handle:
+            data = handle.read()
+    except OSError as exc:
+        facts.error = f"cannot be read: {exc.strerror or exc}"
+        return facts
+    facts.byte_hash = xxhash.xxh3_64_hexdigest(data)
+    decode_into(facts, data)
+    return facts
+
+
+def _scan_array_file(facts: FileFacts, file: Path) -> None:
+    """An input array file of the NumPy layout: statistics per x_<split> array,
+    memory-mapped where the format allows."""
+    import numpy as np
+
+    digest = xxhash.xxh3_64()
+    with open(file, "rb") as handle:
+        while block := handle.read(1 << 22):
+            digest.update(block)
+    facts.byte_hash = digest.hexdigest()
+    try:
+        if file.suffix.lower() == ".npy":
+            facts.format = "NPY"
+            facts.arrays[""] = array_stats(np.load(file, mmap_mode="r", allow_pickle=False))
+        else:
+            facts.format = "NPZ"
+            with np.load(file, allow_pickle=False) as archive:
+                for key in archive.files:
+                    if key.lower().startswith("x_"):
+                        facts.arrays[key] = array_stats(archive[key])
+    except Exception as exc:  # one bad file must never stop the scan
+        reason = str(exc)
+        facts.error = (
+            "object array: loading it would unpickle code, which dslint refuses"
+            if "allow_pickle" in reason
+            else f"cannot be read: {reason}"
+        )

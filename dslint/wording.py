@@ -1,0 +1,24 @@
+"""Small helpers that keep the findings' wording consistent."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from dslint.dataset import Label, format_label, sort_labels
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    return f"{count:,} {word if count == 1 else many or word + 's'}"
+
+
+def label_set(labels: Iterable[Label]) -> str:
+    return "{" + ", ".join(format_label(v) for v in sort_labels(set(labels))) + "}"
+
+
+def percent(part: int, whole: int) -> str:
+    return f"{100 * part / whole:.1f} %" if whole else "0 %"
+
+
+def examples(items: list[str], limit: int = 3) -> str:
+    shown = ", ".join(items[:limit])
+    return shown + (f" and {len(items) - limit:,} more" if len(items) > limit else "")

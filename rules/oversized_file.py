@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from dslint.decode import MAX_DECODE_PIXELS
+from dslint.rule import Context, Finding, Rule
+
+
+class OversizedFile(Rule):
+    """An image whose pixel count is over the decompression-bomb limit.
+
+    What it catches:
+        Images whose header claims more pixels than `max-pixels` (default: Pillow's
+        own limit, 89,478,485 pixels). dslint reads only the header of such a file and
+        never decodes it.
+
+    Why it matters:
+        Pillow raises `DecompressionBombError` (or warns) on these files, and decoding
+        one can take gigabytes of memory and minutes of time in every epoch. A tiny
+        file can claim an enormous size on purpose.
+
+    Example:
+        train/cat/huge.png claims 100,000×100,000 pixels (10,000.0 megapixels), over
+        the limit of 89.5 megapixels.
+
+    How to fix:
+        Downscale the image to the resolution you train at, or delete it if the size
+        is not real.
+    """
+
+    id = "F006"
+    name = "oversized-file"
+    summary = "pixel count over the decompression-bomb limit"
+    default_severity = "error"
+    options = {"max_pixels": MAX_DECODE_PIXELS}
+
+    def check(self, ctx: Context) -> Iterator[Finding]:
+        limit = self.options["max_pixels"]
+        for sample in ctx.dataset.samples:
+            facts = ctx.facts_of(sample)
+            if facts is None or facts.pixels is None or facts.pixels <= limit:
+                continue
+            yield self.finding(
+                f"{sample.path} claims {facts.width:,}×{facts.height:,} pixels "
+                f"({facts.pixels / 1e6:,.1f} megapixels), over the limit of "
+                f"{limit / 1e6:,.1f} megapixels",
+                paths=[sample.path],
+                split=sample.split,
+                evidence={
+                    "width": facts.width,
+                    "height": facts.height,
+                    "pixels": facts.pixels,
+                    "limit": limit,
+                },
+                fix="Downscale it to the resolution you train at, or delete it.",
+            )

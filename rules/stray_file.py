@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import PurePosixPath
+
+from dslint.filetypes import is_data_file, is_tool_file
+from dslint.rule import Context, Finding, Rule
+from dslint.wording import examples, plural
+
+
+class StrayFile(Rule):
+    """Files in class folders that are not data: .DS_Store, Thumbs.db, notes, and data
+    files lying outside any class folder.
+
+    What it catches:
+        Files inside class folders whose names no image, audio or array loader accepts
+        (.DS_Store, Thumbs.db, desktop.ini, README.txt, *.json), and data files placed
+        directly in a split folder, where class-folder loaders never look.
+
+    Why it matters:
+        A hand-written loader that lists a folder feeds `.DS_Store` to the decoder and
+        crashes; library loaders skip these files silently, so a data file outside any
+        class folder is simply never trained on.
+
+    Example:
+        3 non-data files in class folders: .DS_Store ×2, notes.txt ×1.
+
+    How to fix:
+        Delete the stray files (`find data -name .DS_Store -delete`), or move data
+        files into the class folder they belong to.
+    """
+
+    id = "F002"
+    name = "stray-file"
+    summary = "non-data files in class folders (.DS_Store, Thumbs.db, notes)"
+    default_severity = "warning"
+
+    def check(self, ctx: Context) -> Iterator[Finding]:
+        stray = [p for p in ctx.dataset.stray_files if not is_data_file(PurePosixPath(p).name)]
+        outside = [p for p in ctx.dataset.stray_files if is_data_file(PurePosixPath(p).name)]
+        if stray:
+            names = Counter(_kind_of_stray(PurePosixPath(p).name) for p in stray)
+            mix = ", ".join(
+                f"{name} ×{count}"
+                for name, count in sorted(names.items(), key=lambda item: (-item[1], item[0]))
+            )
+            yield self.finding(
+                f"{plural(len(stray), 'file')} in class folders "
+                f"{'is' if len(stray) == 1 else 'are'} not data: {mix}",
+                paths=sorted(stray),
+                evidence={"count": len(stray), "by_name": dict(names)},
+                fix="Delete them (`find DATA -name .DS_Store -delete`); keep notes elsewhere.",
+            )
+        if outside:
+            yield self.finding(
+                f"{plural(len(outside), 'data file')} outside any class folder, which "
+                f"class-folder loaders never read: {examples(sorted(outside))}",
+                paths=sorted(outside),
+                evidence={"count": len(outside)},
+                fix="Move each file into the class folder it belongs to, or delete it.",
+            )
+
+
+def _kind_of_stray(name: str) -> str:
+    """.DS_Store and Thumbs.db by name, other files by extension (*.txt)."""
+    if name.startswith(".") or is_tool_file(name) or "." not in name:
+        return name
+    return "*" + PurePosixPath(name).suffix.lower()

@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from dslint.rule import Context, Finding, Rule
+
+
+class UnreadableFile(Rule):
+    """A data file that cannot be decoded: corrupt, truncated, empty, not the format
+    it claims, missing, or an array that would need unpickling.
+
+    What it catches:
+        Every file that dslint's decoders (Pillow, soundfile, NumPy) reject, with the
+        decoder's reason; manifest rows naming files that do not exist; NumPy arrays
+        that cannot be loaded safely.
+
+    Why it matters:
+        A loader meets the file mid-epoch and the run dies hours in with
+        `OSError: image file is truncated`, or a loader that skips bad files trains on
+        fewer samples than you think.
+
+    Example:
+        train/cat/0007.jpg cannot be decoded: image file is truncated (3 bytes not
+        processed).
+
+    How to fix:
+        Re-download or re-export the file, or delete it (and its manifest row).
+    """
+
+    id = "F001"
+    name = "unreadable-file"
+    summary = "file cannot be decoded: corrupt, truncated, zero bytes"
+    default_severity = "error"
+
+    def check(self, ctx: Context) -> Iterator[Finding]:
+        fix = "Re-download or re-export the file, or remove it (and its manifest row)."
+        for sample in ctx.dataset.samples:
+            facts = ctx.facts_of(sample)
+            if facts is not None and facts.error:
+                yield self.finding(
+                    f"{sample.path} cannot be decoded: {facts.error}",
+                    paths=[sample.path],
+                    split=sample.split,
+                    evidence={"reason": facts.error, "bytes": facts.size},
+                    fix=fix,
+                )
+        for source, named in ctx.dataset.missing_files:
+            yield self.finding(
+                f"{source} names {named!r}, which does not exist",
+                paths=[source.rsplit(":", 1)[0]],
+                evidence={"row": source, "named": named},
+                fix="Fix the path in the manifest, or restore the file.",
+            )
+        for array, reason in ctx.dataset.unreadable_arrays:
+            yield self.finding(
+                f"{array}: {reason}",
+                paths=[array.split(":", 1)[0]],
+                evidence={"reason": reason},
+                fix=fix,
+            )
+        for file in sorted({file for file, _ in ctx.dataset.array_inputs.values()}):
+            facts = ctx.facts.get(file)
+            if facts is not None and facts.error:
+                yield self.finding(
+                    f"{file} cannot be read: {facts.error}",
+                    paths=[file],
+                    evidence={"reason": facts.error},
+                    fix=fix,
+                )

@@ -1,0 +1,58 @@
+"""Every fixture case produces exactly the findings in its expected.json.
+
+A case is `fixtures/<RULE>-<name>/<pass|fail>-<case>/` with `data/`, an optional
+`dslint.toml` and `expected.json`; adding a folder adds a test. After a deliberate
+change of wording, `pytest --update-fixtures` rewrites the expected files.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import dslint
+from tests.conftest import FIXTURES
+
+CASES = sorted(p.parent for p in FIXTURES.glob("*/*/data"))
+
+
+def normalised(report: dslint.report.Report) -> list[dict]:
+    return [
+        {"rule": f.rule_id, "severity": f.severity, "message": f.message, "paths": list(f.paths)}
+        for f in report.findings
+    ]
+
+
+def run_case(case: Path, tmp_path: Path) -> dslint.report.Report:
+    config = case / "dslint.toml"
+    return dslint.check(
+        case / "data", config=config if config.exists() else None, cache_dir=tmp_path / "cache"
+    )
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_fixture_produces_exactly_its_expected_findings(
+    case: Path, tmp_path: Path, update_fixtures: bool
+) -> None:
+    found = normalised(run_case(case, tmp_path))
+    expected_file = case / "expected.json"
+    if update_fixtures:
+        expected_file.write_text(
+            json.dumps(found, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
+    assert expected_file.exists(), f"{expected_file} is missing: run pytest --update-fixtures"
+    assert found == json.loads(expected_file.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_fixture_folder_names_agree_with_findings(case: Path) -> None:
+    """fail-* cases fire their folder's rule; pass-* cases keep it silent."""
+    rule_id = case.parent.name.split("-", 1)[0]
+    rules = {f["rule"] for f in json.loads((case / "expected.json").read_text())}
+    if case.name.startswith("fail-"):
+        assert rule_id in rules
+    else:
+        assert case.name.startswith("pass-"), "case folders are named pass-* or fail-*"
+        assert rule_id not in rules
