@@ -133,7 +133,7 @@ def _known_keys(table: dict[str, Any], allowed: tuple[str, ...], source: str, pr
     for key in table:
         if key not in allowed:
             raise DslintError(
-                f"{source}: unknown key {prefix}{key!r} (known: {', '.join(allowed)})"
+                f"{source}: unknown key '{prefix}{key}' (known: {', '.join(allowed)})"
             )
 
 

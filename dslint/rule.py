@@ -31,6 +31,16 @@ def printable(path: str) -> str:
     return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
+def _printable_tree(value: Any) -> Any:
+    if isinstance(value, str):
+        return printable(value)
+    if isinstance(value, dict):
+        return {printable(str(k)): _printable_tree(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_printable_tree(v) for v in value]
+    return value
+
+
 @dataclass(frozen=True)
 class Finding:
     rule_id: str
@@ -133,10 +143,10 @@ class Rule:
             rule_id=self.id,
             rule_name=self.name,
             severity=self._severity_for(severity),
-            message=message,
+            message=printable(message),
             paths=tuple(printable(p) for p in paths),
             split=split,
-            evidence=evidence or {},
+            evidence=_printable_tree(evidence or {}),
             fix=fix,
         )
 

@@ -1,0 +1,63 @@
+"""Small builders of real datasets for tests: PNG/JPEG images, CSV manifests, arrays."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from fixtures.generate import shape_image
+
+
+def image(path: Path, seed: int = 0, shape: str = "circle", fmt: str | None = None) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    shape_image(shape, seed).save(path, format=fmt)
+    return path
+
+
+def class_folders(root: Path, splits: dict[str, dict[str, int]], ext: str = ".png") -> Path:
+    seed = 0
+    for split, classes in splits.items():
+        for label, count in classes.items():
+            for i in range(count):
+                seed += 1
+                shape = "circle" if label in ("cat", "a") else "square"
+                image(root / split / label / f"{i}{ext}", seed, shape)
+    return root
+
+
+def solid(path: Path, value: int, size: int = 16) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.fromarray(np.full((size, size), value, dtype=np.uint8)).save(path)
+    return path
+
+
+def run_cli(
+    *args: str | Path, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
+    """Run the installed `dslint` command as a user would."""
+    return subprocess.run(
+        [sys.executable, "-m", "dslint", *map(str, args)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def json_report(
+    *args: str | Path, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> dict:
+    result = run_cli("check", *args, "--format", "json", cwd=cwd, env=env)
+    assert result.returncode in (0, 1), result.stderr
+    return json.loads(result.stdout)
+
+
+def rules_of(report: dict) -> list[str]:
+    return [f["rule"] for f in report["findings"]]

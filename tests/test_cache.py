@@ -1,0 +1,87 @@
+"""The facts cache: unchanged files come from it, changed files are rescanned, and a
+run killed mid-scan leaves it consistent."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import dslint
+from tests.helpers import class_folders, image, json_report
+
+
+def test_second_run_reads_every_file_from_the_cache(tmp_path: Path) -> None:
+    data = class_folders(tmp_path / "data", {"train": {"cat": 3, "dog": 3}})
+    first = dslint.check(data, cache_dir=tmp_path / "cache")
+    second = dslint.check(data, cache_dir=tmp_path / "cache")
+    assert (first.scan["from_cache"], second.scan["from_cache"]) == (0, 6)
+    assert second.findings == first.findings
+
+
+def test_a_changed_file_is_rescanned_and_its_new_facts_used(tmp_path: Path) -> None:
+    data = class_folders(tmp_path / "data", {"train": {"cat": 3, "dog": 3}})
+    dslint.check(data, cache_dir=tmp_path / "cache")
+    victim = data / "train/cat/0.png"
+    victim.write_bytes(victim.read_bytes()[:40])
+    report = dslint.check(data, cache_dir=tmp_path / "cache")
+    assert report.scan["from_cache"] == 5
+    assert [(f.rule_id, f.paths) for f in report.findings] == [("F001", ("train/cat/0.png",))]
+
+
+def test_no_cache_neither_reads_nor_writes(tmp_path: Path) -> None:
+    data = class_folders(tmp_path / "data", {"train": {"cat": 2}})
+    dslint.check(data, use_cache=False, cache_dir=tmp_path / "cache")
+    assert not (tmp_path / "cache").exists()
+
+
+def test_cache_inside_the_dataset_is_never_used(tmp_path: Path) -> None:
+    """Run from inside the dataset: the default cache moves to the user's cache folder."""
+    data = class_folders(tmp_path / "data", {"train": {"cat": 2}})
+    report = json_report(".", cwd=data / "train", env={"XDG_CACHE_HOME": str(tmp_path / "xdg")})
+    assert report["scan"]["files"] == 2
+    assert not (data / ".dslint_cache").exists() and not (data / "train/.dslint_cache").exists()
+    assert (tmp_path / "xdg/dslint/facts-v1.sqlite").exists()
+
+
+def _big_dataset(root: Path, count: int) -> Path:
+    for i in range(count):
+        image(root / "train" / ("cat" if i % 2 else "dog") / f"{i}.png", seed=i)
+    (root / "train/cat/broken.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    return root
+
+
+def test_killed_mid_scan_then_rerun_equals_a_clean_run(tmp_path: Path) -> None:
+    data = _big_dataset(tmp_path / "data", 1500)
+    cache = tmp_path / "cache"
+    for sig, wait in ((signal.SIGKILL, 0.8), (signal.SIGINT, 0.8)):
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "dslint",
+                "check",
+                str(data),
+                "--cache-dir",
+                str(cache),
+                "--jobs",
+                "2",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
+        )
+        time.sleep(wait)
+        os.killpg(process.pid, sig)
+        _, stderr = process.communicate(timeout=60)
+        assert "Traceback" not in stderr
+    resumed = dslint.check(data, cache_dir=cache)
+    clean = dslint.check(data, use_cache=False)
+    assert resumed.findings == clean.findings
+    assert [f.paths for f in clean.findings] == [("train/cat/broken.png",)]
+    again = dslint.check(data, cache_dir=cache)
+    assert again.scan["from_cache"] == again.scan["files"] == 1501

@@ -1,0 +1,107 @@
+"""The command line: exit codes, formats, selection, and one-line errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.conftest import FIXTURES
+from tests.helpers import class_folders, json_report, rules_of, run_cli
+
+HEART = FIXTURES / "L001-binary-label-values/fail-pm1-manifest/data"
+TRUNCATED = FIXTURES / "F001-unreadable-file/fail-truncated-image/data"
+
+
+def test_clean_dataset_exits_0_and_says_so(tmp_path: Path) -> None:
+    data = class_folders(
+        tmp_path / "data", {"train": {"cat": 3, "dog": 3}, "val": {"cat": 2, "dog": 2}}
+    )
+    result = run_cli("check", data, "--no-cache")
+    assert result.returncode == 0, result.stderr
+    assert "class folders in split folders" in result.stdout
+    assert "0 errors, 0 warnings, 0 info" in result.stdout
+
+
+def test_errors_exit_1_and_the_text_report_names_rule_file_and_fix(tmp_path: Path) -> None:
+    result = run_cli("check", TRUNCATED, "--cache-dir", tmp_path)
+    assert result.returncode == 1
+    assert "F001 unreadable-file error ×3" in result.stdout
+    assert "train/dog/empty.png cannot be decoded: empty file (0 bytes)" in result.stdout
+    assert "fix: Re-download or re-export the file" in result.stdout
+    assert result.stderr == ""
+
+
+def test_warnings_alone_exit_0_unless_fail_on_warning(tmp_path: Path) -> None:
+    assert run_cli("check", HEART, "--cache-dir", tmp_path).returncode == 0
+    assert run_cli("check", HEART, "--cache-dir", tmp_path, "--fail-on", "warning").returncode == 1
+    assert (
+        run_cli("check", TRUNCATED, "--cache-dir", tmp_path, "--fail-on", "never").returncode == 0
+    )
+
+
+def test_json_report_carries_schema_summary_findings_and_timing(tmp_path: Path) -> None:
+    report = json_report(HEART, "--cache-dir", tmp_path)
+    assert report["schema_version"] == 1
+    assert report["tool"]["name"] == "dslint"
+    (dataset,) = report["datasets"]
+    assert dataset["layout"] == "manifest REFERENCE.csv (header-less name,label)"
+    assert dataset["splits"] == {"train": {"-1": 6, "1": 4}}
+    (finding,) = report["findings"]
+    assert finding["rule"] == "L001" and finding["severity"] == "warning"
+    assert finding["paths"] == ["REFERENCE.csv"]
+    assert finding["evidence"]["values"] == [-1, 1]
+    assert finding["evidence"]["counts"] == {"train": {"-1": 6, "1": 4}}
+    assert report["summary"] == {"error": 0, "warning": 1, "info": 0}
+    assert report["scan"]["files"] == 10
+    assert report["timing"]["total_s"] >= report["timing"]["scan_s"] >= 0
+
+
+def test_output_file_gets_the_report_and_stdout_stays_empty(tmp_path: Path) -> None:
+    out = tmp_path / "report.json"
+    result = run_cli("check", HEART, "--cache-dir", tmp_path, "--format", "json", "--output", out)
+    assert result.stdout == ""
+    assert json.loads(out.read_text())["findings"][0]["rule"] == "L001"
+
+
+def test_select_and_ignore_take_ids_prefixes_and_names(tmp_path: Path) -> None:
+    assert rules_of(json_report(TRUNCATED, "--cache-dir", tmp_path, "--select", "L")) == []
+    assert (
+        rules_of(json_report(TRUNCATED, "--cache-dir", tmp_path, "--ignore", "unreadable-file"))
+        == []
+    )
+    assert (
+        rules_of(json_report(TRUNCATED, "--cache-dir", tmp_path, "--select", "F001,L001"))
+        == ["F001"] * 3
+    )
+
+
+def test_input_errors_exit_2_with_one_line_and_no_traceback(tmp_path: Path) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    bad_manifest = tmp_path / "m.csv"
+    bad_manifest.write_text("path,weight\na.png,3\n")
+    cases = [
+        (["check", tmp_path / "missing"], "does not exist"),
+        (["check", empty], "no dataset found"),
+        (["check", bad_manifest], "has no label column"),
+        (["check", HEART, "--format", "xml"], "--format must be one of text, json"),
+        (["check", HEART, "--fail-on", "sometimes"], "--fail-on must be one of"),
+        (["rule", "Z999"], "no rule 'Z999'"),
+    ]
+    for args, message in cases:
+        result = run_cli(*args)
+        assert result.returncode == 2, (args, result.stderr)
+        assert result.stderr.count("\n") == 1, result.stderr
+        assert message in result.stderr
+        assert "Traceback" not in result.stderr
+
+
+def test_rules_lists_every_rule_and_rule_prints_its_documentation() -> None:
+    listing = run_cli("rules").stdout
+    for rule_id in ("F001", "F006", "L001", "L006"):
+        assert rule_id in listing
+    doc = run_cli("rule", "L001").stdout
+    assert doc.startswith("L001 binary-label-values (warning)")
+    for section in ("What it catches:", "Why it matters:", "Example:", "How to fix:"):
+        assert section in doc
+    assert run_cli("rule", "binary-label-values").stdout == doc

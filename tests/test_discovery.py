@@ -1,0 +1,169 @@
+"""Discovery recognises every layout of DESIGN.md §2 and says which it found."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from dslint.dataset import InvalidLabel
+from dslint.discover import discover
+from dslint.errors import DslintError
+from tests.helpers import class_folders, image
+
+
+def counts(dataset) -> dict[str, dict]:
+    return {split: dict(dataset.class_counts(split)) for split in dataset.splits}
+
+
+def test_split_folder_aliases_map_to_train_val_test(tmp_path: Path) -> None:
+    class_folders(tmp_path, {"training": {"a": 2}, "validation": {"a": 1}, "eval": {"a": 1}})
+    dataset = discover(tmp_path)
+    assert dataset.layout == "class folders in split folders"
+    assert counts(dataset) == {"train": {"a": 2}, "val": {"a": 1}, "test": {"a": 1}}
+
+
+def test_flat_class_folders_are_one_train_split(tmp_path: Path) -> None:
+    class_folders(tmp_path, {"": {"cat": 2, "dog": 3}})
+    dataset = discover(tmp_path)
+    assert dataset.layout == "class folders (no split folders)"
+    assert counts(dataset) == {"train": {"cat": 2, "dog": 3}}
+
+
+def test_class_folder_files_in_subfolders_belong_to_the_class(tmp_path: Path) -> None:
+    image(tmp_path / "train/cat/2021/a.png")
+    image(tmp_path / "train/cat/b.jpg", fmt="JPEG")
+    assert counts(discover(tmp_path)) == {"train": {"cat": 2}}
+
+
+def test_manifest_with_header_and_split_column(tmp_path: Path) -> None:
+    image(tmp_path / "img/1.png")
+    image(tmp_path / "img/2.png", seed=1)
+    (tmp_path / "meta.csv").write_text(
+        "filename,class,subset\nimg/1.png,cat,training\nimg/2.png,dog,valid\n"
+    )
+    dataset = discover(tmp_path)
+    assert dataset.layout == "manifest meta.csv (columns 'filename', 'class', 'subset')"
+    assert counts(dataset) == {"train": {"cat": 1}, "val": {"dog": 1}}
+
+
+def test_headerless_reference_csv_names_without_extension(tmp_path: Path) -> None:
+    (tmp_path / "a0001.wav").write_bytes(b"RIFF")
+    (tmp_path / "a0002.wav").write_bytes(b"RIFF")
+    (tmp_path / "REFERENCE.csv").write_text("a0001,-1\na0002,1\n")
+    dataset = discover(tmp_path)
+    assert dataset.layout == "manifest REFERENCE.csv (header-less name,label)"
+    assert sorted((s.path, s.label) for s in dataset.samples) == [
+        ("a0001.wav", -1),
+        ("a0002.wav", 1),
+    ]
+
+
+def test_tsv_manifest_and_split_from_path(tmp_path: Path) -> None:
+    image(tmp_path / "train/x.png")
+    image(tmp_path / "test/y.png", seed=2)
+    (tmp_path / "labels.tsv").write_text("path\tlabel\ntrain/x.png\t0\ntest/y.png\t1\n")
+    assert counts(discover(tmp_path)) == {"train": {0: 1}, "test": {1: 1}}
+
+
+def test_manifests_named_after_splits_are_read_together(tmp_path: Path) -> None:
+    image(tmp_path / "a.png")
+    image(tmp_path / "b.png", seed=3)
+    (tmp_path / "train.csv").write_text("path,label\na.png,0\n")
+    (tmp_path / "val.csv").write_text("path,label\nb.png,1\n")
+    assert counts(discover(tmp_path)) == {"train": {0: 1}, "val": {1: 1}}
+
+
+def test_two_unrelated_manifests_ask_the_user_to_choose(tmp_path: Path) -> None:
+    image(tmp_path / "a.png")
+    (tmp_path / "one.csv").write_text("path,label\na.png,0\n")
+    (tmp_path / "two.csv").write_text("path,label\na.png,1\n")
+    with pytest.raises(DslintError, match="choose one with --manifest"):
+        discover(tmp_path)
+    assert counts(discover(tmp_path, manifest=tmp_path / "two.csv")) == {"train": {1: 1}}
+
+
+def test_manifest_with_missing_label_column_is_an_error_naming_columns(tmp_path: Path) -> None:
+    (tmp_path / "m.csv").write_text("path,weight\na.png,1\n")
+    with pytest.raises(DslintError, match=r"no label column .*found: path, weight"):
+        discover(tmp_path / "m.csv")
+
+
+def test_manifest_with_quoted_newline_in_a_cell(tmp_path: Path) -> None:
+    image(tmp_path / "a.png")
+    (tmp_path / "m.csv").write_text('path,label,note\na.png,cat,"two\nlines"\n')
+    assert counts(discover(tmp_path / "m.csv")) == {"train": {"cat": 1}}
+
+
+def test_npy_pairs(tmp_path: Path) -> None:
+    np.save(tmp_path / "x_train.npy", np.zeros((4, 3)))
+    np.save(tmp_path / "y_train.npy", np.array([0, 1, 1, 0]))
+    np.save(tmp_path / "x_val.npy", np.zeros((2, 3)))
+    np.save(tmp_path / "y_val.npy", np.array([1.0, 0.0]))
+    dataset = discover(tmp_path)
+    assert dataset.layout.startswith("NumPy arrays")
+    assert counts(dataset) == {"train": {0: 2, 1: 2}, "val": {0: 1, 1: 1}}
+    assert dataset.array_inputs == {"train": ("x_train.npy", None), "val": ("x_val.npy", None)}
+
+
+def test_keras_style_npz_with_one_hot_labels(tmp_path: Path) -> None:
+    np.savez(
+        tmp_path / "mnist.npz",
+        x_train=np.zeros((3, 2)),
+        y_train=np.eye(3),
+        x_test=np.zeros((1, 2)),
+        y_test=np.array([[0, 0, 1]]),
+    )
+    dataset = discover(tmp_path / "mnist.npz")
+    assert counts(dataset) == {"train": {0: 1, 1: 1, 2: 1}, "test": {2: 1}}
+
+
+def test_object_arrays_are_reported_never_unpickled(tmp_path: Path) -> None:
+    np.save(tmp_path / "x_train.npy", np.zeros((2, 2)))
+    np.save(tmp_path / "y_train.npy", np.array([{"a": 1}, None], dtype=object), allow_pickle=True)
+    dataset = discover(tmp_path)
+    assert dataset.samples == []
+    assert dataset.unreadable_arrays == [
+        ("y_train.npy", "object array: loading it would unpickle code, which dslint refuses")
+    ]
+
+
+def test_nan_and_fractional_array_labels_stay_visible(tmp_path: Path) -> None:
+    np.save(tmp_path / "x_train.npy", np.zeros((3, 1)))
+    np.save(tmp_path / "y_train.npy", np.array([0.0, np.nan, 0.5]))
+    labels = [s.label for s in discover(tmp_path).samples]
+    assert labels == [0, InvalidLabel("nan", "NaN"), 0.5]
+
+
+def test_hidden_and_tool_folders_are_recorded_not_walked(tmp_path: Path) -> None:
+    class_folders(tmp_path, {"train": {"cat": 1}})
+    image(tmp_path / "train/.ipynb_checkpoints/x.png")
+    image(tmp_path / "train/cat/.ipynb_checkpoints/y.png")
+    dataset = discover(tmp_path)
+    assert len(dataset.samples) == 1
+    assert sorted(dataset.stray_dirs) == [
+        ("train/.ipynb_checkpoints", "class", 1),
+        ("train/cat/.ipynb_checkpoints", "inside", 1),
+    ]
+
+
+def test_symlink_loops_are_not_followed(tmp_path: Path) -> None:
+    class_folders(tmp_path, {"train": {"cat": 2}})
+    os.symlink(tmp_path / "train", tmp_path / "train/cat/loop")
+    os.symlink(tmp_path / "train/cat/self", tmp_path / "train/cat/self")
+    assert counts(discover(tmp_path)) == {"train": {"cat": 2}}
+
+
+def test_exclude_patterns_drop_matching_files(tmp_path: Path) -> None:
+    class_folders(tmp_path, {"train": {"cat": 2, "dog": 2}})
+    assert counts(discover(tmp_path, exclude=("train/dog/*",))) == {"train": {"cat": 2}}
+
+
+@pytest.mark.parametrize("what", ["nothing", "loose files"])
+def test_folders_without_a_dataset_are_an_error(tmp_path: Path, what: str) -> None:
+    if what == "loose files":
+        image(tmp_path / "a.png")
+    with pytest.raises(DslintError, match="no dataset found"):
+        discover(tmp_path)
