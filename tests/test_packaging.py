@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -24,20 +25,11 @@ PROBE = (
 def test_install_provides_dslint_rules(tmp_path: Path, editable: bool) -> None:
     subprocess.run([sys.executable, "-m", "venv", str(tmp_path / "venv")], check=True)
     python = tmp_path / "venv/bin/python"
-    subprocess.run(
-        [
-            python,
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--no-deps",
-            *(["-e"] if editable else []),
-            str(REPO),
-        ],
-        check=True,
-        timeout=600,
-    )
+    # A non-editable install builds from a clean copy, as CI does: a build/ folder left
+    # in the checkout could otherwise supply files that the package list forgets.
+    source = REPO if editable else _clean_copy(tmp_path / "src")
+    install = [python, "-m", "pip", "install", "--quiet", "--no-deps"]
+    subprocess.run([*install, *(["-e"] if editable else []), str(source)], check=True, timeout=600)
     result = subprocess.run(
         [python, "-c", PROBE], cwd=tmp_path, capture_output=True, text=True, check=True
     )
@@ -49,3 +41,23 @@ def test_install_provides_dslint_rules(tmp_path: Path, editable: bool) -> None:
         assert installed_in == REPO / "rules/__init__.py"
     else:
         assert (tmp_path / "venv").resolve() in installed_in.parents
+        site = installed_in.parent.parent.parent
+        shipped = {p.relative_to(site).as_posix() for p in (site / "dslint").rglob("*.py")}
+        source = {p.relative_to(REPO).as_posix() for p in (REPO / "dslint").rglob("*.py")}
+        assert source <= shipped, f"not installed: {sorted(source - shipped)}"
+
+
+def _clean_copy(target: Path) -> Path:
+    """The files a clean checkout would have: tracked and untracked-but-not-ignored."""
+    listed = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    for name in listed.splitlines():
+        if (REPO / name).is_file():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(REPO / name, target / name)
+    return target
