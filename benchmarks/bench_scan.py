@@ -1,0 +1,85 @@
+"""Time `dslint check` on a folder, cold (empty cache) and cached, in separate
+processes, and report files/s and peak memory (max RSS of the process tree).
+
+    python benchmarks/bench_scan.py /tmp/jpegs20k [--jobs 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+# Runs the command and prints the peak RSS (KiB) of its process tree on stderr's last line.
+MEASURE = (
+    "import resource, subprocess, sys; r = subprocess.run(sys.argv[1:]); "
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr); "
+    "sys.exit(r.returncode)"
+)
+
+
+def run(data: Path, cache: Path, jobs: int) -> dict:
+    started = time.perf_counter()
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            MEASURE,
+            sys.executable,
+            "-m",
+            "dslint",
+            "check",
+            str(data),
+            "--format",
+            "json",
+            "--cache-dir",
+            str(cache),
+            "--jobs",
+            str(jobs),
+            "--fail-on",
+            "never",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    wall = time.perf_counter() - started
+    report = json.loads(result.stdout)
+    peak_kib = int(result.stderr.strip().splitlines()[-1])
+    return {
+        "wall_s": wall,
+        "scan_s": report["timing"]["scan_s"],
+        "files": report["scan"]["files"],
+        "from_cache": report["scan"]["from_cache"],
+        "peak_rss_mb": peak_kib / 1024,
+        "findings": len(report["findings"]),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("data", type=Path)
+    parser.add_argument("--jobs", type=int, default=2)
+    args = parser.parse_args()
+    cache = Path(tempfile.mkdtemp(prefix="dslint-bench-cache-"))
+    try:
+        for label in ("cold", "cached"):
+            r = run(args.data, cache, args.jobs)
+            print(
+                f"{label:6s} {r['files']:>7,} files  wall {r['wall_s']:6.2f} s  "
+                f"scan {r['scan_s']:6.2f} s  {r['files'] / r['scan_s']:>9,.0f} files/s (scan)  "
+                f"{r['files'] / r['wall_s']:>8,.0f} files/s (wall)  "
+                f"from cache {r['from_cache']:,}  peak RSS {r['peak_rss_mb']:.0f} MB  "
+                f"findings {r['findings']}"
+            )
+    finally:
+        shutil.rmtree(cache)
+
+
+if __name__ == "__main__":
+    main()
