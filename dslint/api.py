@@ -36,27 +36,26 @@ def check(
     catalogue = load_rules()
     settings = load_config(Path(config) if config else None, catalogue)
     rules = _active_rules(catalogue, settings, select, ignore)
+    datasets = [discover(path, manifest=manifest, exclude=settings.exclude) for path in paths]
+    cache = _open_cache(cache_dir, datasets) if use_cache else None
     findings: list[Finding] = []
-    summaries = []
     scanned = from_cache = 0
     scan_seconds = 0.0
-    for path in paths:
-        dataset = discover(path, manifest=manifest, exclude=settings.exclude)
-        cache = _open_cache(cache_dir, dataset) if use_cache else None
-        targets = _scan_targets(dataset)
-        tick = progress(len(targets)) if progress else None
-        try:
+    try:
+        for dataset in datasets:
+            targets = _scan_targets(dataset)
+            tick = progress(len(targets)) if progress else None
             facts, stats = scan(dataset.root, targets, jobs or os.cpu_count() or 1, cache, tick)
-        finally:
-            if cache:
-                cache.close()
-        scanned += stats.files
-        from_cache += stats.from_cache
-        scan_seconds += stats.seconds
-        ctx = Context(dataset=dataset, facts=facts, task=settings.task)
-        for rule in rules:
-            findings.extend(_run_rule(rule, ctx, dataset.root))
-        summaries.append(DatasetSummary.of(dataset))
+            scanned += stats.files
+            from_cache += stats.from_cache
+            scan_seconds += stats.seconds
+            ctx = Context(dataset=dataset, facts=facts, task=settings.task)
+            for rule in rules:
+                findings.extend(_run_rule(rule, ctx, dataset.root))
+    finally:
+        if cache:
+            cache.close()
+    summaries = [DatasetSummary.of(dataset) for dataset in datasets]
     findings.sort(key=Finding.sort_key)
     total = time.perf_counter() - started
     return Report(
@@ -127,15 +126,16 @@ def _scan_targets(dataset: Dataset) -> list[ScanTarget]:
     return targets
 
 
-def _open_cache(cache_dir: str | os.PathLike | None, dataset: Dataset) -> FactsCache | None:
+def _open_cache(cache_dir: str | os.PathLike | None, datasets: list[Dataset]) -> FactsCache | None:
     """The cache folder: the one asked for, else `.dslint_cache/` in the working
-    directory, unless that lies inside the dataset, which dslint never writes into:
-    then the user's cache folder."""
+    directory, unless that lies inside a dataset being checked, which dslint never
+    writes into: then the user's cache folder."""
     if cache_dir is not None:
         return FactsCache.open(Path(cache_dir))
-    default = Path.cwd() / CACHE_DIR_NAME
-    root = Path(dataset.root).resolve()
-    if default.resolve() == root or root in default.resolve().parents:
-        base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-        default = Path(base) / "dslint"
+    default = (Path.cwd() / CACHE_DIR_NAME).resolve()
+    for dataset in datasets:
+        root = Path(dataset.root).resolve()
+        if default == root or root in default.parents:
+            base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+            return FactsCache.open(Path(base) / "dslint")
     return FactsCache.open(default)

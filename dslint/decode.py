@@ -14,6 +14,7 @@ from dslint.facts import FileFacts
 
 # Pillow's own decompression-bomb limit; above it the header is read, not the pixels.
 MAX_DECODE_PIXELS = 89_478_485
+PERCENTILE_SAMPLE = 200_000  # values kept per array for its percentiles
 BIT_DEPTH = {"1": 1, "I;16": 16, "I;16B": 16, "I;16L": 16, "I;16N": 16, "I": 32, "F": 32}
 AUDIO_FORMAT_NAMES = {"MPEG": "MP3"}
 
@@ -70,17 +71,22 @@ def _array(facts: FileFacts, data: bytes) -> None:
     _value_stats(facts, array)
 
 
-def array_stats(array: np.ndarray) -> dict:
-    """dtype, shape, finite range and NaN/Inf counts of an array, read in row chunks
-    so that a memory-mapped array is never loaded whole."""
+def array_stats(array: np.ndarray, per_row: bool = False) -> dict:
+    """dtype, shape, finite range, mean/std, NaN/Inf counts and percentiles of a sample
+    of the values, read in row chunks so that a memory-mapped array is never loaded
+    whole. With `per_row` (a stacked x array, one sample per row) also a hash of each
+    row and the rows whose values are all equal."""
     stats: dict = {"dtype": str(array.dtype), "shape": list(array.shape)}
     if array.dtype.kind not in "biuf" or array.size == 0:
         return stats
     low, high, total, squares, count, nans, infs = np.inf, -np.inf, 0.0, 0.0, 0, 0, 0
     rows = array.reshape(len(array), -1) if array.ndim > 1 else array.reshape(-1, 1)
     step = max(1, 4_000_000 // max(1, rows.shape[1]))
+    stride = max(1, array.size // PERCENTILE_SAMPLE)
+    sampled, row_hashes, constant = [], [], []
     for start in range(0, len(rows), step):
-        chunk = np.asarray(rows[start : start + step], dtype=np.float64)
+        raw = np.ascontiguousarray(rows[start : start + step])
+        chunk = raw.astype(np.float64, copy=False)
         finite = np.isfinite(chunk)
         nans += int(np.isnan(chunk).sum())
         infs += int(np.isinf(chunk).sum())
@@ -90,23 +96,44 @@ def array_stats(array: np.ndarray) -> dict:
             total += float(values.sum())
             squares += float(np.square(values).sum())
             count += values.size
+            sampled.append(values[::stride])
+        if per_row:
+            row_hashes.extend(xxhash.xxh3_64_intdigest(row.tobytes()) for row in raw)
+            flat = np.ptp(chunk, axis=1) == 0
+            constant.extend((np.flatnonzero(flat) + start).tolist())
     stats.update(nan_count=nans, inf_count=infs)
     if count:
         mean = total / count
+        sample = np.concatenate(sampled)
+        p1, p50, p99 = np.percentile(sample, [1, 50, 99]).tolist()
         stats.update(
-            min=low, max=high, mean=mean, std=max(0.0, squares / count - mean * mean) ** 0.5
+            min=low,
+            max=high,
+            mean=mean,
+            std=max(0.0, squares / count - mean * mean) ** 0.5,
+            p1=p1,
+            p50=p50,
+            p99=p99,
         )
+    if per_row:
+        stats.update(row_hashes=row_hashes, constant_rows=constant)
     return stats
 
 
 def _value_stats(facts: FileFacts, values: np.ndarray) -> None:
     if values.size == 0 or values.dtype.kind not in "biuf":
         return
-    as_float = values.astype(np.float64, copy=False)
-    finite = as_float[np.isfinite(as_float)] if values.dtype.kind == "f" else as_float
-    if finite.size:
-        facts.min, facts.max = float(finite.min()), float(finite.max())
-        facts.mean, facts.std = float(finite.mean()), float(finite.std())
+    if values.dtype.kind == "f":
+        finite_mask = np.isfinite(values)
+        facts.nan_count = int(np.isnan(values).sum())
+        facts.inf_count = int(values.size - finite_mask.sum() - facts.nan_count)
+        values = values[finite_mask]
+    if values.size:
+        facts.min, facts.max = float(values.min()), float(values.max())
+        facts.mean, facts.std = (
+            float(values.mean(dtype=np.float64)),
+            float(values.std(dtype=np.float64)),
+        )
 
 
 def _content_hash(header: str, values: np.ndarray) -> str:

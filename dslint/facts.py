@@ -33,10 +33,13 @@ class FileFacts:
     max: float | None = None
     mean: float | None = None
     std: float | None = None
+    nan_count: int | None = None
+    inf_count: int | None = None
     # audio
     sample_rate: int | None = None
     duration: float | None = None
-    # arrays: per key ("" for a .npy file) dtype, shape and value statistics
+    # arrays: per key ("" for a .npy file) dtype, shape, value statistics and, for
+    # stacked inputs, a hash per row and the constant rows (see decode.array_stats)
     arrays: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def to_cache(self) -> dict[str, Any]:

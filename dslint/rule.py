@@ -9,13 +9,14 @@ findings from the dataset and the scanned facts; it never opens files itself.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from dslint.dataset import Dataset, Sample
 from dslint.facts import FileFacts
 
+T = TypeVar("T")
 SEVERITIES = ("error", "warning", "info")
 DOC_SECTIONS = ("What it catches", "Why it matters", "Example", "How to fix")
 RULE_ID = re.compile(r"^[A-Z]{1,3}[0-9]{3}$")
@@ -87,12 +88,22 @@ class Task:
 
 @dataclass
 class Context:
+    """What a rule reads: the dataset, the scanned facts by path, and the task."""
+
     dataset: Dataset
     facts: dict[str, FileFacts]
     task: Task = field(default_factory=Task)
+    _shared: dict[Callable, Any] = field(default_factory=dict, repr=False)
 
     def facts_of(self, sample: Sample) -> FileFacts | None:
         return self.facts.get(sample.path) if sample.path else None
+
+    def shared(self, compute: Callable[[Context], T]) -> T:
+        """`compute(self)`, computed once per check and shared by every rule that asks
+        (duplicate groups, per-split value statistics)."""
+        if compute not in self._shared:
+            self._shared[compute] = compute(self)
+        return self._shared[compute]
 
 
 class Rule:

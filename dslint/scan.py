@@ -137,13 +137,15 @@ def _scan_array_file(facts: FileFacts, file: Path) -> None:
     try:
         if file.suffix.lower() == ".npy":
             facts.format = "NPY"
-            facts.arrays[""] = array_stats(np.load(file, mmap_mode="r", allow_pickle=False))
+            facts.arrays[""] = array_stats(
+                np.load(file, mmap_mode="r", allow_pickle=False), per_row=True
+            )
         else:
             facts.format = "NPZ"
             with np.load(file, allow_pickle=False) as archive:
                 for key in archive.files:
                     if key.lower().startswith("x_"):
-                        facts.arrays[key] = array_stats(archive[key])
+                        facts.arrays[key] = array_stats(archive[key], per_row=True)
     except Exception as exc:  # one bad file must never stop the scan
         reason = str(exc)
         facts.error = (

@@ -22,3 +22,8 @@ def percent(part: int, whole: int) -> str:
 def examples(items: list[str], limit: int = 3) -> str:
     shown = ", ".join(items[:limit])
     return shown + (f" and {len(items) - limit:,} more" if len(items) > limit else "")
+
+
+def class_name(label: Label) -> str:
+    """'cat' for a named class, class 3 for a numbered one."""
+    return format_label(label) if isinstance(label, str) else f"class {label}"

@@ -14,7 +14,7 @@ TRUNCATED = FIXTURES / "F001-unreadable-file/fail-truncated-image/data"
 
 
 def test_check_returns_findings_summary_json_and_dataframe() -> None:
-    report = dslint.check(TRUNCATED, use_cache=False)
+    report = dslint.check(TRUNCATED, use_cache=False, select=["F"])
     assert report.counts() == {"error": 3, "warning": 0, "info": 0}
     assert report.exit_code() == 1 and report.exit_code("never") == 0
     (summary,) = report.datasets

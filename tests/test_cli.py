@@ -16,7 +16,7 @@ def test_clean_dataset_exits_0_and_says_so(tmp_path: Path) -> None:
     data = class_folders(
         tmp_path / "data", {"train": {"cat": 3, "dog": 3}, "val": {"cat": 2, "dog": 2}}
     )
-    result = run_cli("check", data, "--no-cache")
+    result = run_cli("check", data, "--no-cache", "--select", "F,L")
     assert result.returncode == 0, result.stderr
     assert "class folders in split folders" in result.stdout
     assert "0 errors, 0 warnings, 0 info" in result.stdout
@@ -40,7 +40,7 @@ def test_warnings_alone_exit_0_unless_fail_on_warning(tmp_path: Path) -> None:
 
 
 def test_json_report_carries_schema_summary_findings_and_timing(tmp_path: Path) -> None:
-    report = json_report(HEART, "--cache-dir", tmp_path)
+    report = json_report(HEART, "--cache-dir", tmp_path, "--select", "L")
     assert report["schema_version"] == 1
     assert report["tool"]["name"] == "dslint"
     (dataset,) = report["datasets"]
@@ -58,7 +58,18 @@ def test_json_report_carries_schema_summary_findings_and_timing(tmp_path: Path) 
 
 def test_output_file_gets_the_report_and_stdout_stays_empty(tmp_path: Path) -> None:
     out = tmp_path / "report.json"
-    result = run_cli("check", HEART, "--cache-dir", tmp_path, "--format", "json", "--output", out)
+    result = run_cli(
+        "check",
+        HEART,
+        "--cache-dir",
+        tmp_path,
+        "--format",
+        "json",
+        "--output",
+        out,
+        "--select",
+        "L",
+    )
     assert result.stdout == ""
     assert json.loads(out.read_text())["findings"][0]["rule"] == "L001"
 
@@ -66,7 +77,11 @@ def test_output_file_gets_the_report_and_stdout_stays_empty(tmp_path: Path) -> N
 def test_select_and_ignore_take_ids_prefixes_and_names(tmp_path: Path) -> None:
     assert rules_of(json_report(TRUNCATED, "--cache-dir", tmp_path, "--select", "L")) == []
     assert (
-        rules_of(json_report(TRUNCATED, "--cache-dir", tmp_path, "--ignore", "unreadable-file"))
+        rules_of(
+            json_report(
+                TRUNCATED, "--cache-dir", tmp_path, "--select", "F", "--ignore", "unreadable-file"
+            )
+        )
         == []
     )
     assert (

@@ -25,7 +25,7 @@ def config_from(tmp_path: Path, text: str):
 
 def test_loss_in_config_turns_l001_into_an_error(tmp_path: Path) -> None:
     (tmp_path / "dslint.toml").write_text('[task]\nloss = "BCEWithLogitsLoss"\n')
-    report = dslint.check(HEART, config=tmp_path / "dslint.toml", use_cache=False)
+    report = dslint.check(HEART, config=tmp_path / "dslint.toml", use_cache=False, select=["L"])
     (finding,) = report.findings
     assert finding.severity == "error"
     assert "but binary_crossentropy expects {0, 1}" in finding.message
@@ -33,7 +33,8 @@ def test_loss_in_config_turns_l001_into_an_error(tmp_path: Path) -> None:
 
 def test_configured_labels_are_what_l001_compares_with(tmp_path: Path) -> None:
     (tmp_path / "dslint.toml").write_text("[task]\nlabels = [-1, 1]\n")
-    assert dslint.check(HEART, config=tmp_path / "dslint.toml", use_cache=False).findings == []
+    report = dslint.check(HEART, config=tmp_path / "dslint.toml", use_cache=False, select=["L"])
+    assert report.findings == []
 
 
 def test_pyproject_table_is_found_from_the_working_directory_upward(tmp_path: Path) -> None:
@@ -50,7 +51,7 @@ def test_severity_override_and_rule_options(tmp_path: Path) -> None:
     )
     assert config.severity == {"L001": "info"}
     assert config.rule_options == {"F006": {"max_pixels": 1000}}
-    report = dslint.check(HEART, config=tmp_path / "dslint.toml", use_cache=False)
+    report = dslint.check(HEART, config=tmp_path / "dslint.toml", use_cache=False, select=["L"])
     assert [f.severity for f in report.findings] == ["info"]
 
 

@@ -92,7 +92,7 @@ def test_an_installed_third_party_rule_is_listed_documented_and_run(plugin_site:
     assert "X100  tiny-dataset" in run_cli("rules", env=env).stdout
     assert run_cli("rule", "X100", env=env).stdout.startswith("X100 tiny-dataset (info)")
     data = FIXTURES / "L001-binary-label-values/pass-01-labels/data"
-    result = run_cli("check", data, "--no-cache", "--format", "json", env=env)
+    result = run_cli("check", data, "--no-cache", "--format", "json", "--select", "X", env=env)
     findings = json.loads(result.stdout)["findings"]
     assert [(f["rule"], f["message"]) for f in findings] == [("X100", "only 10 samples")]
 

@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from dslint.rule import Context, Finding, Rule
+from dslint.wording import examples, plural
+
+
+class DegenerateSample(Rule):
+    """Samples that hold one value only: blank or black images, all-zero arrays.
+
+    What it catches:
+        Images whose every pixel has the same value, per-sample arrays whose every
+        value is the same, and rows of stacked x arrays that are constant.
+
+    Why it matters:
+        A blank sample carries no information but still has a label: the model is
+        taught that "nothing" looks like that class. Many blank samples in one class
+        give a shortcut (S004 territory); they usually come from failed downloads,
+        broken crops, or a camera that was off. Normalising one by its own std divides
+        by zero.
+
+    Example:
+        2 samples in train are constant (every value the same): train/cat/black.png (all 0),
+        train/dog/white.png (all 255).
+
+    How to fix:
+        Delete them, or re-export them from the source.
+    """
+
+    id = "N004"
+    name = "degenerate-sample"
+    summary = "constant samples: blank images, all-zero arrays, silent audio"
+    default_severity = "warning"
+
+    def check(self, ctx: Context) -> Iterator[Finding]:
+        fix = "Delete these samples, or re-export them from the source."
+        for split in ctx.dataset.splits:
+            flat = [
+                f"{s.path} (all {_num(f.min)})"
+                for s in ctx.dataset.samples_in(split)
+                if (f := ctx.facts_of(s))
+                and f.kind != "audio"
+                and f.min is not None
+                and f.min == f.max
+            ]
+            if flat:
+                paths = [item.rsplit(" (", 1)[0] for item in flat]
+                yield self.finding(
+                    f"{plural(len(flat), 'sample')} in {split} "
+                    f"{'is' if len(flat) == 1 else 'are'} constant (every value the same): "
+                    f"{examples(flat)}",
+                    split=split,
+                    paths=paths,
+                    evidence={"count": len(flat)},
+                    fix=fix,
+                )
+        for split, (file, key) in ctx.dataset.array_inputs.items():
+            facts = ctx.facts.get(file)
+            stats = facts.arrays.get(key or "", {}) if facts else {}
+            rows = stats.get("constant_rows") or []
+            if rows:
+                source = f"{file}:{key}" if key else file
+                yield self.finding(
+                    f"{plural(len(rows), 'row')} of {source} {'is' if len(rows) == 1 else 'are'} "
+                    f"constant (every value the same): rows {examples([str(r) for r in rows])}",
+                    split=split,
+                    paths=[file],
+                    fix=fix,
+                    evidence={"count": len(rows), "rows": rows[:100]},
+                )
+
+
+def _num(value: float) -> str:
+    return f"{value:g}"

@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+
+from dslint.rule import Context, Finding, Rule
+
+
+class MixedFormat(Rule):
+    """Samples of mixed modes, bit depths, channel counts or sizes.
+
+    What it catches:
+        Images that mix modes (RGB, L, RGBA, P, CMYK), bit depths (8, 16 bit) or
+        channel counts, and per-sample arrays that mix shapes or dtypes, with a
+        summary of the mix. Mixed image sizes alone are reported as info.
+
+    Why it matters:
+        A loader that does not convert explicitly yields tensors of different shapes
+        (a batch cannot be stacked) or silently different content: a grayscale image
+        broadcast to three channels, an alpha channel read as a colour, 16-bit values
+        divided by 255. When the mix correlates with the label, the model learns the
+        format instead of the content.
+
+    Example:
+        images mix modes RGB ×950, L ×48, RGBA ×2.
+
+    How to fix:
+        Convert every image once (`Image.open(p).convert("RGB")`, resize to one size),
+        or make the loader do it explicitly, e.g. `color_mode="rgb"` in Keras.
+    """
+
+    id = "N005"
+    name = "mixed-format"
+    summary = "mixed modes/bit depths/sizes/channels across samples"
+    default_severity = "warning"
+
+    def check(self, ctx: Context) -> Iterator[Finding]:
+        facts = [f for s in ctx.dataset.samples if (f := ctx.facts_of(s)) and not f.error]
+        images = [f for f in facts if f.kind == "image" and f.mode]
+        arrays = [f for f in facts if f.kind == "array" and f.arrays.get("")]
+        mixes = {
+            "modes": Counter(f.mode for f in images),
+            "bit depths": Counter(f"{f.bit_depth}-bit" for f in images),
+            "channel counts": Counter(str(f.channels) for f in images),
+            "array shapes": Counter("×".join(map(str, f.arrays[""]["shape"])) for f in arrays),
+            "array dtypes": Counter(f.arrays[""]["dtype"] for f in arrays),
+        }
+        mixed = {what: c for what, c in mixes.items() if len(c) > 1}
+        sizes = Counter(f"{f.width}×{f.height}" for f in images)
+        if mixed:
+            yield self.finding(
+                "samples mix " + "; ".join(f"{what} {_summary(c)}" for what, c in mixed.items()),
+                evidence={what: dict(c) for what, c in mixed.items()},
+                fix="Convert every sample to one mode, depth and shape once, or make the "
+                "loader convert explicitly.",
+            )
+        if len(sizes) > 1:
+            yield self.finding(
+                f"images come in {len(sizes)} sizes: {_summary(sizes)}",
+                severity="info",
+                evidence={"sizes": dict(sizes.most_common(20))},
+                fix="Resize once to the training resolution, keeping the aspect ratio in "
+                "mind (pad or crop rather than stretch).",
+            )
+
+
+def _summary(counts: Counter, limit: int = 5) -> str:
+    shown = ", ".join(f"{value} ×{count:,}" for value, count in counts.most_common(limit))
+    rest = len(counts) - limit
+    return shown + (f" and {rest} more" if rest > 0 else "")
