@@ -1,10 +1,10 @@
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterator
 
 from dslint.dataset import split_sort_key
-from dslint.duplicates import duplicate_groups
+from dslint.duplicates import DuplicateGroup, duplicate_groups
 from dslint.rule import Context, Finding, Rule
 from dslint.wording import examples, percent, plural
 
@@ -23,8 +23,8 @@ class DuplicateWithinSplit(Rule):
         twice or augmented files were saved beside their originals.
 
     Example:
-        train/cat/1.png, train/cat/1 (copy).png: the same content 2 times in train
-        (identical bytes); in all, 12 redundant copies in train (0.5 %).
+        12 redundant copies in train (0.5 % of its samples): train/cat/1.png =
+        train/cat/1 (copy).png (identical bytes), ... and 9 more.
 
     How to fix:
         Keep one copy of each (`dslint check --format json` lists every group).
@@ -36,29 +36,36 @@ class DuplicateWithinSplit(Rule):
     default_severity = "warning"
 
     def check(self, ctx: Context) -> Iterator[Finding]:
-        repeats = []
+        repeats: dict[str, list[tuple[DuplicateGroup, list]]] = defaultdict(list)
         for group in ctx.shared(duplicate_groups):
             if len(group.labels) > 1:
-                continue
+                continue  # D003's
             by_split = defaultdict(list)
             for sample in group.members:
                 by_split[sample.split].append(sample)
-            repeats.extend(
-                (split, group, members) for split, members in by_split.items() if len(members) > 1
-            )
-        redundant = Counter()
-        for split, _, members in repeats:
-            redundant[split] += len(members) - 1
-        for split, group, members in sorted(repeats, key=lambda r: split_sort_key(r[0])):
+            for split, members in by_split.items():
+                if len(members) > 1:
+                    repeats[split].append((group, members))
+        for split in sorted(repeats, key=split_sort_key):
+            found = repeats[split]
+            redundant = sum(len(members) - 1 for _, members in found)
             total = len(ctx.dataset.samples_in(split))
-            names = [s.path or s.source for s in members]
+            shown = [
+                " = ".join(s.path or s.source for s in members) + f" ({group.how})"
+                for group, members in found
+            ]
             yield self.finding(
-                f"{examples(names, 4)}: the same content {len(members)} times in {split} "
-                f"({group.how}); in all, "
-                f"{plural(redundant[split], 'redundant copy', 'redundant copies')} "
-                f"in {split} ({percent(redundant[split], total)})",
+                f"{plural(redundant, 'redundant copy', 'redundant copies')} in {split} "
+                f"({percent(redundant, total)} of its samples): {examples(shown, 3)}",
                 split=split,
-                paths=[s.path for s in members if s.path],
-                evidence={"how": group.how, "samples": names, "redundant": redundant[split]},
+                paths=sorted({s.path for _, members in found for s in members if s.path}),
+                evidence={
+                    "redundant": redundant,
+                    "split_size": total,
+                    "groups": [
+                        {"samples": [s.path or s.source for s in members], "how": group.how}
+                        for group, members in found
+                    ],
+                },
                 fix="Keep one copy of each and delete the rest.",
             )

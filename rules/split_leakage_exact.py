@@ -1,10 +1,9 @@
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterator
 
 from dslint.dataset import split_sort_key
-from dslint.duplicates import duplicate_groups
+from dslint.duplicates import DuplicateGroup, duplicate_groups
 from dslint.rule import Context, Finding, Rule
 from dslint.wording import examples, percent
 
@@ -16,8 +15,9 @@ class SplitLeakageExact(Rule):
     What it catches:
         Samples of different splits with identical bytes, or identical decoded content
         (the same pixels re-saved with other metadata or compression), or identical
-        rows of stacked arrays. Each group is one finding naming every file in it; the
-        message also says how many samples of the later split leak, as a fraction.
+        rows of stacked arrays. One finding per leaking split says how many of its
+        samples leak, as a fraction, names every file of every group, and lists the
+        groups in its evidence.
 
     Why it matters:
         A leaked validation sample is graded on an answer the model has memorised:
@@ -27,8 +27,8 @@ class SplitLeakageExact(Rule):
         or a split made after deduplication was skipped.
 
     Example:
-        train/dog/17.jpg and val/dog/v3.jpg hold the same content (identical bytes);
-        in all, 37 of 360 val samples (10.3 %) also appear in train.
+        37 of 360 val samples (10.3 %) also appear in train: train/dog/17.jpg =
+        val/dog/v3.jpg (identical bytes), ... and 34 more.
 
     How to fix:
         Deduplicate before splitting (or remove the copies from val/test), and split
@@ -42,34 +42,30 @@ class SplitLeakageExact(Rule):
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         leaks = [g for g in ctx.shared(duplicate_groups) if len(g.splits) > 1]
-        if not leaks:
-            return
-        leaked: Counter = Counter()
-        earliest: dict[str, set[str]] = {}
+        by_split: dict[str, list[DuplicateGroup]] = {}
         for group in leaks:
-            first = min(group.splits, key=split_sort_key)
-            for sample in group.members:
-                if sample.split != first:
-                    leaked[sample.split] += 1
-                    earliest.setdefault(sample.split, set()).add(first)
-        totals = {split: len(ctx.dataset.samples_in(split)) for split in leaked}
-        summary = "; ".join(
-            f"{leaked[s]:,} of {totals[s]:,} {s} samples ({percent(leaked[s], totals[s])}) "
-            f"also appear in {' or '.join(sorted(earliest[s], key=split_sort_key))}"
-            for s in sorted(leaked, key=split_sort_key)
-        )
-        for group in leaks:
-            splits = sorted(group.splits, key=split_sort_key)
+            for split in sorted(group.splits, key=split_sort_key)[1:]:
+                by_split.setdefault(split, []).append(group)
+        for split in sorted(by_split, key=split_sort_key):
+            groups = by_split[split]
+            leaked = sorted(
+                {s.path or s.source for g in groups for s in g.members if s.split == split}
+            )
+            total = len(ctx.dataset.samples_in(split))
+            sources = sorted(
+                {s.split for g in groups for s in g.members} - {split}, key=split_sort_key
+            )
+            shown = [" = ".join(g.names()) + f" ({g.how})" for g in groups]
             yield self.finding(
-                f"{examples(group.names(), 4)} hold the same content ({group.how}) across "
-                f"{' and '.join(splits)}; in all, {summary}",
-                paths=[s.path for s in group.members if s.path] or _array_files(ctx, splits),
-                split=splits[-1],
+                f"{len(leaked):,} of {total:,} {split} samples ({percent(len(leaked), total)}) "
+                f"also appear in {' or '.join(sources)}: {examples(shown, 3)}",
+                split=split,
+                paths=sorted({s.path for g in groups for s in g.members if s.path})
+                or _array_files(ctx, [split, *sources]),
                 evidence={
-                    "how": group.how,
-                    "samples": group.names(),
-                    "leaked": dict(leaked),
-                    "split_sizes": totals,
+                    "leaked": len(leaked),
+                    "split_size": total,
+                    "groups": [{"samples": g.names(), "how": g.how} for g in groups],
                 },
                 fix="Deduplicate before splitting, or remove the copies from the later "
                 "split; split by source so near-copies stay together.",
