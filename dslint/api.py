@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
+from dslint.baseline import read_baseline, without_baseline
 from dslint.cache import FactsCache
 from dslint.config import Config, load_config, selected
 from dslint.dataset import Dataset
@@ -17,6 +18,7 @@ from dslint.registry import load_rules
 from dslint.report import DatasetSummary, Report
 from dslint.rule import Context, Finding, Rule
 from dslint.scan import ScanTarget, scan
+from dslint.since import changed_files, involves
 
 ProgressFactory = Callable[[int], Callable[[int], None]]
 
@@ -31,6 +33,8 @@ def check(
     use_cache: bool = True,
     cache_dir: str | os.PathLike | None = None,
     progress: ProgressFactory | None = None,
+    baseline: str | os.PathLike | None = None,
+    since: str | None = None,
 ) -> Report:
     started = time.perf_counter()
     catalogue = load_rules()
@@ -39,6 +43,7 @@ def check(
     datasets = [discover(path, manifest=manifest, exclude=settings.exclude) for path in paths]
     cache = _open_cache(cache_dir, datasets) if use_cache else None
     findings: list[Finding] = []
+    suppressed: dict[str, int] = {}
     scanned = from_cache = 0
     scan_seconds = 0.0
     try:
@@ -50,12 +55,18 @@ def check(
             from_cache += stats.from_cache
             scan_seconds += stats.seconds
             ctx = Context(dataset=dataset, facts=facts, task=settings.task)
-            for rule in rules:
-                findings.extend(_run_rule(rule, ctx, dataset.root))
+            found = [f for rule in rules for f in _run_rule(rule, ctx, dataset.root)]
+            if since is not None:
+                found = _since(found, since, dataset, suppressed)
+            findings.extend(found)
     finally:
         if cache:
             cache.close()
     summaries = [DatasetSummary.of(dataset) for dataset in datasets]
+    if baseline is not None:
+        kept = without_baseline(findings, read_baseline(Path(baseline)))
+        suppressed["baseline"] = len(findings) - len(kept)
+        findings = kept
     findings.sort(key=Finding.sort_key)
     total = time.perf_counter() - started
     return Report(
@@ -64,6 +75,7 @@ def check(
         config=settings.source,
         fail_on=settings.fail_on,
         timing={"scan_s": round(scan_seconds, 3), "total_s": round(total, 3)},
+        suppressed=suppressed,
         scan={
             "files": scanned,
             "from_cache": from_cache,
@@ -116,6 +128,17 @@ def _run_rule(rule: Rule, ctx: Context, dataset_root: str) -> list[Finding]:
             )
         ]
     return [replace(f, dataset=dataset_root) for f in found]
+
+
+def _since(
+    found: list[Finding], ref: str, dataset: Dataset, suppressed: dict[str, int]
+) -> list[Finding]:
+    root = Path(dataset.root).resolve()
+    changed = changed_files(ref, root if root.is_dir() else root.parent)
+    dataset_changed = any(root == path or root in path.parents for path in changed)
+    kept = [f for f in found if involves(f, changed, dataset_changed)]
+    suppressed["since"] = suppressed.get("since", 0) + len(found) - len(kept)
+    return kept
 
 
 def _scan_targets(dataset: Dataset) -> list[ScanTarget]:

@@ -71,6 +71,16 @@ def check(
     cache_dir: Annotated[
         Path | None, typer.Option(help="Cache folder (default .dslint_cache/).")
     ] = None,
+    baseline: Annotated[
+        Path | None, typer.Option(help="Fail only on findings not in this baseline file.")
+    ] = None,
+    write_baseline: Annotated[
+        Path | None, typer.Option(help="Record today's findings in this baseline file.")
+    ] = None,
+    since: Annotated[
+        str | None,
+        typer.Option(help="Report only findings that involve files changed since this git ref."),
+    ] = None,
     config: Annotated[
         Path | None, typer.Option(help="Config file (dslint.toml or pyproject.toml).")
     ] = None,
@@ -96,8 +106,19 @@ def check(
                 use_cache=not no_cache,
                 cache_dir=cache_dir,
                 progress=progress,
+                baseline=baseline,
+                since=since,
             )
         threshold = fail_on or report.fail_on
+        if write_baseline:
+            from dslint.baseline import write_baseline as record
+
+            record(report.findings, write_baseline)
+            print(
+                f"dslint: {len(report.findings)} findings recorded in {write_baseline}",
+                file=sys.stderr,
+            )
+            threshold = "never"
         if output:
             with open(output, "w", encoding="utf-8") as handle:
                 render(report, fmt, handle, color=False)
@@ -146,6 +167,10 @@ def _one_line_errors():
     except DslintError as exc:
         print(f"dslint: error: {exc}", file=sys.stderr)
         raise typer.Exit(2) from None
+    except BrokenPipeError:
+        # the reader went away (`dslint check ... | head`): stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise typer.Exit(1) from None
     except KeyboardInterrupt:
         print("dslint: interrupted", file=sys.stderr)
         raise typer.Exit(130) from None

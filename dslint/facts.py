@@ -45,9 +45,14 @@ class FileFacts:
     def to_cache(self) -> dict[str, Any]:
         data = asdict(self)
         del data["path"]
-        return {k: v for k, v in data.items() if v not in (None, False, {})}
+        return {k: v for k, v in data.items() if not _is_default(v)}
 
     @classmethod
     def from_cache(cls, path: str, data: dict[str, Any]) -> FileFacts:
         known = {f.name for f in fields(cls)}
         return cls(path=path, **{k: v for k, v in data.items() if k in known})
+
+
+def _is_default(value: Any) -> bool:
+    """None, False and {} are the defaults left out of the cache; 0 and 0.0 are facts."""
+    return value is None or value is False or (isinstance(value, dict) and not value)

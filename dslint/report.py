@@ -48,6 +48,7 @@ class Report:
     config: str | None = None
     fail_on: str = "error"
     timing: dict[str, float] = field(default_factory=dict)
+    suppressed: dict[str, int] = field(default_factory=dict)
     scan: dict[str, Any] = field(default_factory=dict)
 
     def counts(self) -> dict[str, int]:
@@ -68,6 +69,7 @@ class Report:
             "datasets": [asdict(d) for d in self.datasets],
             "summary": self.counts(),
             "findings": [f.to_dict() for f in self.findings],
+            "suppressed": self.suppressed,
             "scan": self.scan,
             "timing": self.timing,
         }

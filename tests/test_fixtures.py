@@ -47,6 +47,14 @@ def test_fixture_produces_exactly_its_expected_findings(
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_findings_from_the_cache_equal_a_fresh_scan(case: Path, tmp_path: Path) -> None:
+    fresh = run_case(case, tmp_path)
+    cached = run_case(case, tmp_path)
+    assert cached.scan["from_cache"] == cached.scan["files"]
+    assert cached.findings == fresh.findings
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_fixture_folder_names_agree_with_findings(case: Path) -> None:
     """fail-* cases fire their folder's rule; pass-* cases keep it silent."""
     rule_id = case.parent.name.split("-", 1)[0]

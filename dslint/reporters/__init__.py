@@ -1,4 +1,5 @@
-"""Reporters turn a `Report` into text for people or JSON for programs."""
+"""Reporters turn a `Report` into text for people, JSON for programs, SARIF for code
+scanning, and workflow commands for GitHub Actions annotations."""
 
 from __future__ import annotations
 
@@ -6,12 +7,20 @@ from typing import TextIO
 
 from dslint.report import Report
 
-FORMATS = ("text", "json")
+FORMATS = ("text", "json", "sarif", "github")
 
 
 def render(report: Report, fmt: str, out: TextIO, color: bool) -> None:
     if fmt == "json":
         out.write(report.to_json() + "\n")
+    elif fmt == "sarif":
+        from dslint.reporters.sarif import render_sarif
+
+        render_sarif(report, out)
+    elif fmt == "github":
+        from dslint.reporters.github import render_github
+
+        render_github(report, out)
     else:
         from dslint.reporters.text import render_text
 

@@ -90,13 +90,17 @@ def _rule_group(console: Console, findings: list[Finding]) -> None:
 
 def _totals(console: Console, report: Report) -> None:
     counts = report.counts()
-    parts = [
-        f"[{STYLE[s]}]{counts[s]} {s}{'s' if counts[s] != 1 and s != 'info' else ''}[/]"
-        for s in counts
-    ]
+    parts = []
+    for severity, count in counts.items():
+        text = f"{count} {severity}{'s' if count != 1 and severity != 'info' else ''}"
+        parts.append(f"[{STYLE[severity]}]{text}[/]" if count else text)
     scan = report.scan
     cached = f", {scan['from_cache']:,} from cache" if scan.get("from_cache") else ""
+    hidden = {"baseline": "known from the baseline", "since": "not involving changed files"}
+    notes = "".join(
+        f" · {n:,} hidden as {hidden[why]}" for why, n in report.suppressed.items() if n
+    )
     console.print(
-        f"{', '.join(parts)} · {plural(scan.get('files', 0), 'file')} scanned{cached} · "
+        f"{', '.join(parts)}{notes} · {plural(scan.get('files', 0), 'file')} scanned{cached} · "
         f"{report.timing.get('total_s', 0):.2f} s · dslint {__version__}"
     )
