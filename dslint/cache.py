@@ -8,7 +8,6 @@ share one cache.
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 import sys
@@ -16,28 +15,31 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from dslint import __version__
+from dslint.facts import CACHED_FIELDS
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS facts (
-    path BLOB PRIMARY KEY,
-    size INTEGER NOT NULL,
-    mtime_ns INTEGER NOT NULL,
-    version TEXT NOT NULL,
-    facts TEXT NOT NULL
-)
-"""
 CacheKey = tuple[str, int, int]  # absolute path, size, mtime_ns
 
 
 class FactsCache:
+    """Rows of `FileFacts.to_row()` values, one column per cached field, so that a
+    cached run reads plain tuples rather than decoding a document per file."""
+
     def __init__(self, directory: Path) -> None:
         directory.mkdir(parents=True, exist_ok=True)
-        self.file = directory / "facts-v1.sqlite"
+        self.file = directory / "facts-v2.sqlite"
         self._db = sqlite3.connect(self.file, timeout=30)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.execute(SCHEMA)
+        columns = ", ".join(f'"{name}"' for name in CACHED_FIELDS)
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS facts (key_path BLOB PRIMARY KEY, key_size INTEGER, "
+            f"key_mtime_ns INTEGER, key_version TEXT, {columns})"
+        )
         self._db.commit()
+        self._insert = (
+            f"INSERT OR REPLACE INTO facts VALUES "
+            f"(?, ?, ?, ?, {', '.join('?' * len(CACHED_FIELDS))})"
+        )
 
     @classmethod
     def open(cls, directory: Path) -> FactsCache | None:
@@ -48,38 +50,31 @@ class FactsCache:
             print(f"dslint: warning: cache {directory} not used: {exc}", file=sys.stderr)
             return None
 
-    def get_many(self, keys: Iterable[CacheKey]) -> dict[str, dict]:
-        """Cached facts for the keys whose size, mtime and version still match."""
+    def get_many(self, keys: Iterable[CacheKey]) -> dict[str, tuple]:
+        """Cached rows for the keys whose size, mtime and version still match. The
+        whole table is read in one query: cheaper than many keyed lookups when most
+        of it is wanted, which is the case a cache is for."""
         wanted = {os.fsencode(path): (path, size, mtime) for path, size, mtime in keys}
-        found: dict[str, dict] = {}
-        blobs = list(wanted)
+        found: dict[str, tuple] = {}
         try:
-            for start in range(0, len(blobs), 900):
-                chunk = blobs[start : start + 900]
-                marks = ",".join("?" * len(chunk))
-                for blob, size, mtime, version, text in self._db.execute(
-                    f"SELECT path, size, mtime_ns, version, facts FROM facts "
-                    f"WHERE path IN ({marks})",
-                    chunk,
-                ):
-                    path, want_size, want_mtime = wanted[blob]
-                    if (size, mtime, version) == (want_size, want_mtime, __version__):
-                        found[path] = json.loads(text)
-        except (sqlite3.Error, ValueError) as exc:
+            for blob, size, mtime, version, *row in self._db.execute("SELECT * FROM facts"):
+                hit = wanted.get(blob)
+                if hit and (size, mtime, version) == (hit[1], hit[2], __version__):
+                    found[hit[0]] = tuple(row)
+        except sqlite3.Error as exc:
             print(
                 f"dslint: warning: cache {self.file} unreadable, rescanning: {exc}", file=sys.stderr
             )
             return {}
         return found
 
-    def put_many(self, rows: Iterable[tuple[CacheKey, dict]]) -> None:
+    def put_many(self, rows: Iterable[tuple[CacheKey, tuple]]) -> None:
         records = [
-            (os.fsencode(path), size, mtime, __version__, json.dumps(facts, separators=(",", ":")))
-            for (path, size, mtime), facts in rows
+            (os.fsencode(path), size, mtime, __version__, *row) for (path, size, mtime), row in rows
         ]
         try:
             with self._db:
-                self._db.executemany("INSERT OR REPLACE INTO facts VALUES (?, ?, ?, ?, ?)", records)
+                self._db.executemany(self._insert, records)
         except sqlite3.Error as exc:
             print(f"dslint: warning: cache {self.file} not updated: {exc}", file=sys.stderr)
 

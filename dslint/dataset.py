@@ -76,18 +76,37 @@ class Dataset:
     array_inputs: dict[str, tuple[str, str | None]] = field(default_factory=dict)
     label_files: list[str] = field(default_factory=list)
 
+    _by_split: dict[str, list[Sample]] = field(default_factory=dict, repr=False)
+    _counts: dict[str, Counter] = field(default_factory=dict, repr=False)
+    _indexed: int = field(default=-1, repr=False)
+
     @property
     def splits(self) -> list[str]:
-        present = {s.split for s in self.samples}
+        present = set(self._index())
         present.update(split for split, _, _ in self.empty_classes)
         return sorted(present, key=split_sort_key)
 
     def samples_in(self, split: str) -> list[Sample]:
-        return [s for s in self.samples if s.split == split]
+        return self._index().get(split, [])
 
     def class_counts(self, split: str) -> Counter:
         """Counts of valid labels in a split (invalid labels are L005's business)."""
-        return Counter(s.label for s in self.samples if s.split == split and is_class(s.label))
+        self._index()
+        if split not in self._counts:
+            self._counts[split] = Counter(
+                s.label for s in self.samples_in(split) if is_class(s.label)
+            )
+        return Counter(self._counts[split])
+
+    def _index(self) -> dict[str, list[Sample]]:
+        """Samples by split, rebuilt whenever samples were added since the last call
+        (discovery adds them; rules only read)."""
+        if self._indexed != len(self.samples):
+            self._by_split, self._counts = {}, {}
+            for sample in self.samples:
+                self._by_split.setdefault(sample.split, []).append(sample)
+            self._indexed = len(self.samples)
+        return self._by_split
 
     def classes(self) -> list[Label]:
         return sort_labels({s.label for s in self.samples if is_class(s.label)})

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+import json
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 
@@ -38,21 +39,29 @@ class FileFacts:
     # audio
     sample_rate: int | None = None
     duration: float | None = None
-    # arrays: per key ("" for a .npy file) dtype, shape, value statistics and, for
-    # stacked inputs, a hash per row and the constant rows (see decode.array_stats)
+    # arrays (keep it the last field): per key ("" for a .npy file) dtype, shape, value
+    # statistics and, for stacked inputs, a hash per row and the constant rows
+    # (see decode.array_stats)
     arrays: dict[str, dict[str, Any]] = field(default_factory=dict)
 
-    def to_cache(self) -> dict[str, Any]:
-        data = asdict(self)
-        del data["path"]
-        return {k: v for k, v in data.items() if not _is_default(v)}
+    def to_row(self) -> tuple:
+        """The cached fields as one row of plain values (arrays as JSON)."""
+        return tuple(_to_column(getattr(self, name)) for name in CACHED_FIELDS)
 
     @classmethod
-    def from_cache(cls, path: str, data: dict[str, Any]) -> FileFacts:
-        known = {f.name for f in fields(cls)}
-        return cls(path=path, **{k: v for k, v in data.items() if k in known})
+    def from_row(cls, path: str, row: tuple) -> FileFacts:
+        facts = cls(path, *row[:ARRAYS_COLUMN])
+        facts.oversized = bool(facts.oversized)
+        if row[ARRAYS_COLUMN]:
+            facts.arrays = json.loads(row[ARRAYS_COLUMN])
+        return facts
 
 
-def _is_default(value: Any) -> bool:
-    """None, False and {} are the defaults left out of the cache; 0 and 0.0 are facts."""
-    return value is None or value is False or (isinstance(value, dict) and not value)
+CACHED_FIELDS = tuple(f.name for f in fields(FileFacts) if f.name != "path")
+ARRAYS_COLUMN = len(CACHED_FIELDS) - 1  # `arrays`, the one field stored as JSON, comes last
+
+
+def _to_column(value: Any) -> Any:
+    if isinstance(value, dict):
+        return json.dumps(value, separators=(",", ":")) if value else None
+    return value

@@ -66,14 +66,14 @@ def scan(
             continue
         hit = cached.get(keys[target.rel][0])
         if hit is not None:
-            facts[target.rel] = FileFacts.from_cache(target.rel, hit)
+            facts[target.rel] = FileFacts.from_row(target.rel, hit)
         else:
             todo.append(target)
     if progress:
         progress(len(targets) - len(todo))
     for batch in _scan_batches(root, todo, jobs):
         if cache:
-            cache.put_many((keys[f.path], f.to_cache()) for f in batch)
+            cache.put_many((keys[f.path], f.to_row()) for f in batch)
         for item in batch:
             facts[item.path] = item
         if progress:

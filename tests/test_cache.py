@@ -44,7 +44,7 @@ def test_cache_inside_the_dataset_is_never_used(tmp_path: Path) -> None:
     report = json_report(".", cwd=data / "train", env={"XDG_CACHE_HOME": str(tmp_path / "xdg")})
     assert report["scan"]["files"] == 2
     assert not (data / ".dslint_cache").exists() and not (data / "train/.dslint_cache").exists()
-    assert (tmp_path / "xdg/dslint/facts-v1.sqlite").exists()
+    assert (tmp_path / "xdg/dslint/facts-v2.sqlite").exists()
 
 
 def _big_dataset(root: Path, count: int) -> Path:
