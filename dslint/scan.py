@@ -49,8 +49,9 @@ def scan(
     started = time.perf_counter()
     facts: dict[str, FileFacts] = {}
     keys: dict[str, CacheKey] = {}
+    absolute_root = os.path.abspath(root)
     for target in targets:
-        full = os.path.join(root, target.rel)
+        full = f"{absolute_root}/{target.rel}"
         try:
             info = os.stat(full)
         except OSError as exc:
@@ -58,7 +59,7 @@ def scan(
                 path=target.rel, kind=target.kind, error=f"cannot be read: {exc.strerror}"
             )
             continue
-        keys[target.rel] = (os.path.abspath(full), info.st_size, info.st_mtime_ns)
+        keys[target.rel] = (full, info.st_size, info.st_mtime_ns)
     cached = cache.get_many(keys.values()) if cache else {}
     todo = []
     for target in targets:
