@@ -21,8 +21,9 @@ def changed_files(ref: str, where: Path) -> set[Path]:
         where,
         f"--since: {ref!r} is not a commit in {top}",
     )
-    diff = _git(["diff", "--name-only", "-z", "--no-renames", ref, "--"], where)
-    untracked = _git(["ls-files", "--others", "--exclude-standard", "-z"], where)
+    # both listings relative to the top of the repository
+    diff = _git(["diff", "--name-only", "-z", "--no-renames", ref, "--"], Path(top))
+    untracked = _git(["ls-files", "--others", "--exclude-standard", "-z"], Path(top))
     names = [n for n in (diff + untracked).split("\0") if n]
     return {Path(top, name).resolve() for name in names}
 

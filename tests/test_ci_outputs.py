@@ -1,0 +1,152 @@
+"""What CI consumes: SARIF valid against the official 2.1.0 schema, GitHub workflow
+annotations, baselines that fail only on new findings, and --since."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import FIXTURES, REPO
+from tests.helpers import class_folders, json_report, run_cli
+
+SCHEMA = REPO.parent / "shared" / "data" / "sarif-schema-2.1.0.json"
+LEAK = FIXTURES / "D001-split-leakage-exact/fail-copied-val-images/data"
+
+
+@pytest.mark.skipif(not SCHEMA.exists(), reason=f"the SARIF schema is not at {SCHEMA}")
+@pytest.mark.parametrize(
+    "case",
+    [
+        LEAK,
+        FIXTURES / "F001-unreadable-file/fail-truncated-image/data",
+        FIXTURES / "B005-missing-split/fail-train-only/data",
+    ],
+    ids=lambda p: p.parent.parent.name,
+)
+def test_sarif_validates_against_the_official_schema(case: Path, tmp_path: Path) -> None:
+    import jsonschema
+
+    result = run_cli("check", case, "--format", "sarif", "--no-cache", cwd=REPO)
+    document = json.loads(result.stdout)
+    jsonschema.validate(document, json.loads(SCHEMA.read_text()))
+    (run,) = document["runs"]
+    report = json_report(case, "--no-cache", cwd=REPO)
+    assert [r["ruleId"] for r in run["results"]] == [f["rule"] for f in report["findings"]]
+    assert {r["id"] for r in run["tool"]["driver"]["rules"]} == {
+        f["rule"] for f in report["findings"]
+    }
+
+
+def test_sarif_maps_a_finding_field_by_field() -> None:
+    document = json.loads(
+        run_cli(
+            "check", LEAK, "--format", "sarif", "--no-cache", "--select", "D001", cwd=REPO
+        ).stdout
+    )
+    (result,) = document["runs"][0]["results"]
+    base = LEAK.relative_to(REPO).as_posix()
+    assert result["level"] == "error"
+    assert result["message"]["text"].startswith("2 of 6 val samples (33.3 %) also appear")
+    assert (
+        result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        == f"{base}/train/cat/cat0.png"
+    )
+    assert [
+        loc["physicalLocation"]["artifactLocation"]["uri"] for loc in result["relatedLocations"]
+    ] == [f"{base}/train/dog/dog1.png", f"{base}/val/cat/copy.png", f"{base}/val/dog/resaved.png"]
+    assert result["properties"]["split"] == "val"
+    assert result["properties"]["evidence"]["leaked"] == 2
+
+
+def test_github_format_writes_one_annotation_per_finding() -> None:
+    lines = run_cli("check", LEAK, "--format", "github", "--no-cache", cwd=REPO).stdout.splitlines()
+    base = LEAK.relative_to(REPO).as_posix()
+    assert lines[0].startswith(
+        f"::error file={base}/train/cat/cat0.png,"
+        f"title=D001 split-leakage-exact::2 of 6 val samples (33.3 %25)"
+    )
+    assert lines[1].startswith(f"::warning file={base},title=B003 too-few-samples::")
+    assert lines[-1] == "dslint: 1 errors, 2 warnings, 0 info"
+
+
+def test_baseline_fails_only_on_new_findings(tmp_path: Path) -> None:
+    data = class_folders(
+        tmp_path / "data", {"train": {"cat": 12, "dog": 12}, "val": {"cat": 6, "dog": 6}}
+    )
+    shutil.copyfile(data / "train/cat/0.png", data / "val/cat/old-leak.png")
+    baseline = tmp_path / "baseline.json"
+    written = run_cli("check", data, "--no-cache", "--write-baseline", baseline)
+    assert written.returncode == 0
+    assert run_cli("check", data, "--no-cache", "--baseline", baseline).returncode == 0
+    report = json_report(data, "--no-cache", "--baseline", baseline)
+    assert report["findings"] == [] and report["suppressed"]["baseline"] >= 1
+
+    (data / "val/dog/broken.png").write_bytes(b"\x89PNG\r\n")
+    result = run_cli("check", data, "--no-cache", "--baseline", baseline, "--format", "json")
+    assert result.returncode == 1
+    assert [f["rule"] for f in json.loads(result.stdout)["findings"]] == ["F001"]
+
+
+def test_baseline_matching_ignores_the_order_of_paths(tmp_path: Path) -> None:
+    from dslint.baseline import finding_key
+    from dslint.rule import Finding
+
+    a = Finding("D001", "split-leakage-exact", "error", "m", paths=("b.png", "a.png"))
+    b = Finding("D001", "split-leakage-exact", "error", "other words", paths=("a.png", "b.png"))
+    assert finding_key(a) == finding_key(b)
+
+
+def _git(repo: Path, *args: str) -> None:
+    subprocess.run(
+        ["git", *args],
+        cwd=repo,
+        check=True,
+        capture_output=True,
+        env={
+            **os.environ,
+            "GIT_AUTHOR_NAME": "t",
+            "GIT_AUTHOR_EMAIL": "t@e",
+            "GIT_COMMITTER_NAME": "t",
+            "GIT_COMMITTER_EMAIL": "t@e",
+        },
+    )
+
+
+def test_since_reports_only_findings_that_involve_changed_files(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    data = class_folders(
+        repo / "data", {"train": {"cat": 12, "dog": 12}, "val": {"cat": 6, "dog": 6}}
+    )
+    (data / "train/cat/old-broken.png").write_bytes(b"not a png")
+    _git(repo, "init", "-q")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-qm", "start")
+    shutil.copyfile(data / "train/dog/3.png", data / "val/dog/new.png")
+
+    report = json_report(data, "--no-cache", "--since", "HEAD", "--select", "F001,D001")
+    assert [(f["rule"], f["paths"]) for f in report["findings"]] == [
+        ("D001", ["train/dog/3.png", "val/dog/new.png"])
+    ]
+    assert report["suppressed"]["since"] == 1
+    everything = json_report(data, "--no-cache", "--select", "F001,D001")
+    assert sorted(f["rule"] for f in everything["findings"]) == ["D001", "F001"]
+
+
+def test_since_outside_git_or_with_a_bad_ref_is_a_one_line_error(tmp_path: Path) -> None:
+    data = class_folders(tmp_path / "data", {"train": {"cat": 2}})
+    result = run_cli("check", data, "--no-cache", "--since", "HEAD")
+    assert result.returncode == 2 and "needs a git repository" in result.stderr
+    _git(tmp_path, "init", "-q")
+    _git(tmp_path, "add", "-A")
+    _git(tmp_path, "commit", "-qm", "x")
+    result = run_cli("check", data, "--no-cache", "--since", "no-such-ref")
+    assert result.returncode == 2
+    assert (
+        result.stderr.strip() == f"dslint: error: --since: 'no-such-ref' is not a commit "
+        f"in {tmp_path.resolve()}"
+    )
