@@ -13,7 +13,10 @@ from dslint.cache import FactsCache
 from dslint.config import Config, load_config, selected
 from dslint.dataset import Dataset
 from dslint.discover import CACHE_DIR_NAME, discover
+from dslint.errors import DslintError
 from dslint.filetypes import kind_of
+from dslint.history import History, read_history
+from dslint.predictions import Predictions, read_predictions
 from dslint.registry import load_rules
 from dslint.report import DatasetSummary, Report
 from dslint.rule import Context, Finding, Rule
@@ -35,17 +38,24 @@ def check(
     progress: ProgressFactory | None = None,
     baseline: str | os.PathLike | None = None,
     since: str | None = None,
+    history: str | os.PathLike | None = None,
+    predictions: str | os.PathLike | None = None,
 ) -> Report:
     started = time.perf_counter()
     catalogue = load_rules()
     settings = load_config(Path(config) if config else None, catalogue)
     rules = _active_rules(catalogue, settings, select, ignore)
+    run_history = read_history(Path(history)) if history else None
+    run_predictions = read_predictions(Path(predictions)) if predictions else None
+    if not paths and run_history is None and run_predictions is None:
+        raise DslintError("nothing to check: give a dataset path, --history or --predictions")
     datasets = [discover(path, manifest=manifest, exclude=settings.exclude) for path in paths]
     cache = _open_cache(cache_dir, datasets) if use_cache else None
     findings: list[Finding] = []
     suppressed: dict[str, int] = {}
     scanned = from_cache = 0
     scan_seconds = 0.0
+    first: Context | None = None
     try:
         for dataset in datasets:
             targets = _scan_targets(dataset)
@@ -55,13 +65,29 @@ def check(
             from_cache += stats.from_cache
             scan_seconds += stats.seconds
             ctx = Context(dataset=dataset, facts=facts, task=settings.task)
-            found = [f for rule in rules for f in _run_rule(rule, ctx, dataset.root)]
+            first = first or ctx
+            found = [
+                f
+                for rule in rules
+                if not rule.reads_findings
+                for f in _run_rule(rule, ctx, dataset.root)
+            ]
             if since is not None:
                 found = _since(found, since, dataset, suppressed)
             findings.extend(found)
     finally:
         if cache:
             cache.close()
+    no_dataset = Dataset(root="", layout="no dataset", label_source="none")
+    late = replace(
+        first or Context(dataset=no_dataset, facts={}, task=settings.task),
+        history=run_history,
+        predictions=run_predictions,
+        findings=list(findings),
+    )
+    # the training run's findings belong to no dataset: their files are the history
+    # and predictions, as given on the command line
+    findings.extend(f for rule in rules if rule.reads_findings for f in _run_rule(rule, late, ""))
     summaries = [DatasetSummary.of(dataset) for dataset in datasets]
     if baseline is not None:
         kept = without_baseline(findings, read_baseline(Path(baseline)))
@@ -76,6 +102,8 @@ def check(
         fail_on=settings.fail_on,
         timing={"scan_s": round(scan_seconds, 3), "total_s": round(total, 3)},
         suppressed=suppressed,
+        history=_history_summary(run_history),
+        predictions=_predictions_summary(run_predictions),
         scan={
             "files": scanned,
             "from_cache": from_cache,
@@ -128,6 +156,31 @@ def _run_rule(rule: Rule, ctx: Context, dataset_root: str) -> list[Finding]:
             )
         ]
     return [replace(f, dataset=dataset_root) for f in found]
+
+
+def _history_summary(history: History | None) -> dict | None:
+    if history is None:
+        return None
+    return {
+        "source": history.source,
+        "format": history.format,
+        "epochs": len(history.epochs),
+        "first_epoch": history.epochs[0],
+        "last_epoch": history.epochs[-1],
+        "metrics": history.metrics,
+        "stopped": history.stopped,
+    }
+
+
+def _predictions_summary(predictions: Predictions | None) -> dict | None:
+    if predictions is None:
+        return None
+    right = sum(t == p for t, p in zip(predictions.truth, predictions.predicted, strict=True))
+    return {
+        "source": predictions.source,
+        "samples": len(predictions),
+        "accuracy": round(right / len(predictions), 4) if len(predictions) else None,
+    }
 
 
 def _since(

@@ -48,7 +48,23 @@ def _split_ids(values: list[str] | None) -> list[str] | None:
 
 @app.command()
 def check(
-    paths: Annotated[list[Path], typer.Argument(help="Dataset folders, manifests or arrays.")],
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="Dataset folders, manifests or arrays.")
+    ] = None,
+    history: Annotated[
+        Path | None,
+        typer.Option(
+            help="Training history: Keras console log, CSVLogger, history JSON, "
+            "Lightning metrics.csv."
+        ),
+    ] = None,
+    predictions: Annotated[
+        Path | None,
+        typer.Option(
+            help="Predictions: CSV with label and prediction (or p_<class>) "
+            "columns, or .npz with y_true/y_pred."
+        ),
+    ] = None,
     manifest: Annotated[
         Path | None, typer.Option(help="Manifest (CSV/TSV/Parquet) with path and label columns.")
     ] = None,
@@ -97,7 +113,9 @@ def check(
             raise DslintError(f"--fail-on must be one of {', '.join(FAIL_ON)}, not {fail_on!r}")
         with _progress() as progress:
             report = run_check(
-                *paths,
+                *(paths or []),
+                history=history,
+                predictions=predictions,
                 manifest=manifest,
                 config=config,
                 select=_split_ids(select),

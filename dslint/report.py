@@ -49,6 +49,8 @@ class Report:
     fail_on: str = "error"
     timing: dict[str, float] = field(default_factory=dict)
     suppressed: dict[str, int] = field(default_factory=dict)
+    history: dict[str, Any] | None = None
+    predictions: dict[str, Any] | None = None
     scan: dict[str, Any] = field(default_factory=dict)
 
     def counts(self) -> dict[str, int]:
@@ -67,6 +69,8 @@ class Report:
             "tool": {"name": "dslint", "version": __version__},
             "config": self.config,
             "datasets": [asdict(d) for d in self.datasets],
+            "history": self.history,
+            "predictions": self.predictions,
             "summary": self.counts(),
             "findings": [f.to_dict() for f in self.findings],
             "suppressed": self.suppressed,

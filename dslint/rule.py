@@ -11,10 +11,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from dslint.dataset import Dataset, Sample
 from dslint.facts import FileFacts
+
+if TYPE_CHECKING:
+    from dslint.history import History
+    from dslint.predictions import Predictions
 
 T = TypeVar("T")
 SEVERITIES = ("error", "warning", "info")
@@ -93,7 +97,14 @@ class Context:
     dataset: Dataset
     facts: dict[str, FileFacts]
     task: Task = field(default_factory=Task)
+    history: History | None = None
+    predictions: Predictions | None = None
+    findings: list[Finding] = field(default_factory=list)  # for rules that read findings
     _shared: dict[Callable, Any] = field(default_factory=dict, repr=False)
+
+    def fired(self, *rule_ids: str) -> list[Finding]:
+        """The findings of these rules among those made before this rule ran."""
+        return [f for f in self.findings if f.rule_id in rule_ids]
 
     def facts_of(self, sample: Sample) -> FileFacts | None:
         return self.facts.get(sample.path) if sample.path else None
@@ -114,6 +125,9 @@ class Rule:
     summary: ClassVar[str]
     default_severity: ClassVar[str]
     options: ClassVar[dict[str, Any]] = {}
+    # Rules that read other rules' findings (to name a shared cause) run after the
+    # others, once per check, with `ctx.findings`, `ctx.history` and `ctx.predictions`.
+    reads_findings: ClassVar[bool] = False
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

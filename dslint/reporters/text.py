@@ -31,10 +31,30 @@ def render_text(report: Report, out: TextIO, color: bool) -> None:
     )
     for summary in report.datasets:
         _dataset(console, summary)
-        findings = [f for f in report.findings if f.dataset == summary.path]
-        for _, group in groupby(findings, key=lambda f: (f.severity, f.rule_id)):
-            _rule_group(console, list(group))
+        _findings(console, [f for f in report.findings if f.dataset == summary.path])
+    if report.history or report.predictions:
+        _training_run(console, report)
+        _findings(console, [f for f in report.findings if f.dataset == ""])
     _totals(console, report)
+
+
+def _findings(console: Console, findings: list[Finding]) -> None:
+    for _, group in groupby(findings, key=lambda f: (f.severity, f.rule_id)):
+        _rule_group(console, list(group))
+
+
+def _training_run(console: Console, report: Report) -> None:
+    if report.history:
+        h = report.history
+        console.print(
+            f"[bold]{escape(h['source'])}[/]  ({h['format']}; epochs "
+            f"{h['first_epoch']}–{h['last_epoch']}; {', '.join(h['metrics'])})"
+        )
+    if report.predictions:
+        p = report.predictions
+        accuracy = f"; accuracy {p['accuracy']:.3f}" if p["accuracy"] is not None else ""
+        console.print(f"[bold]{escape(p['source'])}[/]  ({p['samples']:,} predictions{accuracy})")
+    console.print()
 
 
 def _dataset(console: Console, summary: DatasetSummary) -> None:

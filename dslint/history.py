@@ -1,0 +1,257 @@
+"""Reading training histories, whatever format they come in; the user never says which.
+
+Recognised: Keras console output as people paste it (progress bars with or without
+`Epoch N/M` lines, carriage-return updates, warnings mixed in), Keras `CSVLogger`
+files, a JSON dump of `history.history`, and PyTorch Lightning `CSVLogger`
+`metrics.csv` files (sparse rows, step and epoch columns). Metric names are mapped to
+`acc`, `val_acc`, `loss` and `val_loss`; other metrics are kept under their own names.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dslint.errors import DslintError
+
+MAX_BYTES = 64 * 1024 * 1024
+NUMBER = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?|nan|NaN|-?inf|-?Inf"
+METRIC = re.compile(rf"\b([A-Za-z_][\w/.-]*?)\s*[:=]\s*({NUMBER})(?![\w.])")
+EPOCH_LINE = re.compile(r"^\s*Epoch\s+(\d+)\s*/\s*(\d+)\s*$")
+PROGRESS = re.compile(r"^\s*(\d+)/(\d+)\s")
+NOT_METRICS = {"eta", "epoch", "step", "steps", "batch", "lr_step"}
+
+# canonical name -> spellings, compared lower-case
+ALIASES = {
+    "acc": (
+        "acc",
+        "accuracy",
+        "train_acc",
+        "train_accuracy",
+        "train_acc_epoch",
+        "train_accuracy_epoch",
+        "categorical_accuracy",
+        "sparse_categorical_accuracy",
+        "binary_accuracy",
+        "train/acc",
+        "train/accuracy",
+    ),
+    "val_acc": (
+        "val_acc",
+        "val_accuracy",
+        "val_acc_epoch",
+        "val_accuracy_epoch",
+        "val_categorical_accuracy",
+        "val_sparse_categorical_accuracy",
+        "val_binary_accuracy",
+        "valid_acc",
+        "validation_accuracy",
+        "val/acc",
+        "val/accuracy",
+    ),
+    "loss": ("loss", "train_loss", "train_loss_epoch", "training_loss", "train/loss"),
+    "val_loss": ("val_loss", "val_loss_epoch", "valid_loss", "validation_loss", "val/loss"),
+}
+CANONICAL = {spelling: name for name, spellings in ALIASES.items() for spelling in spellings}
+
+
+@dataclass
+class History:
+    """Per-epoch metrics. `epochs[i]` is the epoch number of `rows[i]` (1-based)."""
+
+    source: str
+    format: str
+    epochs: list[int] = field(default_factory=list)
+    rows: list[dict[str, float]] = field(default_factory=list)
+    stopped: str | None = None  # where a truncated or malformed log stopped
+
+    def series(self, name: str) -> list[float]:
+        """The metric's values over the epochs that logged it."""
+        return [row[name] for row in self.rows if name in row]
+
+    def epochs_of(self, name: str) -> list[int]:
+        return [epoch for epoch, row in zip(self.epochs, self.rows, strict=True) if name in row]
+
+    @property
+    def metrics(self) -> list[str]:
+        return sorted({name for row in self.rows for name in row})
+
+
+def read_history(file: Path) -> History:
+    """Read a history file; raise `DslintError` with one line when nothing in it is a
+    training history."""
+    try:
+        raw = file.read_bytes()[:MAX_BYTES]
+    except OSError as exc:
+        raise DslintError(f"history {file} cannot be read: {exc.strerror}") from None
+    if b"\0" in raw[:4096]:
+        raise DslintError(
+            f"history {file} is binary, not a training log "
+            f"(TensorBoard event files need the tensorboard extra)"
+        )
+    text = raw.decode("utf-8", errors="replace")
+    for reader in (_json, _csv, _console):
+        history = reader(text, str(file))
+        if history is not None and history.rows:
+            return history
+    raise DslintError(
+        f"history {file}: no epochs with metrics found (expected Keras "
+        f"console output, a CSVLogger/metrics.csv file or a history JSON)"
+    )
+
+
+def canonical(name: str) -> str:
+    return CANONICAL.get(name.strip().lower(), name.strip())
+
+
+def _json(text: str, source: str) -> History | None:
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return None
+    if isinstance(data, dict) and isinstance(data.get("history"), dict):
+        data = data["history"]
+    history = History(source=source, format="history JSON")
+    if isinstance(data, dict):
+        columns = {canonical(k): v for k, v in data.items() if isinstance(v, list)}
+        length = max((len(v) for v in columns.values()), default=0)
+        for i in range(length):
+            row = {k: _number(v[i]) for k, v in columns.items() if i < len(v)}
+            _append(history, i + 1, {k: v for k, v in row.items() if v is not None})
+    elif isinstance(data, list) and all(isinstance(r, dict) for r in data):
+        for i, record in enumerate(data):
+            epoch = _number(record.get("epoch"))
+            row = {canonical(k): _number(v) for k, v in record.items() if k != "epoch"}
+            _append(
+                history,
+                int(epoch) + 1 if epoch is not None else i + 1,
+                {k: v for k, v in row.items() if v is not None},
+            )
+    return history
+
+
+def _csv(text: str, source: str) -> History | None:
+    lines = text.lstrip("\ufeff").splitlines()
+    if not lines or ("," not in lines[0] and "\t" not in lines[0]):
+        return None
+    delimiter = "\t" if lines[0].count("\t") > lines[0].count(",") else ","
+    header = [h.strip() for h in next(csv.reader([lines[0]], delimiter=delimiter))]
+    names = [canonical(h) for h in header]
+    if not any(n in ALIASES for n in names):
+        return None
+    lightning = "step" in [h.lower() for h in header]
+    history = History(
+        source=source, format="Lightning metrics.csv" if lightning else "Keras CSVLogger"
+    )
+    epoch_col = next((i for i, h in enumerate(header) if h.lower() == "epoch"), None)
+    by_epoch: dict[int, dict[str, float]] = {}
+    for number, cells in enumerate(csv.reader(lines[1:], delimiter=delimiter), start=2):
+        if not any(c.strip() for c in cells):
+            continue
+        if len(cells) > len(header):
+            history.stopped = f"line {number} has {len(cells)} cells for {len(header)} columns"
+            break
+        values = {names[i]: _number(c) for i, c in enumerate(cells) if i != epoch_col}
+        if epoch_col is not None and epoch_col < len(cells):
+            epoch_value = _number(cells[epoch_col])
+            if epoch_value is None:
+                history.stopped = f"line {number}: epoch {cells[epoch_col]!r} is not a number"
+                break
+            epoch = int(epoch_value) + 1  # Keras and Lightning count epochs from 0
+        else:
+            epoch = len(by_epoch) + 1
+        row = by_epoch.setdefault(epoch, {})
+        row.update({k: v for k, v in values.items() if v is not None and k.lower() != "step"})
+    for epoch in sorted(by_epoch):
+        _append(history, epoch, by_epoch[epoch])
+    return history
+
+
+def _console(text: str, source: str) -> History:
+    """Keras progress output. Within a line, carriage returns separate progress
+    updates and the last one counts; an epoch ends on a line whose last update reached
+    the final step (N/N) or carries validation metrics. `Epoch N/M` lines, when
+    present, number the epochs; a metrics line before the first of them belongs to
+    the epoch before it."""
+    history = History(source=source, format="Keras console output")
+    ends: list[tuple[int | None, dict[str, float]]] = []
+    current: int | None = None
+    first_header: int | None = None
+    unfinished: int | None = None
+    for number, line in enumerate(text.split("\n"), start=1):
+        updates = [u for u in line.split("\r") if u.strip()]
+        if not updates:
+            continue
+        header = EPOCH_LINE.match(updates[-1])
+        if header:
+            current = int(header.group(1))
+            first_header = first_header or current
+            continue
+        last = updates[-1]
+        metrics = {
+            canonical(k): float(v) for k, v in METRIC.findall(last) if k.lower() not in NOT_METRICS
+        }
+        if not set(metrics) & set(ALIASES):
+            continue  # a warning or a line of other output
+        progress = PROGRESS.match(last)
+        if (
+            progress
+            and progress.group(1) != progress.group(2)
+            and not any(k.startswith("val_") for k in metrics)
+        ):
+            unfinished = number
+            continue
+        unfinished = None
+        if ends and current is not None and ends[-1][0] == current:
+            ends[-1] = (current, metrics)  # a later line of the same epoch
+        else:
+            ends.append((current, metrics))
+    before_first = sum(1 for epoch, _ in ends if epoch is None)
+    offset = first_header - before_first - 1 if first_header else 0
+    for position, (epoch, metrics) in enumerate(ends):
+        number = epoch if epoch is not None else max(1, offset + position + 1)
+        if history.epochs and number <= history.epochs[-1]:
+            number = history.epochs[-1] + 1
+        _append(history, number, metrics)
+    if unfinished is not None and history.rows:
+        history.stopped = (
+            f"the log ends mid-epoch at line {unfinished}, after epoch {history.epochs[-1]}"
+        )
+    return history
+
+
+def _append(history: History, epoch: int, row: dict[str, float]) -> None:
+    if row:
+        history.epochs.append(epoch)
+        history.rows.append(row)
+
+
+def _number(value: object) -> float | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, (int, float)):
+        return float(value)
+    text = str(value).strip()
+    if not text:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def is_finite(value: float) -> bool:
+    return not (math.isnan(value) or math.isinf(value))
+
+
+def parse_text(text: str, name: str = "<text>") -> History:
+    """Parse history text directly (for callbacks and tests)."""
+    for reader in (_json, _csv, _console):
+        history = reader(text, name)
+        if history is not None and history.rows:
+            return history
+    return History(source=name, format="empty")
