@@ -29,7 +29,7 @@ def test_rule_docstring_has_the_four_sections(rule) -> None:
 def test_rule_has_a_firing_and_a_silent_fixture(rule) -> None:
     folder = FIXTURES / f"{rule.id}-{rule.name}"
     assert folder.is_dir(), f"missing fixture folder {folder.name}"
-    cases = [p.name for p in folder.iterdir() if (p / "data").is_dir()]
+    cases = [p.name for p in folder.iterdir() if p.is_dir()]
     assert any(c.startswith("fail-") for c in cases), f"{rule.id} has no fail-* case"
     assert any(c.startswith("pass-") for c in cases), f"{rule.id} has no pass-* case"
 

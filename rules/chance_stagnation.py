@@ -1,0 +1,119 @@
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+
+from dslint.rule import Context, Finding, Rule
+from dslint.training import chance, epochs_text, span
+
+
+class ChanceStagnation(Rule):
+    """Accuracy that stays at chance, and loss that stays at ln K: nothing is learned.
+
+    What it catches:
+        A history whose training and validation accuracy never rise more than
+        `margin` (default 0.06) above chance over the logged epochs, or, when no
+        accuracy was logged, whose loss stays within 3 % of ln K. Chance is 1/K, or
+        the majority rate when the dataset was checked and is imbalanced. K comes from
+        the dataset, the predictions, or a first loss of ln K. A log whose loss sits at
+        ln K while its accuracy is far above chance contradicts itself, and is
+        reported as such (info).
+
+    Why it matters:
+        Four classes of the same shape give `loss ≈ 1.386 (= ln 4)` and accuracy 0.25
+        epoch after epoch; no amount of training changes it, because the inputs carry
+        nothing that tells the classes apart, the labels do not match the inputs, or the
+        learning rate is so wrong that nothing moves.
+
+    Example:
+        accuracy stays at chance for 4 classes over epochs 12–15: acc 0.255–0.292,
+        val_acc 0.228–0.250 against 0.250 (1/4); loss 1.383–1.390 against
+        ln 4 = 1.386.
+
+    How to fix:
+        Check that the classes differ in the inputs at all (look at a few per class),
+        that labels match inputs (shuffle bugs), that inputs are normalised, and try a
+        learning rate 10× lower and higher. When the data was checked too, the data
+        findings say which.
+    """
+
+    id = "H001"
+    name = "chance-stagnation"
+    summary = "accuracy stays at chance / loss stays at ln K"
+    default_severity = "error"
+    reads_findings = True
+    options = {"margin": 0.06}
+
+    def check(self, ctx: Context) -> Iterator[Finding]:
+        history = ctx.history
+        level = chance(ctx) if history else None
+        if history is None or level is None:
+            return
+        margin = self.options["margin"]
+        accuracies = {
+            name: history.series(name) for name in ("acc", "val_acc") if history.series(name)
+        }
+        losses = [v for v in history.series("loss") if math.isfinite(v)]
+        at_chance = bool(accuracies) and all(
+            max(values) <= level.accuracy + margin for values in accuracies.values()
+        )
+        at_ln_k = bool(losses) and all(abs(v - level.loss) / level.loss < 0.03 for v in losses)
+        epochs = epochs_text(history.epochs)
+        loss_text = (
+            f"; loss {span(losses)} against ln {level.classes} = {level.loss:.3f}" if losses else ""
+        )
+        acc_text = ", ".join(f"{name} {span(v)}" for name, v in accuracies.items())
+        if at_chance or (at_ln_k and not accuracies):
+            cause = _cause(ctx, level.how)
+            yield self.finding(
+                f"accuracy stays at chance for {level.classes} classes{_k_from(level)} over "
+                f"{epochs}: "
+                f"{acc_text or 'no accuracy logged'} against {level.accuracy:.3f} "
+                f"({level.how}){loss_text}: the model learns nothing{cause}",
+                paths=[history.source],
+                evidence={
+                    "classes": level.classes,
+                    "chance": round(level.accuracy, 4),
+                    "ln_k": round(level.loss, 4),
+                    "k_from": level.source,
+                    "epochs": [history.epochs[0], history.epochs[-1]],
+                },
+                fix="Check that the classes differ in the inputs, that labels match inputs, "
+                "that inputs are normalised; try the learning rate ×10 and ÷10.",
+            )
+        elif at_ln_k and accuracies:
+            best = max(max(v) for v in accuracies.values())
+            yield self.finding(
+                f"the log contradicts itself: loss stays at ln {level.classes} = "
+                f"{level.loss:.3f} ({span(losses)}) over {epochs}, what a model that knows "
+                f"nothing scores, while accuracy reaches {best:.3f} ({acc_text}); the loss "
+                f"and accuracy columns cannot both be right",
+                paths=[history.source],
+                severity="info",
+                evidence={
+                    "classes": level.classes,
+                    "ln_k": round(level.loss, 4),
+                    "best_accuracy": best,
+                },
+                fix="Check that the loss and accuracy come from the same run and model "
+                "output (a copied column, a loss on another head).",
+            )
+
+
+def _cause(ctx: Context, how: str) -> str:
+    if ctx.fired("B001") and "share of" in how:
+        return (
+            "; its accuracy is the majority rate, so it predicts the majority class "
+            "(B001: the classes are imbalanced)"
+        )
+    labels = ctx.fired("L001", "L005", "D003")
+    if labels:
+        ids = ", ".join(sorted({f.rule_id for f in labels}))
+        return f"; the data findings point at the labels ({ids})"
+    if ctx.fired("S001"):
+        return "; the data gives the model nothing to learn (S001)"
+    return ""
+
+
+def _k_from(level) -> str:
+    return "" if level.source == "the dataset" else f" (K from {level.source})"

@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+
+import numpy as np
+
+from dslint.rule import Context, Finding, Rule
+from dslint.training import chance, epochs_text
+
+
+class NotConverging(Rule):
+    """Training loss that oscillates instead of settling, or does not decrease at all.
+
+    What it catches:
+        A training loss (five epochs or more) that changes direction in at least half
+        of its steps with an average step over `max-swing` (10 %) of its mean, much
+        larger than its trend; or one that ends no lower than it started. A loss
+        stuck at ln K is H001's.
+
+    Why it matters:
+        A loss that jumps up and down from epoch to epoch is the usual sign of a
+        learning rate that is too high (or of unnormalised inputs, or a batch size of a
+        few samples); one that never goes down means the optimiser is not doing its job.
+        Neither gets better with more epochs.
+
+    Example:
+        loss does not settle over epochs 1–10: it moves 0.412 per epoch on average
+        (31 % of its mean) and changes direction 7 times in 9 steps, against a trend of
+        -0.012 per epoch.
+
+    How to fix:
+        Lower the learning rate (÷3 to ÷10) or add a schedule/warm-up, normalise the
+        inputs, raise the batch size, clip gradients.
+    """
+
+    id = "H004"
+    name = "not-converging"
+    summary = "loss oscillates or does not decrease"
+    default_severity = "warning"
+    reads_findings = True
+    options = {"max_swing": 0.1}
+
+    def check(self, ctx: Context) -> Iterator[Finding]:
+        history = ctx.history
+        if history is None:
+            return
+        loss = history.series("loss")
+        if len(loss) < 5 or not all(math.isfinite(v) for v in loss):
+            return  # a NaN or Inf loss is H005's
+        level = chance(ctx)
+        if level and all(abs(v - level.loss) / level.loss < 0.03 for v in loss):
+            return  # stuck at ln K: H001
+        steps = np.diff(loss)
+        swing = float(np.abs(steps).mean())
+        turns = int(np.sum(np.sign(steps[1:]) != np.sign(steps[:-1])))
+        trend = float(np.polyfit(np.arange(len(loss)), loss, 1)[0])
+        mean = float(np.mean(loss))
+        epochs = epochs_text(history.epochs_of("loss"))
+        evidence = {"swing": round(swing, 4), "turns": turns, "trend": round(trend, 4)}
+        if (
+            turns >= (len(steps) - 1) / 2
+            and swing > self.options["max_swing"] * mean
+            and swing > 3 * abs(trend)
+        ):
+            yield self.finding(
+                f"loss does not settle over {epochs}: it moves {swing:.3f} per epoch on "
+                f"average ({100 * swing / mean:.0f} % of its mean) and changes direction "
+                f"{turns} times in {len(steps)} steps, against a trend of {trend:+.3f} per "
+                f"epoch",
+                paths=[history.source],
+                evidence=evidence,
+                fix="Lower the learning rate (÷3 to ÷10) or add a schedule; normalise the "
+                "inputs; use larger batches or gradient clipping.",
+            )
+        elif loss[-1] >= loss[0] * 0.99:
+            yield self.finding(
+                f"loss does not decrease over {epochs}: {loss[0]:.4g} at the start, "
+                f"{loss[-1]:.4g} at the end (trend {trend:+.3g} per epoch)",
+                paths=[history.source],
+                evidence=evidence,
+                fix="Check the learning rate (try ×10 and ÷10), that gradients reach the "
+                "weights (frozen layers), and that the inputs are normalised.",
+            )

@@ -1,0 +1,116 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from dslint.rule import Context, Finding, Rule
+
+
+class Overfitting(Rule):
+    """Training keeps improving while validation stalls or gets worse: the epoch where
+    they part, the gap at the end, and the epoch to stop at.
+
+    What it catches:
+        A history whose validation loss is lowest (or, without it, validation accuracy
+        highest) at least two epochs before the end, while the training metric kept
+        improving after that epoch, and which ends with validation clearly worse than
+        at its best (val_loss `min-rise` = 10 % above its minimum, or val_acc 0.03
+        below its peak) and a train/val accuracy gap of at least `min-gap` (0.1).
+
+    Why it matters:
+        Training and validation accuracy rise together while real features are
+        learned and part when the model starts memorising its training samples. The
+        coin-year run reached acc 1.0 while val_acc peaked at 0.83 and sank to 0.63–0.77
+        as val_loss rose: every epoch after the parting made the model worse.
+
+    Example:
+        training and validation part after epoch 1: val_loss is lowest there (0.369)
+        and ends at 0.507 (epoch 9); val_acc peaks at 0.831 (epoch 1) and ends at
+        0.756 while acc reaches 1.000; stop at epoch 1.
+
+    How to fix:
+        Stop at the best validation epoch (Keras `EarlyStopping(monitor="val_loss",
+        restore_best_weights=True)`); then get more data, augment, regularise, or, when
+        classes differ in a small detail, raise the resolution or crop on it.
+    """
+
+    id = "H002"
+    name = "overfitting"
+    summary = "train accuracy rises while validation stalls or falls; names the epoch they part"
+    default_severity = "warning"
+    reads_findings = True
+    options = {"min_gap": 0.1, "min_rise": 0.1}
+
+    def check(self, ctx: Context) -> Iterator[Finding]:
+        history = ctx.history
+        if history is None or len(history.rows) < 4:
+            return
+        rows = [r for r in history.rows if "val_loss" in r or "val_acc" in r]
+        epochs = [
+            e
+            for e, r in zip(history.epochs, history.rows, strict=True)
+            if "val_loss" in r or "val_acc" in r
+        ]
+        if len(rows) < 4:
+            return
+        key, best_of = ("val_loss", min) if all("val_loss" in r for r in rows) else ("val_acc", max)
+        if not all(key in r for r in rows):
+            return
+        values = [r[key] for r in rows]
+        best = values.index(best_of(values))
+        if best > len(rows) - 3:
+            return
+        train_key = "loss" if key == "val_loss" else "acc"
+        train = [r.get(train_key) for r in rows]
+        if train[best] is None or train[-1] is None:
+            return
+        improving = train[-1] < train[best] if train_key == "loss" else train[-1] > train[best]
+        worse = (
+            values[-1] > values[best] * (1 + self.options["min_rise"])
+            if key == "val_loss"
+            else values[-1] < values[best] - 0.03
+        )
+        gap = (
+            rows[-1]["acc"] - rows[-1]["val_acc"]
+            if "acc" in rows[-1] and "val_acc" in rows[-1]
+            else None
+        )
+        if not (improving and worse) or (gap is not None and gap < self.options["min_gap"]):
+            return
+        parts = [
+            f"{key} is {'lowest' if key == 'val_loss' else 'highest'} there "
+            f"({values[best]:.3f}) and ends at {values[-1]:.3f} (epoch {epochs[-1]})"
+        ]
+        if key == "val_loss" and all("val_acc" in r for r in rows):
+            accs = [r["val_acc"] for r in rows]
+            peak = accs.index(max(accs))
+            parts.append(
+                f"val_acc peaks at {accs[peak]:.3f} (epoch {epochs[peak]}) and ends "
+                f"at {accs[-1]:.3f}"
+            )
+        if "acc" in rows[-1]:
+            parts.append(f"acc reaches {max(r.get('acc', 0) for r in rows):.3f}")
+        gap_text = f"; the gap at the end is {gap:.3f}" if gap is not None else ""
+        yield self.finding(
+            f"training and validation part after epoch {epochs[best]}: {'; '.join(parts)}"
+            f"{gap_text}; stop at epoch {epochs[best]}{_advice(ctx)}",
+            paths=[history.source],
+            evidence={
+                "parting_epoch": epochs[best],
+                "monitor": key,
+                "best": values[best],
+                "final": values[-1],
+                "gap": gap,
+                "last_epoch": epochs[-1],
+            },
+            fix=f"Stop at epoch {epochs[best]} (EarlyStopping on {key} with "
+            f"restore_best_weights); then more data, augmentation or regularisation.",
+        )
+
+
+def _advice(ctx: Context) -> str:
+    hints = []
+    if ctx.fired("B003"):
+        hints.append("some classes have too few training samples (B003): more data first")
+    if ctx.fired("D004", "D001"):
+        hints.append("repeated samples (D001/D004) make memorising easier")
+    return f"; {'; '.join(hints)}" if hints else ""
