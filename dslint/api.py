@@ -19,7 +19,7 @@ from dslint.history import History, read_history
 from dslint.predictions import Predictions, read_predictions
 from dslint.registry import load_rules
 from dslint.report import DatasetSummary, Report
-from dslint.rule import Context, Finding, Rule
+from dslint.rule import Context, Finding, Rule, Task
 from dslint.scan import ScanTarget, scan
 from dslint.since import changed_files, involves
 
@@ -215,3 +215,19 @@ def _open_cache(cache_dir: str | os.PathLike | None, datasets: list[Dataset]) ->
             base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
             return FactsCache.open(Path(base) / "dslint")
     return FactsCache.open(default)
+
+
+def check_history(
+    history: History, classes: int | None = None, select: list[str] | None = None
+) -> list[Finding]:
+    """Run the history rules (H…) on a history alone: for callbacks during training.
+    `classes` is K when it is known."""
+    catalogue = {
+        rule_id: rule
+        for rule_id, rule in load_rules().items()
+        if rule_id.startswith("H") and rule.reads_findings
+    }
+    rules = _active_rules(catalogue, Config(), select, None)
+    dataset = Dataset(root="", layout="no dataset", label_source="none")
+    ctx = Context(dataset=dataset, facts={}, task=Task(classes=classes), history=history)
+    return sorted((f for rule in rules for f in _run_rule(rule, ctx, "")), key=Finding.sort_key)

@@ -14,6 +14,7 @@ the key, as in ruff and yamllint.
     [tool.dslint.task]
     loss = "binary_crossentropy"   # what the training uses; L001 and L002 read it
     labels = [0, 1]                # the label values the training code expects
+    classes = 4                    # K, when a history is checked without its dataset
 
     [tool.dslint.rules.F006]       # per-rule options, by id or name
     max-pixels = 40000000
@@ -37,7 +38,7 @@ else:  # pragma: no cover
 
 FAIL_ON = (*SEVERITIES, "never")
 TOP_KEYS = ("select", "ignore", "fail-on", "exclude", "severity", "task", "rules")
-TASK_KEYS = ("loss", "labels")
+TASK_KEYS = ("loss", "labels", "classes")
 
 
 @dataclass
@@ -111,7 +112,12 @@ def parse_config(data: dict[str, Any], source: str, rules: dict[str, type[Rule]]
         if not isinstance(task["labels"], list) or not task["labels"]:
             raise DslintError(f"{source}: task.labels must be a non-empty list of label values")
         labels = tuple(task["labels"])
-    config.task = Task(loss=loss, labels=labels)
+    classes = task.get("classes")
+    if classes is not None and (
+        isinstance(classes, bool) or not isinstance(classes, int) or classes < 2
+    ):
+        raise DslintError(f"{source}: task.classes must be a whole number of at least 2")
+    config.task = Task(loss=loss, labels=labels, classes=classes)
     return config
 
 

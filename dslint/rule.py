@@ -88,6 +88,7 @@ class Task:
 
     loss: str | None = None
     labels: tuple[Any, ...] | None = None
+    classes: int | None = None  # K, for checking a history without its dataset
 
 
 @dataclass

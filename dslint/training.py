@@ -24,8 +24,12 @@ class Chance:
 
 
 def chance(ctx: Context) -> Chance | None:
-    """K and the chance accuracy: from the dataset when it was checked, else from the
-    predictions' labels, else inferred from a first-epoch loss within 5 % of ln K."""
+    """K and the chance accuracy: from `task.classes`, else from the dataset when it
+    was checked, else from the predictions' labels, else inferred from a first-epoch
+    loss within 5 % of ln K."""
+    if ctx.task.classes:
+        k = ctx.task.classes
+        return Chance(k, 1 / k, f"1/{k}", "the configured task.classes")
     dataset = ctx.dataset
     classes = dataset.classes()
     if len(classes) >= 2:

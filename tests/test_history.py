@@ -1,0 +1,128 @@
+"""The history reader recognises every format without being told which, and reports
+where a broken log stopped."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from dslint.errors import DslintError
+from dslint.history import parse_text, read_history
+from tests.conftest import FIXTURES
+from tests.helpers import json_report, run_cli
+
+SEED = {p.name: p for p in FIXTURES.glob("H00*/*/*.log") if "classes" in p.name}
+
+
+def test_seed_logs_are_read_with_their_epoch_numbers() -> None:
+    identical = read_history(SEED["identical-classes.log"])
+    assert identical.format == "Keras console output"
+    assert identical.epochs == [12, 13, 14, 15]
+    assert identical.series("val_acc") == [0.25, 0.2281, 0.2469, 0.25]
+    overfit = read_history(SEED["similar-classes-overfit.log"])
+    assert overfit.epochs == list(range(1, 10))  # no Epoch lines: counted from 1
+    assert overfit.series("acc")[-1] == 1.0
+
+
+def test_console_output_with_carriage_returns_warnings_and_custom_metrics() -> None:
+    text = (
+        "2026-11-23 10:00:01 WARNING tensorflow: lr=0.01 is high\n"
+        "Epoch 1/3\n"
+        " 1/40 [>....] - ETA: 9s - loss: 2.1 - accuracy: 0.2\r"
+        "40/40 [=====] - 3s 70ms/step - loss: 1.5 - accuracy: 0.3 - auc: 0.61 - "
+        "val_loss: 1.4 - val_accuracy: 0.35 - val_auc: 0.6\n"
+        "Epoch 2/3\n"
+        "40/40 [=====] - 3s 70ms/step - loss: 1.2 - accuracy: 0.5 - auc: 0.7 - "
+        "val_loss: 1.1 - val_accuracy: 0.55 - val_auc: 0.71 - lr: 1e-3\n"
+    )
+    history = parse_text(text)
+    assert history.epochs == [1, 2]
+    assert history.rows[0] == {
+        "loss": 1.5,
+        "acc": 0.3,
+        "auc": 0.61,
+        "val_loss": 1.4,
+        "val_acc": 0.35,
+        "val_auc": 0.6,
+    }
+    assert history.rows[1]["lr"] == 1e-3
+    assert history.stopped is None
+
+
+def test_keras_csvlogger_in_any_column_order() -> None:
+    history = parse_text(
+        "val_accuracy,epoch,loss,val_loss,accuracy\n0.4,0,1.0,1.1,0.5\n0.5,1,0.9,1.0,0.6\n"
+    )
+    assert history.format == "Keras CSVLogger"
+    assert history.epochs == [1, 2]
+    assert history.series("val_acc") == [0.4, 0.5]
+
+
+def test_history_json_plain_and_wrapped() -> None:
+    plain = parse_text('{"loss": [1.0, 0.5], "sparse_categorical_accuracy": [0.2, 0.4]}')
+    wrapped = parse_text('{"history": {"loss": [1.0, 0.5], "acc": [0.2, 0.4]}}')
+    assert plain.series("acc") == wrapped.series("acc") == [0.2, 0.4]
+    assert plain.format == "history JSON"
+
+
+def test_lightning_metrics_csv_merges_sparse_rows_per_epoch() -> None:
+    history = parse_text(
+        "epoch,step,train_loss_epoch,val_loss,val_acc\n"
+        "0,49,0.9,,\n0,49,,0.8,0.6\n1,99,0.7,,\n1,99,,0.75,0.65\n"
+    )
+    assert history.format == "Lightning metrics.csv"
+    assert history.rows == [
+        {"loss": 0.9, "val_loss": 0.8, "val_acc": 0.6},
+        {"loss": 0.7, "val_loss": 0.75, "val_acc": 0.65},
+    ]
+
+
+def test_nan_losses_are_kept_as_nan() -> None:
+    history = parse_text(
+        "Epoch 1/2\n40/40 - loss: 0.9 - acc: 0.5\nEpoch 2/2\n40/40 - loss: nan - acc: 0.5\n"
+    )
+    assert str(history.series("loss")[-1]) == "nan"
+
+
+def test_a_log_cut_mid_epoch_keeps_the_complete_epochs(tmp_path: Path) -> None:
+    log = tmp_path / "training.log"
+    log.write_text(
+        "Epoch 1/5\n40/40 [===] - loss: 0.9 - acc: 0.5 - val_loss: 1.0 - "
+        "val_acc: 0.5\nEpoch 2/5\n13/40 [=>...] - ETA: 4s - loss: 0.8 - acc: 0.55"
+    )
+    report = json_report("--history", log)
+    assert report["history"]["epochs"] == 1
+    assert [f["rule"] for f in report["findings"]] == ["H007"]
+
+
+def test_a_csv_that_breaks_off_keeps_the_rows_before() -> None:
+    history = parse_text("epoch,loss,acc\n0,0.9,0.5\n1,0.8,0.6\n2,0.7,0.6,9,9\n3,0.6,0.7\n")
+    assert history.epochs == [1, 2]
+    assert history.stopped == "line 4 has 5 cells for 3 columns"
+
+
+@pytest.mark.parametrize(
+    "content", [b"\x00\x01\x02garbage" * 50, b"", b"hello world\n", b'{"not": "a history"}']
+)
+def test_unreadable_histories_are_one_line_errors(tmp_path: Path, content: bytes) -> None:
+    log = tmp_path / "history.log"
+    log.write_bytes(content)
+    with pytest.raises(DslintError):
+        read_history(log)
+    result = run_cli("check", "--history", log)
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+
+
+def test_history_alone_on_the_command_line() -> None:
+    result = run_cli("check", "--history", SEED["identical-classes.log"])
+    assert result.returncode == 1
+    assert "H001 chance-stagnation error" in result.stdout
+    assert "identical-classes.log  (Keras console output; epochs 12–15" in result.stdout
+
+
+def test_nothing_to_check_is_a_usage_error() -> None:
+    result = run_cli("check")
+    assert result.returncode == 2
+    assert "nothing to check" in result.stderr
