@@ -20,7 +20,10 @@ from dslint.errors import DslintError
 
 MAX_BYTES = 64 * 1024 * 1024
 NUMBER = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?|nan|NaN|-?inf|-?Inf"
-METRIC = re.compile(rf"\b([A-Za-z_][\w/.-]*?)\s*[:=]\s*({NUMBER})(?![\w.])")
+# a metric: one or two words ("loss", "Train Loss"), a colon or equals sign, a number,
+# perhaps a percent sign
+METRIC = re.compile(rf"\b((?:[A-Za-z]+ )?[A-Za-z_][\w/.-]*?)\s*[:=]\s*({NUMBER})(%?)(?![\w.])")
+INLINE_EPOCH = re.compile(r"\bepoch\s*[:=\[]?\s*(\d+)(?:\s*/\s*\d+)?", re.IGNORECASE)
 EPOCH_LINE = re.compile(r"^\s*Epoch\s+(\d+)\s*/\s*(\d+)\s*$")
 PROGRESS = re.compile(r"^\s*(\d+)/(\d+)\s")
 NOT_METRICS = {"eta", "epoch", "step", "steps", "batch", "lr_step"}
@@ -52,11 +55,32 @@ ALIASES = {
         "validation_accuracy",
         "val/acc",
         "val/accuracy",
+        "validation_acc",
+        "valid_accuracy",
+        "test_acc",
+        "test_accuracy",
     ),
     "loss": ("loss", "train_loss", "train_loss_epoch", "training_loss", "train/loss"),
-    "val_loss": ("val_loss", "val_loss_epoch", "valid_loss", "validation_loss", "val/loss"),
+    "val_loss": (
+        "val_loss",
+        "val_loss_epoch",
+        "valid_loss",
+        "validation_loss",
+        "val/loss",
+        "test_loss",
+    ),
 }
-CANONICAL = {spelling: name for name, spellings in ALIASES.items() for spelling in spellings}
+
+
+def _squash(name: str) -> str:
+    """Case, spaces, underscores, dashes and slashes removed: "Train Loss", "train_loss"
+    and "TrainLoss" are one name."""
+    return re.sub(r"[\s_/-]+", "", name.lower())
+
+
+CANONICAL = {
+    _squash(spelling): name for name, spellings in ALIASES.items() for spelling in spellings
+}
 
 
 @dataclass
@@ -105,7 +129,7 @@ def read_history(file: Path) -> History:
 
 
 def canonical(name: str) -> str:
-    return CANONICAL.get(name.strip().lower(), name.strip())
+    return CANONICAL.get(_squash(name), name.strip())
 
 
 def _json(text: str, source: str) -> History | None:
@@ -149,6 +173,7 @@ def _csv(text: str, source: str) -> History | None:
     )
     epoch_col = next((i for i, h in enumerate(header) if h.lower() == "epoch"), None)
     by_epoch: dict[int, dict[str, float]] = {}
+    runs, previous = 1, -1
     for number, cells in enumerate(csv.reader(lines[1:], delimiter=delimiter), start=2):
         if not any(c.strip() for c in cells):
             continue
@@ -162,12 +187,18 @@ def _csv(text: str, source: str) -> History | None:
                 history.stopped = f"line {number}: epoch {cells[epoch_col]!r} is not a number"
                 break
             epoch = int(epoch_value) + 1  # Keras and Lightning count epochs from 0
+            if epoch < previous:  # a new or resumed run appended to the file
+                by_epoch = {e: row for e, row in by_epoch.items() if e < epoch}
+                runs += 1
+            previous = epoch
         else:
             epoch = len(by_epoch) + 1
         row = by_epoch.setdefault(epoch, {})
         row.update({k: v for k, v in values.items() if v is not None and k.lower() != "step"})
     for epoch in sorted(by_epoch):
         _append(history, epoch, by_epoch[epoch])
+    if runs > 1:
+        history.format += f" ({runs} runs in the file, later epochs replacing earlier)"
     return history
 
 
@@ -177,26 +208,43 @@ def _console(text: str, source: str) -> History:
     the final step (N/N) or carries validation metrics. `Epoch N/M` lines, when
     present, number the epochs; a metrics line before the first of them belongs to
     the epoch before it."""
-    history = History(source=source, format="Keras console output")
+    history = History(source=source, format="console output")
     ends: list[tuple[int | None, dict[str, float]]] = []
     current: int | None = None
     first_header: int | None = None
     unfinished: int | None = None
+    zero_based = inline_mode = False
+    runs = 1
     for number, line in enumerate(text.split("\n"), start=1):
         updates = [u for u in line.split("\r") if u.strip()]
         if not updates:
             continue
         header = EPOCH_LINE.match(updates[-1])
         if header:
+            if current is not None and int(header.group(1)) < current:
+                ends, runs = _resume(ends, int(header.group(1))), runs + 1
             current = int(header.group(1))
             first_header = first_header or current
             continue
         last = updates[-1]
         metrics = {
-            canonical(k): float(v) for k, v in METRIC.findall(last) if k.lower() not in NOT_METRICS
+            canonical(k): float(v) / (100 if percent else 1)
+            for k, v, percent in METRIC.findall(last)
+            if k.lower() not in NOT_METRICS
         }
         if not set(metrics) & set(ALIASES):
             continue  # a warning or a line of other output
+        inline = INLINE_EPOCH.search(last)
+        if inline:  # "Epoch 3/35, Train Loss: 0.9" or "epoch: 3 loss=0.9"
+            inline_mode = True
+            epoch = int(inline.group(1)) + (1 if zero_based else 0)
+            if current is None and epoch == 0:
+                zero_based, epoch = True, 1
+            if current is not None and epoch < current:
+                ends, runs = _resume(ends, epoch), runs + 1
+            current = epoch
+        elif inline_mode:
+            continue  # epochs are marked in this log; an unmarked line is a summary
         progress = PROGRESS.match(last)
         if (
             progress
@@ -207,7 +255,7 @@ def _console(text: str, source: str) -> History:
             continue
         unfinished = None
         if ends and current is not None and ends[-1][0] == current:
-            ends[-1] = (current, metrics)  # a later line of the same epoch
+            ends[-1] = (current, {**ends[-1][1], **metrics})  # a later line, same epoch
         else:
             ends.append((current, metrics))
     before_first = sum(1 for epoch, _ in ends if epoch is None)
@@ -221,10 +269,21 @@ def _console(text: str, source: str) -> History:
         history.stopped = (
             f"the log ends mid-epoch at line {unfinished}, after epoch {history.epochs[-1]}"
         )
+    if runs > 1:
+        history.format += f" ({runs} runs in the log, later epochs replacing earlier)"
     return history
 
 
+def _resume(ends: list, epoch: int) -> list:
+    """A run that starts again at `epoch` replaces what the log held from there on:
+    a fresh run (epoch 1) replaces everything, a resumed one only the later epochs."""
+    return [(e, row) for e, row in ends if e is not None and e < epoch]
+
+
 def _append(history: History, epoch: int, row: dict[str, float]) -> None:
+    for name in ("acc", "val_acc"):  # accuracies logged in percent
+        if name in row and 1 < row[name] <= 100:
+            row[name] /= 100
     if row:
         history.epochs.append(epoch)
         history.rows.append(row)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Iterator
 
 from dslint.rule import Context, Finding, Rule
@@ -17,7 +18,10 @@ class ChanceStagnation(Rule):
         the majority rate when the dataset was checked and is imbalanced. K comes from
         the dataset, the predictions, or a first loss of ln K. A log whose loss sits at
         ln K while its accuracy is far above chance contradicts itself, and is
-        reported as such (info).
+        reported as such (info). A validation accuracy frozen at one value (to four
+        decimals, in half of four or more epochs) is reported too (warning): the model
+        answers the validation set the same way whatever it learns, so that value is
+        the share of the class it always predicts. Three epochs at least are needed.
 
     Why it matters:
         Four classes of the same shape give `loss ≈ 1.386 (= ln 4)` and accuracy 0.25
@@ -46,8 +50,11 @@ class ChanceStagnation(Rule):
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         history = ctx.history
-        level = chance(ctx) if history else None
-        if history is None or level is None:
+        if history is None or len(history.rows) < MIN_EPOCHS:
+            return  # "stays" needs a few epochs
+        level = chance(ctx)
+        if level is None:
+            yield from self._frozen_validation(history)
             return
         margin = self.options["margin"]
         accuracies = {
@@ -98,6 +105,39 @@ class ChanceStagnation(Rule):
                 fix="Check that the loss and accuracy come from the same run and model "
                 "output (a copied column, a loss on another head).",
             )
+
+        if not at_chance:
+            yield from self._frozen_validation(history)
+
+    def _frozen_validation(self, history) -> Iterator[Finding]:
+        if not all(math.isfinite(v) for v in history.series("loss")):
+            return  # a NaN loss freezes everything: H005's
+        frozen = _frozen(history.series("val_acc"))
+        if frozen is not None:
+            value, count = frozen
+            yield self.finding(
+                f"val_acc is exactly {value:.4f} in {count} of {len(history.series('val_acc'))} "
+                f"epochs: the model gives the validation set the same answer whatever it "
+                f"learns; that accuracy is the share of the class it always predicts",
+                paths=[history.source],
+                severity="warning",
+                evidence={"val_acc": value, "epochs": count},
+                fix="Look at the predictions (--predictions): if they are one class, weight "
+                "the loss by class, resample, or check the labels and the learning rate.",
+            )
+
+
+MIN_EPOCHS = 3
+
+
+def _frozen(values: list[float]) -> tuple[float, int] | None:
+    """The value validation accuracy takes in at least half of four or more epochs,
+    to four decimals: a model answering the validation set the same way each time."""
+    if len(values) < 4:
+        return None
+    rounded = Counter(round(v, 4) for v in values)
+    value, count = rounded.most_common(1)[0]
+    return (value, count) if count >= len(values) / 2 and 0 < value < 1 else None
 
 
 def _cause(ctx: Context, how: str) -> str:

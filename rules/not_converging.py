@@ -15,8 +15,10 @@ class NotConverging(Rule):
     What it catches:
         A training loss (five epochs or more) that changes direction in at least half
         of its steps with an average step over `max-swing` (10 %) of its mean, much
-        larger than its trend; or one that ends no lower than it started. A loss
-        stuck at ln K is H001's.
+        larger than its trend; one that ends no lower than it started; or one that fell
+        and then stayed flat (under 2 % of change) through the second half of a run of
+        ten epochs or more while training accuracy stayed below 0.9 (underfitting). A
+        loss stuck at ln K is H001's.
 
     Why it matters:
         A loss that jumps up and down from epoch to epoch is the usual sign of a
@@ -82,3 +84,30 @@ class NotConverging(Rule):
                 fix="Check the learning rate (try ×10 and ÷10), that gradients reach the "
                 "weights (frozen layers), and that the inputs are normalised.",
             )
+        elif plateau := _plateau(loss, history.series("acc")):
+            start, change, accuracy = plateau
+            epochs_all = history.epochs_of("loss")
+            yield self.finding(
+                f"loss stopped decreasing: over epochs {epochs_all[start]}–{epochs_all[-1]} it "
+                f"changed by {100 * change:+.1f} % ({loss[start]:.4g} → {loss[-1]:.4g}) with "
+                f"training accuracy at {accuracy:.3f}: the model underfits",
+                paths=[history.source],
+                evidence={**evidence, "plateau_from": epochs_all[start]},
+                fix="Try a larger model or a different learning rate (×10 and ÷10) and check "
+                "that the inputs carry the signal (dslint's data findings).",
+            )
+
+
+def _plateau(loss: list[float], accuracy: list[float]) -> tuple[int, float, float] | None:
+    """A loss that fell, then stayed flat (under 2 % of change) for the second half of a
+    run of ten epochs or more, while training accuracy stayed below 0.9:
+    (first epoch index of the flat half, its relative change, the last accuracy)."""
+    if len(loss) < 10 or not accuracy or accuracy[-1] >= 0.9:
+        return None
+    start = len(loss) // 2
+    half = loss[start:]
+    slope = float(np.polyfit(np.arange(len(half)), half, 1)[0])
+    change = slope * (len(half) - 1) / float(np.mean(half))
+    if change < -0.02 or loss[start] >= loss[0] * 0.95:
+        return None
+    return start, change, accuracy[-1]

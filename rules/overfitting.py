@@ -12,9 +12,14 @@ class Overfitting(Rule):
     What it catches:
         A history whose validation loss is lowest (or, without it, validation accuracy
         highest) at least two epochs before the end, while the training metric kept
-        improving after that epoch, and which ends with validation clearly worse than
-        at its best (val_loss `min-rise` = 10 % above its minimum, or val_acc 0.03
-        below its peak) and a train/val accuracy gap of at least `min-gap` (0.1).
+        improving after that epoch, and which either ends with validation clearly worse
+        than at its best (val_loss `min-rise` = 10 % above its minimum, or val_acc 0.03
+        below its peak) or stalls: no better for a quarter of the run (5 epochs at
+        least) while training clearly improved (loss down 10 %, or accuracy up 0.03 or
+        at 0.99). Validation accuracy is the monitor when validation loss shows no
+        parting (a loss that keeps falling with its weight-decay term, say).
+        With accuracies logged, the train/val gap at the end must be at least
+        `min-gap` (0.1).
 
     Why it matters:
         Training and validation accuracy rise together while real features are
@@ -42,44 +47,45 @@ class Overfitting(Rule):
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         history = ctx.history
-        if history is None or len(history.rows) < 4:
+        if history is None:
             return
-        rows = [r for r in history.rows if "val_loss" in r or "val_acc" in r]
-        epochs = [
-            e
+        pairs = [
+            (e, r)
             for e, r in zip(history.epochs, history.rows, strict=True)
             if "val_loss" in r or "val_acc" in r
         ]
-        if len(rows) < 4:
+        if len(pairs) < 4:
             return
-        key, best_of = ("val_loss", min) if all("val_loss" in r for r in rows) else ("val_acc", max)
-        if not all(key in r for r in rows):
-            return
-        values = [r[key] for r in rows]
-        best = values.index(best_of(values))
-        if best > len(rows) - 3:
-            return
-        train_key = "loss" if key == "val_loss" else "acc"
-        train = [r.get(train_key) for r in rows]
-        if train[best] is None or train[-1] is None:
-            return
-        improving = train[-1] < train[best] if train_key == "loss" else train[-1] > train[best]
-        worse = (
-            values[-1] > values[best] * (1 + self.options["min_rise"])
-            if key == "val_loss"
-            else values[-1] < values[best] - 0.03
-        )
+        epochs, rows = [e for e, _ in pairs], [r for _, r in pairs]
         gap = (
             rows[-1]["acc"] - rows[-1]["val_acc"]
             if "acc" in rows[-1] and "val_acc" in rows[-1]
             else None
         )
-        if not (improving and worse) or (gap is not None and gap < self.options["min_gap"]):
+        if gap is not None and gap < self.options["min_gap"]:
             return
-        parts = [
-            f"{key} is {'lowest' if key == 'val_loss' else 'highest'} there "
-            f"({values[best]:.3f}) and ends at {values[-1]:.3f} (epoch {epochs[-1]})"
-        ]
+        parting = self._parting(rows, "val_loss") or self._parting(rows, "val_acc")
+        if parting is None:
+            return
+        key, best, worse, train_key, before, after = parting
+        values = [r[key] for r in rows]
+        word = "lowest" if key == "val_loss" else "highest"
+        since = len(rows) - 1 - best
+        if worse:
+            parts = [
+                f"{key} is {word} there ({values[best]:.3f}) and ends at "
+                f"{values[-1]:.3f} (epoch {epochs[-1]})"
+            ]
+        else:
+            trend = (
+                f"{train_key} stays at {after:.3f}"
+                if abs(after - before) < 0.005
+                else f"{train_key} goes from {before:.3f} to {after:.3f}"
+            )
+            parts = [
+                f"{key} is {word} there ({values[best]:.3f}) and no better in the "
+                f"{since} epochs after, while {trend}"
+            ]
         if key == "val_loss" and all("val_acc" in r for r in rows):
             accs = [r["val_acc"] for r in rows]
             peak = accs.index(max(accs))
@@ -105,6 +111,33 @@ class Overfitting(Rule):
             fix=f"Stop at epoch {epochs[best]} (EarlyStopping on {key} with "
             f"restore_best_weights); then more data, augmentation or regularisation.",
         )
+
+    def _parting(self, rows: list[dict[str, float]], key: str) -> tuple | None:
+        """Where validation (`key`) was best, if training went on improving after it
+        while validation got worse or stalled: (key, best index, worse, training
+        metric, its value at the best epoch, its last value)."""
+        if not all(key in r for r in rows):
+            return None
+        values = [r[key] for r in rows]
+        best = values.index(min(values) if key == "val_loss" else max(values))
+        if best > len(rows) - 3:
+            return None
+        train_key = "loss" if key == "val_loss" else "acc"
+        train = [r.get(train_key) for r in rows]
+        before = next((v for v in reversed(train[: best + 1]) if v is not None), None)
+        after = train[-1]
+        if before is None or after is None:
+            return None
+        if train_key == "loss":
+            improving, clearly = after < before, after < 0.9 * before
+            worse = values[-1] > values[best] * (1 + self.options["min_rise"])
+        else:  # accuracy: at 0.99 there is nothing left to improve but memorising
+            improving = clearly = after > before + 0.03 or after >= 0.99
+            worse = values[-1] < values[best] - 0.03
+        stalled = len(rows) - 1 - best >= max(5, len(rows) // 4) and clearly
+        if not (improving and (worse or stalled)):
+            return None
+        return key, best, worse, train_key, before, after
 
 
 def _advice(ctx: Context) -> str:

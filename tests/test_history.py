@@ -17,7 +17,7 @@ SEED = {p.name: p for p in FIXTURES.glob("H00*/*/*.log") if "classes" in p.name}
 
 def test_seed_logs_are_read_with_their_epoch_numbers() -> None:
     identical = read_history(SEED["identical-classes.log"])
-    assert identical.format == "Keras console output"
+    assert identical.format == "console output"
     assert identical.epochs == [12, 13, 14, 15]
     assert identical.series("val_acc") == [0.25, 0.2281, 0.2469, 0.25]
     overfit = read_history(SEED["similar-classes-overfit.log"])
@@ -119,7 +119,7 @@ def test_history_alone_on_the_command_line() -> None:
     result = run_cli("check", "--history", SEED["identical-classes.log"])
     assert result.returncode == 1
     assert "H001 chance-stagnation error" in result.stdout
-    assert "identical-classes.log  (Keras console output; epochs 12–15" in result.stdout
+    assert "identical-classes.log  (console output; epochs 12–15" in result.stdout
 
 
 def test_nothing_to_check_is_a_usage_error() -> None:
