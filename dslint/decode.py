@@ -4,6 +4,7 @@ arrays with NumPy (never unpickling). Every failure becomes `facts.error`."""
 from __future__ import annotations
 
 import io
+import re
 import warnings
 
 import numpy as np
@@ -17,6 +18,7 @@ MAX_DECODE_PIXELS = 89_478_485
 PERCENTILE_SAMPLE = 200_000  # values kept per array for its percentiles
 BIT_DEPTH = {"1": 1, "I;16": 16, "I;16B": 16, "I;16L": 16, "I;16N": 16, "I": 32, "F": 32}
 AUDIO_FORMAT_NAMES = {"MPEG": "MP3"}
+FULL_SCALE = 0.9999  # a 16-bit sample of ±32767 decodes to ±0.99997
 
 
 def decode_into(facts: FileFacts, data: bytes) -> None:
@@ -61,6 +63,11 @@ def _audio(facts: FileFacts, data: bytes) -> None:
     facts.duration = len(samples) / facts.sample_rate
     facts.content_hash = _content_hash(f"{facts.sample_rate}/{facts.channels}", samples)
     _value_stats(facts, samples)
+    if samples.size:
+        magnitude = np.abs(samples)
+        facts.peak = float(magnitude.max())
+        facts.rms = float(np.sqrt(np.mean(np.square(samples, dtype=np.float64))))
+        facts.clipped = float(np.count_nonzero(magnitude >= FULL_SCALE) / magnitude.size)
 
 
 def _array(facts: FileFacts, data: bytes) -> None:
@@ -154,4 +161,6 @@ def _reason(kind: str, exc: Exception, data: bytes) -> str:
         return "object array: loading it would unpickle code, which dslint refuses"
     if type(exc).__name__ == "UnidentifiedImageError":
         return "not a recognised image format"
-    return str(exc).strip() or type(exc).__name__
+    # soundfile names the in-memory buffer ("Error opening <_io.BytesIO object at 0x…>: ")
+    message = re.sub(r"^Error opening <[^>]*>:\s*", "", str(exc).strip())
+    return message or type(exc).__name__

@@ -39,6 +39,9 @@ class FileFacts:
     # audio
     sample_rate: int | None = None
     duration: float | None = None
+    peak: float | None = None  # largest absolute sample, full scale = 1.0
+    rms: float | None = None
+    clipped: float | None = None  # fraction of samples at full scale
     # arrays (keep it the last field): per key ("" for a .npy file) dtype, shape, value
     # statistics and, for stacked inputs, a hash per row and the constant rows
     # (see decode.array_stats)

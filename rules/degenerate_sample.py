@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 
+from dslint.facts import FileFacts
 from dslint.rule import Context, Finding, Rule
 from dslint.wording import examples, plural
+
+SILENCE = 1e-4  # -80 dBFS: below this peak a recording is silent
 
 
 class DegenerateSample(Rule):
@@ -11,7 +15,8 @@ class DegenerateSample(Rule):
 
     What it catches:
         Images whose every pixel has the same value, per-sample arrays whose every
-        value is the same, and rows of stacked x arrays that are constant.
+        value is the same, rows of stacked x arrays that are constant, and silent audio
+        (a peak under -80 dBFS).
 
     Why it matters:
         A blank sample carries no information but still has a label: the model is
@@ -21,8 +26,8 @@ class DegenerateSample(Rule):
         by zero.
 
     Example:
-        2 samples in train are constant (every value the same): train/cat/black.png (all 0),
-        train/dog/white.png (all 255).
+        2 samples in train carry nothing (constant or silent): train/cat/black.png
+        (all 0), train/dog/white.png (all 255).
 
     How to fix:
         Delete them, or re-export them from the source.
@@ -37,18 +42,15 @@ class DegenerateSample(Rule):
         fix = "Delete these samples, or re-export them from the source."
         for split in ctx.dataset.splits:
             flat = [
-                f"{s.path} (all {_num(f.min)})"
+                f"{s.path} ({what})"
                 for s in ctx.dataset.samples_in(split)
-                if (f := ctx.facts_of(s))
-                and f.kind != "audio"
-                and f.min is not None
-                and f.min == f.max
+                if (f := ctx.facts_of(s)) and (what := _constant(f))
             ]
             if flat:
                 paths = [item.rsplit(" (", 1)[0] for item in flat]
                 yield self.finding(
                     f"{plural(len(flat), 'sample')} in {split} "
-                    f"{'is' if len(flat) == 1 else 'are'} constant (every value the same): "
+                    f"{'carries' if len(flat) == 1 else 'carry'} nothing (constant or silent): "
                     f"{examples(flat)}",
                     split=split,
                     paths=paths,
@@ -71,5 +73,16 @@ class DegenerateSample(Rule):
                 )
 
 
-def _num(value: float) -> str:
-    return f"{value:g}"
+def _constant(facts: FileFacts) -> str | None:
+    """How a sample is constant ("all 0", "silent, peak -92 dBFS"), or None."""
+    if facts.kind == "audio":
+        if facts.peak is None or facts.peak >= SILENCE:
+            return None
+        return (
+            "all zero"
+            if facts.peak == 0
+            else f"silent, peak {20 * math.log10(facts.peak):.0f} dBFS"
+        )
+    if facts.min is not None and facts.min == facts.max:
+        return f"all {facts.min:g}"
+    return None
