@@ -13,7 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from fixtures.generate import heart_sound, write_wav  # noqa: E402
+from fixtures.generate import heart_sound, write_wav
 
 
 def main() -> None:
