@@ -40,6 +40,7 @@ def check(
     since: str | None = None,
     history: str | os.PathLike | None = None,
     predictions: str | os.PathLike | None = None,
+    follow_links: bool = False,
 ) -> Report:
     started = time.perf_counter()
     catalogue = load_rules()
@@ -49,7 +50,10 @@ def check(
     run_predictions = read_predictions(Path(predictions)) if predictions else None
     if not paths and run_history is None and run_predictions is None:
         raise DslintError("nothing to check: give a dataset path, --history or --predictions")
-    datasets = [discover(path, manifest=manifest, exclude=settings.exclude) for path in paths]
+    datasets = [
+        discover(path, manifest=manifest, exclude=settings.exclude, follow_links=follow_links)
+        for path in paths
+    ]
     cache = _open_cache(cache_dir, datasets) if use_cache else None
     findings: list[Finding] = []
     suppressed: dict[str, int] = {}
@@ -60,7 +64,14 @@ def check(
         for dataset in datasets:
             targets = _scan_targets(dataset)
             tick = progress(len(targets)) if progress else None
-            facts, stats = scan(dataset.root, targets, jobs or os.cpu_count() or 1, cache, tick)
+            facts, stats = scan(
+                dataset.root,
+                targets,
+                jobs or os.cpu_count() or 1,
+                cache,
+                tick,
+                max_bytes=settings.max_file_mb * 1024 * 1024,
+            )
             scanned += stats.files
             from_cache += stats.from_cache
             scan_seconds += stats.seconds

@@ -39,7 +39,8 @@ def discover_arrays(root: Path, names: list[str]) -> Dataset:
             else:
                 dataset.unreadable_arrays.append((name, "no x_<split>/y_<split> name"))
     if not pairs:
-        raise DslintError(f"no x_<split>/y_<split> arrays found in {', '.join(names)}")
+        reasons = "; ".join(f"{name}: {why}" for name, why in dataset.unreadable_arrays)
+        raise DslintError(reasons or f"no x_<split>/y_<split> arrays found in {', '.join(names)}")
     for split, pair in sorted(pairs.items()):
         _add_split(dataset, root, split, pair)
     return dataset

@@ -97,6 +97,10 @@ def check(
         str | None,
         typer.Option(help="Report only findings that involve files changed since this git ref."),
     ] = None,
+    follow_links: Annotated[
+        bool,
+        typer.Option("--follow-links", help="Follow symbolic links, also out of the dataset."),
+    ] = False,
     config: Annotated[
         Path | None, typer.Option(help="Config file (dslint.toml or pyproject.toml).")
     ] = None,
@@ -126,6 +130,7 @@ def check(
                 progress=progress,
                 baseline=baseline,
                 since=since,
+                follow_links=follow_links,
             )
         threshold = fail_on or report.fail_on
         if write_baseline:

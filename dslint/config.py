@@ -7,6 +7,7 @@ the key, as in ruff and yamllint.
     ignore = ["F002"]
     fail-on = "error"              # error | warning | info | never
     exclude = ["train/augmented/*"]
+    max-file-mb = 1024             # larger data files are not read (F006)
 
     [tool.dslint.severity]
     F002 = "info"
@@ -37,7 +38,7 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 FAIL_ON = (*SEVERITIES, "never")
-TOP_KEYS = ("select", "ignore", "fail-on", "exclude", "severity", "task", "rules")
+TOP_KEYS = ("select", "ignore", "fail-on", "exclude", "max-file-mb", "severity", "task", "rules")
 TASK_KEYS = ("loss", "labels", "classes")
 
 
@@ -48,6 +49,7 @@ class Config:
     ignore: tuple[str, ...] = ()
     fail_on: str = "error"
     exclude: tuple[str, ...] = ()
+    max_file_mb: int = 1024
     severity: dict[str, str] = field(default_factory=dict)
     rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
     task: Task = field(default_factory=Task)
@@ -91,6 +93,11 @@ def parse_config(data: dict[str, Any], source: str, rules: dict[str, type[Rule]]
         config.fail_on = _choice(data["fail-on"], FAIL_ON, source, "fail-on")
     if "exclude" in data:
         config.exclude = tuple(_strings(data["exclude"], source, "exclude"))
+    if "max-file-mb" in data:
+        limit = data["max-file-mb"]
+        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+            raise DslintError(f"{source}: max-file-mb must be a whole number of megabytes")
+        config.max_file_mb = limit
     for key, value in _table(data.get("severity", {}), source, "severity").items():
         rule = _rule(key, rules, by_name, source, f"severity.{key}")
         config.severity[rule.id] = _choice(value, SEVERITIES, source, f"severity.{key}")

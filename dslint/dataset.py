@@ -75,6 +75,7 @@ class Dataset:
     unreadable_arrays: list[tuple[str, str]] = field(default_factory=list)
     array_inputs: dict[str, tuple[str, str | None]] = field(default_factory=dict)
     label_files: list[str] = field(default_factory=list)
+    skipped_links: list[tuple[str, str]] = field(default_factory=list)
 
     _by_split: dict[str, list[Sample]] = field(default_factory=dict, repr=False)
     _counts: dict[str, Counter] = field(default_factory=dict, repr=False)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from fnmatch import fnmatch
 from pathlib import Path
 
@@ -27,26 +28,35 @@ CACHE_DIR_NAME = ".dslint_cache"
 
 
 def discover(
-    path: str | Path, manifest: str | Path | None = None, exclude: tuple[str, ...] = ()
+    path: str | Path,
+    manifest: str | Path | None = None,
+    exclude: tuple[str, ...] = (),
+    follow_links: bool = False,
 ) -> Dataset:
+    """The dataset at `path`. Symbolic links are followed only where they stay inside
+    the dataset (files) unless `follow_links`; the others are recorded, not read."""
     root = Path(path)
     if not root.exists():
         raise DslintError(f"path {root} does not exist")
-    excluded = _exclusion(exclude)
+    walk = _Walk(root if root.is_dir() else root.parent, follow_links, _exclusion(exclude))
+    dataset = _discover(root, manifest, walk)
+    dataset.skipped_links.extend(sorted(walk.links.items()))
+    return dataset
+
+
+def _discover(root: Path, manifest: str | Path | None, walk: _Walk) -> Dataset:
     if manifest is not None:
         manifest_file = Path(manifest)
         if not manifest_file.is_file():
             raise DslintError(f"manifest {manifest_file} does not exist")
         return _from_manifests(
-            root if root.is_dir() else manifest_file.parent,
-            [read_manifest(manifest_file)],
-            excluded,
+            root if root.is_dir() else manifest_file.parent, [read_manifest(manifest_file)], walk
         )
     if root.is_file():
         if root.suffix.lower() in (".npz", ".npy"):
             return discover_arrays(root.parent, [root.name])
         if root.suffix.lower() in MANIFEST_EXTENSIONS:
-            return _from_manifests(root.parent, [read_manifest(root)], excluded)
+            return _from_manifests(root.parent, [read_manifest(root)], walk)
         raise DslintError(
             f"{root} is a file, but neither a manifest (CSV/TSV/Parquet) nor "
             f"NumPy arrays (.npy/.npz)"
@@ -54,23 +64,23 @@ def discover(
     if not os.access(root, os.R_OK | os.X_OK):
         raise DslintError(f"folder {root} cannot be read (permission denied)")
     entries = _list_dir(root)
-    files = sorted(e.name for e in entries if _is_file(e))
-    dirs = sorted(e.name for e in entries if _is_dir(e) and e.name != CACHE_DIR_NAME)
+    files = sorted(e.name for e in entries if walk.is_file(e, e.name))
+    dirs = sorted(e.name for e in entries if walk.is_dir(e, e.name) and e.name != CACHE_DIR_NAME)
 
     array_files = [name for name in files if ARRAY_FILE.match(name) or name.endswith(".npz")]
     if array_files:
         return discover_arrays(root, array_files)
     manifests = _manifests_in(root, files)
     if manifests:
-        return _from_manifests(root, manifests, excluded)
+        return _from_manifests(root, manifests, walk)
     split_dirs = [d for d in dirs if d.lower() in SPLIT_ALIASES]
     if split_dirs:
-        return _from_split_folders(root, split_dirs, excluded)
+        return _from_split_folders(root, split_dirs, walk)
     if [d for d in dirs if not is_tool_dir(d)]:
         dataset = Dataset(
             root=str(root), layout="class folders (no split folders)", label_source="folder"
         )
-        _add_class_folders(dataset, root, "", "train", excluded)
+        _add_class_folders(dataset, root, "", "train", walk)
         return dataset
     raise DslintError(
         f"no dataset found in {root}: expected class folders, split folders "
@@ -94,9 +104,7 @@ def _manifests_in(root: Path, files: list[str]) -> list[Manifest]:
     return manifests
 
 
-def _from_manifests(
-    root: Path, manifests: list[Manifest], excluded: Callable[[str], bool]
-) -> Dataset:
+def _from_manifests(root: Path, manifests: list[Manifest], walk: _Walk) -> Dataset:
     names = ", ".join(f"{m.file.name} ({m.description})" for m in manifests)
     dataset = Dataset(
         root=str(root),
@@ -121,7 +129,7 @@ def _from_manifests(
                     continue
                 file = match
             rel = _relative(file, root)
-            if excluded(rel):
+            if walk.excluded(rel) or not walk.allows(file, rel):
                 continue
             split = _normalise_split(row.split) or file_split or _split_from_path(rel) or "train"
             parent = Path(rel).parent.name or None
@@ -137,9 +145,7 @@ def _from_manifests(
     return dataset
 
 
-def _from_split_folders(
-    root: Path, split_dirs: list[str], excluded: Callable[[str], bool]
-) -> Dataset:
+def _from_split_folders(root: Path, split_dirs: list[str], walk: _Walk) -> Dataset:
     dataset = Dataset(
         root=str(root), layout="class folders in split folders", label_source="folder"
     )
@@ -147,24 +153,24 @@ def _from_split_folders(
         split = SPLIT_ALIASES[split_dir.lower()]
         for entry in _list_dir(root / split_dir):
             rel = f"{split_dir}/{entry.name}"
-            if _is_file(entry) and is_data_file(entry.name) and not excluded(rel):
+            if walk.is_file(entry, rel) and is_data_file(entry.name) and not walk.excluded(rel):
                 dataset.stray_files.append(rel)
-        _add_class_folders(dataset, root / split_dir, split_dir + "/", split, excluded)
+        _add_class_folders(dataset, root / split_dir, split_dir + "/", split, walk)
     return dataset
 
 
 def _add_class_folders(
-    dataset: Dataset, folder: Path, prefix: str, split: str, excluded: Callable[[str], bool]
+    dataset: Dataset, folder: Path, prefix: str, split: str, walk: _Walk
 ) -> None:
     for entry in sorted(_list_dir(folder), key=lambda e: e.name):
-        if not _is_dir(entry) or entry.name == CACHE_DIR_NAME:
-            continue
         rel = prefix + entry.name
+        if not walk.is_dir(entry, rel) or entry.name == CACHE_DIR_NAME:
+            continue
         if is_tool_dir(entry.name):
             dataset.stray_dirs.append((rel, "class", _count_data_files(Path(entry.path))))
             continue
         before = len(dataset.samples)
-        _add_class_files(dataset, Path(entry.path), rel, entry.name, split, excluded)
+        _add_class_files(dataset, Path(entry.path), rel, entry.name, split, walk)
         if len(dataset.samples) == before:
             dataset.empty_classes.append((split, entry.name, rel))
 
@@ -175,18 +181,18 @@ def _add_class_files(
     rel_folder: str,
     label: str,
     split: str,
-    excluded: Callable[[str], bool],
+    walk: _Walk,
 ) -> None:
     for entry in sorted(_list_dir(folder), key=lambda e: e.name):
         rel = f"{rel_folder}/{entry.name}"
-        if excluded(rel):
+        if walk.excluded(rel):
             continue
-        if _is_dir(entry):
+        if walk.is_dir(entry, rel):
             if is_tool_dir(entry.name):
                 dataset.stray_dirs.append((rel, "inside", _count_data_files(Path(entry.path))))
             else:
-                _add_class_files(dataset, Path(entry.path), rel, label, split, excluded)
-        elif _is_file(entry):
+                _add_class_files(dataset, Path(entry.path), rel, label, split, walk)
+        elif walk.is_file(entry, rel):
             if is_data_file(entry.name):
                 dataset.samples.append(
                     Sample(source=rel, label=label, split=split, path=rel, folder_label=label)
@@ -203,19 +209,65 @@ def _list_dir(folder: Path) -> list[os.DirEntry]:
         return []
 
 
-def _is_dir(entry: os.DirEntry) -> bool:
-    """Real folders only: a symbolic link to a folder is not walked (it may loop)."""
-    try:
-        return entry.is_dir(follow_symlinks=False)
-    except OSError:
+@dataclass
+class _Walk:
+    """How the walk treats symbolic links. By default a link to a file is followed
+    when its target lies inside the dataset, and a link to a folder is not walked
+    (it may loop, or repeat files); with `follow_links` both are followed, each folder
+    once. Links not followed, broken or looping are recorded in `links`."""
+
+    root: Path
+    follow_links: bool
+    excluded: Callable[[str], bool]
+    links: dict[str, str] = field(default_factory=dict)  # path -> why it was not read
+    walked: set[str] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        self.real_root = Path(os.path.realpath(self.root))
+
+    def is_dir(self, entry: os.DirEntry, rel: str) -> bool:
+        try:
+            if not entry.is_symlink():
+                return entry.is_dir(follow_symlinks=False)
+            target = self._target(entry, rel)
+            if target is None or not target.is_dir():
+                return False
+            if not self.follow_links:
+                self.links[rel] = f"a link to the folder {target}, not walked"
+                return False
+            if str(target) in self.walked or target in self.real_root.parents:
+                self.links[rel] = f"a link back to {target}, not walked twice"
+                return False
+            self.walked.add(str(target))
+            return True
+        except OSError:
+            return False
+
+    def is_file(self, entry: os.DirEntry, rel: str) -> bool:
+        try:
+            if not entry.is_symlink():
+                return entry.is_file(follow_symlinks=False)
+            target = self._target(entry, rel)
+            return target is not None and target.is_file() and self.allows(target, rel)
+        except OSError:
+            return False
+
+    def allows(self, path: Path, rel: str) -> bool:
+        """Whether a file (a link's target, or a manifest's path) may be read."""
+        real = Path(os.path.realpath(path))
+        if self.follow_links or real == self.real_root or self.real_root in real.parents:
+            return True
+        self.links[rel] = (
+            f"points outside the dataset, to {real}; not read (--follow-links reads it)"
+        )
         return False
 
-
-def _is_file(entry: os.DirEntry) -> bool:
-    try:
-        return entry.is_file(follow_symlinks=True)
-    except OSError:
-        return False
+    def _target(self, entry: os.DirEntry, rel: str) -> Path | None:
+        target = Path(os.path.realpath(entry.path))
+        if not target.exists():
+            self.links[rel] = "a broken or looping link"
+            return None
+        return target
 
 
 def _count_data_files(folder: Path) -> int:

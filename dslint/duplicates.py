@@ -1,9 +1,10 @@
 """Groups of samples with identical content, shared by D001, D003 and D004.
 
 Files match when their decoded content is the same (the same pixels re-saved with
-other metadata or PNG compression still match) or, for files that cannot be decoded,
-their bytes are. Rows of stacked arrays match by a hash of their values. Grouping is
-one pass over a dict: linear in the number of samples.
+other metadata or PNG compression still match), or their bytes are when there is no
+decoded content (a file over the read limit); unreadable files are F001's alone. Rows
+of stacked arrays match by a hash of their values. Grouping is one pass over a dict:
+linear in the number of samples.
 """
 
 from __future__ import annotations
@@ -40,8 +41,8 @@ def duplicate_groups(ctx: Context) -> list[DuplicateGroup]:
     by_key: dict[str, list[Sample]] = defaultdict(list)
     for sample in ctx.dataset.samples:
         facts = ctx.facts_of(sample)
-        if facts is None:
-            continue
+        if facts is None or facts.error:
+            continue  # an unreadable file is F001's, whatever its bytes
         key = f"c:{facts.content_hash}" if facts.content_hash else f"b:{facts.byte_hash}"
         if facts.content_hash or facts.byte_hash:
             by_key[key].append(sample)

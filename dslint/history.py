@@ -114,8 +114,8 @@ def read_history(file: Path) -> History:
         raise DslintError(f"history {file} cannot be read: {exc.strerror}") from None
     if b"\0" in raw[:4096]:
         raise DslintError(
-            f"history {file} is binary, not a training log "
-            f"(TensorBoard event files need the tensorboard extra)"
+            f"history {file} is binary, not a training log (TensorBoard event files are not "
+            f"read yet)"
         )
     text = raw.decode("utf-8", errors="replace")
     for reader in (_json, _csv, _console):

@@ -45,7 +45,12 @@ def scan(
     jobs: int,
     cache: FactsCache | None,
     progress: Callable[[int], None] | None = None,
+    max_bytes: int | None = None,
 ) -> tuple[dict[str, FileFacts], ScanStats]:
+    """Facts for every target: from the cache when the file is unchanged, else read
+    and decoded. A data file over `max_bytes` is not read at all (its facts say
+    `oversized`), so one enormous file cannot stall or exhaust the run; the input
+    arrays of the NumPy layout are memory-mapped and exempt."""
     started = time.perf_counter()
     facts: dict[str, FileFacts] = {}
     keys: dict[str, CacheKey] = {}
@@ -65,6 +70,12 @@ def scan(
     for target in targets:
         if target.rel not in keys:
             continue
+        size = keys[target.rel][1]
+        if max_bytes is not None and size > max_bytes and target.kind != "arrays":
+            facts[target.rel] = FileFacts(
+                path=target.rel, kind=target.kind, size=size, oversized=True
+            )
+            continue
         hit = cached.get(keys[target.rel][0])
         if hit is not None:
             facts[target.rel] = FileFacts.from_row(target.rel, hit)
@@ -81,7 +92,7 @@ def scan(
             progress(len(batch))
     stats = ScanStats(
         files=len(targets),
-        from_cache=len(targets) - len(todo),
+        from_cache=len(cached),
         seconds=time.perf_counter() - started,
     )
     return facts, stats

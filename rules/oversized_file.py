@@ -12,7 +12,8 @@ class OversizedFile(Rule):
     What it catches:
         Images whose header claims more pixels than `max-pixels` (default: Pillow's
         own limit, 89,478,485 pixels). dslint reads only the header of such a file and
-        never decodes it.
+        never decodes it. Also any data file larger than the read limit (`max-file-mb`
+        in the configuration, default 1,024 MB), which is not read at all.
 
     Why it matters:
         Pillow raises `DecompressionBombError` (or warns) on these files, and decoding
@@ -38,6 +39,16 @@ class OversizedFile(Rule):
         limit = self.options["max_pixels"]
         for sample in ctx.dataset.samples:
             facts = ctx.facts_of(sample)
+            if facts is not None and facts.oversized and facts.pixels is None:
+                yield self.finding(
+                    f"{sample.path} is {facts.size / 2**20:,.0f} MB, over the read limit "
+                    f"(max-file-mb); it was not read",
+                    paths=[sample.path],
+                    split=sample.split,
+                    evidence={"bytes": facts.size},
+                    fix="Split or downsample the file, or raise max-file-mb if it is real.",
+                )
+                continue
             if facts is None or facts.pixels is None or facts.pixels <= limit:
                 continue
             yield self.finding(

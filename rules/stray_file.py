@@ -15,8 +15,11 @@ class StrayFile(Rule):
 
     What it catches:
         Files inside class folders whose names no image, audio or array loader accepts
-        (.DS_Store, Thumbs.db, desktop.ini, README.txt, *.json), and data files placed
-        directly in a split folder, where class-folder loaders never look.
+        (.DS_Store, Thumbs.db, desktop.ini, README.txt, *.json), data files placed
+        directly in a split folder, where class-folder loaders never look, and symbolic
+        links dslint did not follow: broken or looping links, links to folders, and
+        links (or manifest paths) that point outside the dataset, unless
+        `--follow-links` is given.
 
     Why it matters:
         A hand-written loader that lists a folder feeds `.DS_Store` to the decoder and
@@ -51,6 +54,17 @@ class StrayFile(Rule):
                 paths=sorted(stray),
                 evidence={"count": len(stray), "by_name": dict(names)},
                 fix="Delete them (`find DATA -name .DS_Store -delete`); keep notes elsewhere.",
+            )
+        links = ctx.dataset.skipped_links
+        if links:
+            shown = [f"{path}: {reason}" for path, reason in links]
+            yield self.finding(
+                f"{plural(len(links), 'symbolic link')} {'was' if len(links) == 1 else 'were'} "
+                f"not followed: {examples(shown)}",
+                paths=sorted(path for path, _ in links),
+                evidence={"links": dict(links[:100])},
+                fix="Replace links by the files they stand for, or run with --follow-links "
+                "if links outside the dataset are intended.",
             )
         if outside:
             yield self.finding(

@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from dslint.rule import Context, Finding, Rule
+from dslint.wording import examples, plural
 
 
 class UnreadableFile(Rule):
@@ -12,7 +13,7 @@ class UnreadableFile(Rule):
     What it catches:
         Every file that dslint's decoders (Pillow, soundfile, NumPy) reject, with the
         decoder's reason; manifest rows naming files that do not exist; NumPy arrays
-        that cannot be loaded safely.
+        that cannot be loaded safely. Missing files are one finding per manifest.
 
     Why it matters:
         A loader meets the file mid-epoch and the run dies hours in with
@@ -44,12 +45,21 @@ class UnreadableFile(Rule):
                     evidence={"reason": facts.error, "bytes": facts.size},
                     fix=fix,
                 )
+        by_manifest: dict[str, list[tuple[str, str]]] = {}
         for source, named in ctx.dataset.missing_files:
+            by_manifest.setdefault(source.rsplit(":", 1)[0], []).append((source, named))
+        for manifest, rows in by_manifest.items():
+            shown = [f"{source} {named!r}" for source, named in rows]
             yield self.finding(
-                f"{source} names {named!r}, which does not exist",
-                paths=[source.rsplit(":", 1)[0]],
-                evidence={"row": source, "named": named},
-                fix="Fix the path in the manifest, or restore the file.",
+                f"{plural(len(rows), 'row')} of {manifest} "
+                f"{'names a file' if len(rows) == 1 else 'name files'} that "
+                f"{'does' if len(rows) == 1 else 'do'} not exist: {examples(shown)}",
+                paths=[manifest],
+                evidence={
+                    "rows": len(rows),
+                    "first": [{"row": s, "named": n} for s, n in rows[:100]],
+                },
+                fix="Fix the paths in the manifest, or restore the files.",
             )
         for array, reason in ctx.dataset.unreadable_arrays:
             yield self.finding(
