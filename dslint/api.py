@@ -17,6 +17,7 @@ from dslint.errors import DslintError
 from dslint.filetypes import kind_of
 from dslint.history import History, read_history
 from dslint.predictions import Predictions, read_predictions
+from dslint.probe import ProbeSettings, probe_result
 from dslint.registry import load_rules
 from dslint.report import DatasetSummary, Report
 from dslint.rule import Context, Finding, Rule, Task
@@ -41,6 +42,9 @@ def check(
     history: str | os.PathLike | None = None,
     predictions: str | os.PathLike | None = None,
     follow_links: bool = False,
+    probe: bool = True,
+    device: str = "auto",
+    probe_model: str | os.PathLike | None = None,
 ) -> Report:
     started = time.perf_counter()
     catalogue = load_rules()
@@ -50,12 +54,18 @@ def check(
     run_predictions = read_predictions(Path(predictions)) if predictions else None
     if not paths and run_history is None and run_predictions is None:
         raise DslintError("nothing to check: give a dataset path, --history or --predictions")
+    if device not in ("auto", "cpu", "cuda"):
+        raise DslintError(f"--device must be auto, cpu or cuda, not {device!r}")
+    probe_settings = ProbeSettings(
+        enabled=probe, device=device, model=Path(probe_model) if probe_model else None
+    )
     datasets = [
         discover(path, manifest=manifest, exclude=settings.exclude, follow_links=follow_links)
         for path in paths
     ]
     cache = _open_cache(cache_dir, datasets) if use_cache else None
     findings: list[Finding] = []
+    probes: dict[str, dict] = {}
     suppressed: dict[str, int] = {}
     scanned = from_cache = 0
     scan_seconds = 0.0
@@ -75,7 +85,7 @@ def check(
             scanned += stats.files
             from_cache += stats.from_cache
             scan_seconds += stats.seconds
-            ctx = Context(dataset=dataset, facts=facts, task=settings.task)
+            ctx = Context(dataset=dataset, facts=facts, task=settings.task, probe=probe_settings)
             first = first or ctx
             found = [
                 f
@@ -85,6 +95,8 @@ def check(
             ]
             if since is not None:
                 found = _since(found, since, dataset, suppressed)
+            if ctx._shared.get(probe_result) is not None:
+                probes[dataset.root] = ctx._shared[probe_result].summary()
             findings.extend(found)
     finally:
         if cache:
@@ -99,7 +111,7 @@ def check(
     # the training run's findings belong to no dataset: their files are the history
     # and predictions, as given on the command line
     findings.extend(f for rule in rules if rule.reads_findings for f in _run_rule(rule, late, ""))
-    summaries = [DatasetSummary.of(dataset) for dataset in datasets]
+    summaries = [DatasetSummary.of(dataset, probes.get(dataset.root)) for dataset in datasets]
     if baseline is not None:
         kept = without_baseline(findings, read_baseline(Path(baseline)))
         suppressed["baseline"] = len(findings) - len(kept)
@@ -158,6 +170,8 @@ def _active_rules(
 def _run_rule(rule: Rule, ctx: Context, dataset_root: str) -> list[Finding]:
     try:
         found = list(rule.check(ctx))
+    except DslintError:
+        raise  # bad input or settings met on the way (a probe model that will not load)
     except Exception as exc:  # a broken rule must not hide the other rules' findings
         found = [
             rule.finding(

@@ -97,6 +97,15 @@ def check(
         str | None,
         typer.Option(help="Report only findings that involve files changed since this git ref."),
     ] = None,
+    probe: Annotated[
+        bool, typer.Option("--probe/--no-probe", help="Run the separability probe (S rules).")
+    ] = True,
+    device: Annotated[
+        str, typer.Option(help="Probe execution provider: auto, cpu or cuda.")
+    ] = "auto",
+    probe_model: Annotated[
+        Path | None, typer.Option(help="An ONNX image encoder to use as the probe.")
+    ] = None,
     follow_links: Annotated[
         bool,
         typer.Option("--follow-links", help="Follow symbolic links, also out of the dataset."),
@@ -131,6 +140,9 @@ def check(
                 baseline=baseline,
                 since=since,
                 follow_links=follow_links,
+                probe=probe,
+                device=device,
+                probe_model=probe_model,
             )
         threshold = fail_on or report.fail_on
         if write_baseline:

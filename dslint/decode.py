@@ -48,6 +48,7 @@ def _image(facts: FileFacts, data: bytes) -> None:
             return
         image.load()
         pixels = np.asarray(image)
+        facts.thumbnail = _thumbnail_of_image(image, pixels)
     facts.content_hash = _content_hash(f"{facts.mode}{pixels.shape}", pixels)
     _value_stats(facts, pixels)
 
@@ -64,6 +65,7 @@ def _audio(facts: FileFacts, data: bytes) -> None:
     facts.content_hash = _content_hash(f"{facts.sample_rate}/{facts.channels}", samples)
     _value_stats(facts, samples)
     if samples.size:
+        facts.thumbnail = _thumbnail_of_sound(samples.mean(axis=1), facts.sample_rate)
         magnitude = np.abs(samples)
         facts.peak = float(magnitude.max())
         facts.rms = float(np.sqrt(np.mean(np.square(samples, dtype=np.float64))))
@@ -76,6 +78,8 @@ def _array(facts: FileFacts, data: bytes) -> None:
     facts.content_hash = _content_hash(f"{array.dtype}{array.shape}", array)
     facts.arrays[""] = array_stats(array)
     _value_stats(facts, array)
+    if array.dtype.kind in "biuf" and array.size:
+        facts.thumbnail = thumbnail_of_array(array)
 
 
 def array_stats(array: np.ndarray, per_row: bool = False) -> dict:
@@ -164,3 +168,45 @@ def _reason(kind: str, exc: Exception, data: bytes) -> str:
     # soundfile names the in-memory buffer ("Error opening <_io.BytesIO object at 0x…>: ")
     message = re.sub(r"^Error opening <[^>]*>:\s*", "", str(exc).strip())
     return message or type(exc).__name__
+
+
+THUMBNAIL = 32
+
+
+def _thumbnail_of_image(image: Image.Image, pixels: np.ndarray) -> bytes:
+    if image.mode in ("I", "I;16", "I;16B", "I;16L", "F"):
+        return thumbnail_of_array(pixels)
+    small = image.convert("RGB").resize((THUMBNAIL, THUMBNAIL), Image.Resampling.BILINEAR)
+    return small.tobytes()
+
+
+def thumbnail_of_array(array: np.ndarray) -> bytes:
+    """A 2-D view of an array (a spectrogram, a grey or colour image), min-max scaled
+    to 0-255 and resized to 32×32 RGB."""
+    values = np.asarray(array, dtype=np.float32)
+    if values.ndim == 3 and values.shape[-1] in (1, 3, 4):
+        values = values[..., :3].mean(axis=-1)
+    while values.ndim > 2:
+        values = values.mean(axis=0)
+    if values.ndim == 1:
+        values = values[None, :]
+    values = np.nan_to_num(values, nan=0.0, posinf=0.0, neginf=0.0)
+    low, high = float(values.min()), float(values.max())
+    scaled = (values - low) / (high - low) * 255 if high > low else np.zeros_like(values)
+    grey = Image.fromarray(scaled.astype(np.uint8), "L")
+    return grey.resize((THUMBNAIL, THUMBNAIL), Image.Resampling.BILINEAR).convert("RGB").tobytes()
+
+
+def _thumbnail_of_sound(mono: np.ndarray, rate: int) -> bytes:
+    """A log-mel spectrogram (32 mel bands) of the whole clip, as a 32×32 picture."""
+    import librosa
+
+    hop = max(1, len(mono) // THUMBNAIL)
+    mel = librosa.feature.melspectrogram(
+        y=mono.astype(np.float32),
+        sr=rate,
+        n_mels=THUMBNAIL,
+        n_fft=min(2048, max(64, 2 * hop)),
+        hop_length=hop,
+    )
+    return thumbnail_of_array(librosa.power_to_db(mel + 1e-12, ref=np.max))

@@ -42,6 +42,9 @@ class FileFacts:
     peak: float | None = None  # largest absolute sample, full scale = 1.0
     rms: float | None = None
     clipped: float | None = None  # fraction of samples at full scale
+    # a 32×32 RGB uint8 picture of the content (image, log-mel spectrogram, array) for
+    # the separability probe
+    thumbnail: bytes | None = None
     # arrays (keep it the last field): per key ("" for a .npy file) dtype, shape, value
     # statistics and, for stacked inputs, a hash per row and the constant rows
     # (see decode.array_stats)

@@ -23,9 +23,10 @@ class DatasetSummary:
     label_source: str
     samples: int
     splits: dict[str, dict[str, int]]
+    probe: dict[str, Any] | None = None
 
     @classmethod
-    def of(cls, dataset: Dataset) -> DatasetSummary:
+    def of(cls, dataset: Dataset, probe: dict[str, Any] | None = None) -> DatasetSummary:
         splits = {}
         for split in dataset.splits:
             counts = dataset.class_counts(split)
@@ -38,6 +39,7 @@ class DatasetSummary:
             label_source=dataset.label_source,
             samples=len(dataset.samples),
             splits=splits,
+            probe=probe,
         )
 
 

@@ -19,6 +19,7 @@ from dslint.facts import FileFacts
 if TYPE_CHECKING:
     from dslint.history import History
     from dslint.predictions import Predictions
+    from dslint.probe import ProbeSettings
 
 T = TypeVar("T")
 SEVERITIES = ("error", "warning", "info")
@@ -100,6 +101,7 @@ class Context:
     task: Task = field(default_factory=Task)
     history: History | None = None
     predictions: Predictions | None = None
+    probe: ProbeSettings | None = None  # how the separability probe may run
     findings: list[Finding] = field(default_factory=list)  # for rules that read findings
     _shared: dict[Callable, Any] = field(default_factory=dict, repr=False)
 

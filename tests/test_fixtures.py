@@ -3,7 +3,9 @@
 A case is `fixtures/<RULE>-<name>/<pass|fail>-<case>/` with any of: `data/` (the
 dataset), a history (`history.*`, `training.log`, `metrics.csv`, or a seed log
 `*.log`), `predictions.*`, and an optional `dslint.toml`, beside `expected.json`;
-adding a folder adds a test. After a deliberate change of wording,
+adding a folder adds a test. The separability probe runs in the S-rule cases only
+(elsewhere its verdict on a dozen samples says nothing). After a deliberate change of
+wording,
 `pytest --update-fixtures` rewrites the expected files.
 """
 
@@ -53,6 +55,7 @@ def run_case(case: Path, tmp_path: Path) -> dslint.report.Report:
         cache_dir=tmp_path / "cache",
         history=_one(case, HISTORY_NAMES),
         predictions=_one(case, ("predictions.*",)),
+        probe=case.parent.name.startswith("S"),  # the probe's verdicts have their own cases
     )
 
 

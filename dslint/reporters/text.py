@@ -78,6 +78,14 @@ def _dataset(console: Console, summary: DatasetSummary) -> None:
             cells.append(str(sum(counts.get(label, 0) for label in classes[12:])))
         table.add_row(split, *cells, str(sum(counts.values())))
     console.print(table)
+    if summary.probe:
+        p = summary.probe
+        console.print(
+            f"[dim]probe: {p['samples']:,} samples, out-of-fold accuracy "
+            f"{p['accuracy']:.3f} (chance {p['chance']:.3f}), "
+            f"{p['provider']}, {p['features_per_second']:,.0f} samples/s, "
+            f"{p['seconds']:.2f} s[/]"
+        )
     console.print()
 
 

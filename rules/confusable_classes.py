@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from dslint.dataset import format_label
+from dslint.probe import probe_result
+from dslint.rule import Context, Finding, Rule
+from dslint.wording import examples
+
+
+class ConfusableClasses(Rule):
+    """Class pairs the probe cannot tell apart, from its out-of-fold confusion matrix.
+
+    What it catches:
+        With three classes or more, pairs whose samples the probe mixes up: of the
+        samples of the two classes that it assigns to either, at least `min-confusion`
+        (default 0.3) go to the other one of the pair.
+
+    Why it matters:
+        A model that separates most classes but not these two tops out early and spends
+        its errors there; the pair may differ only in a detail, or overlap in what was
+        labelled.
+
+    Example:
+        2 class pairs are confused: 'husky' and 'wolf' (45 % of their samples mixed up),
+        'cat' and 'lynx' (33 %).
+
+    How to fix:
+        Look at samples of the pair side by side; merge the classes if they are the same
+        thing, or collect samples that show the difference (and a resolution that keeps
+        it).
+    """
+
+    id = "S003"
+    name = "confusable-classes"
+    summary = "class pairs the probe cannot tell apart"
+    default_severity = "warning"
+    options = {"min_confusion": 0.3}
+
+    def check(self, ctx: Context) -> Iterator[Finding]:
+        result = ctx.shared(probe_result)
+        if result is None or len(result.classes) < 3 or result.p_value >= 0.01:
+            return  # a probe that separates nothing confuses every pair: S001's
+        matrix = result.confusion
+        pairs = []
+        for a in range(len(result.classes)):
+            for b in range(a + 1, len(result.classes)):
+                within = matrix[a, a] + matrix[b, b] + matrix[a, b] + matrix[b, a]
+                mixed = (matrix[a, b] + matrix[b, a]) / within if within else 0.0
+                if mixed >= self.options["min_confusion"]:
+                    pairs.append((mixed, result.classes[a], result.classes[b]))
+        if not pairs:
+            return
+        pairs.sort(key=lambda p: -p[0])
+        shown = [
+            f"{format_label(a)} and {format_label(b)} ({100 * m:.0f} % of their samples mixed up)"
+            for m, a, b in pairs
+        ]
+        yield self.finding(
+            f"{len(pairs)} class {'pair is' if len(pairs) == 1 else 'pairs are'} confused: "
+            f"{examples(shown, 5)}",
+            evidence={
+                "pairs": [{"classes": [str(a), str(b)], "mixed": round(m, 4)} for m, a, b in pairs]
+            },
+            fix="Compare samples of each pair side by side; merge them or collect samples "
+            "that show the difference.",
+        )

@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from dslint.probe import probe_result
+from dslint.rule import Context, Finding, Rule
+
+
+class WeaklySeparable(Rule):
+    """The probe beats chance, but only just: expect training accuracy to race ahead of
+    validation.
+
+    What it catches:
+        Datasets the probe separates significantly (S001 stays silent) but weakly: its
+        balanced accuracy covers less than `min-margin` (default 0.3) of the way from
+        chance (1/K) to perfect.
+
+    Why it matters:
+        When classes differ in a small detail (coins of different years), a network
+        still reaches training accuracy 1.0 by memorising, while validation accuracy
+        peaks early (0.83 in the seed run) and sinks as validation loss rises. The probe
+        sees the same thing: a signal, but a faint one.
+
+    Example:
+        the probe separates the 2 classes only weakly: balanced accuracy 0.612 (chance
+        0.500), 22 % of the way to perfect; expect train accuracy to race ahead of
+        validation.
+
+    How to fix:
+        More data per class, stronger augmentation, a higher input resolution, or a crop
+        on the distinguishing detail; use early stopping on validation loss.
+    """
+
+    id = "S002"
+    name = "weakly-separable"
+    summary = "the probe barely beats chance: expect train/val divergence"
+    default_severity = "warning"
+    options = {"min_margin": 0.3, "max_p": 0.01}
+
+    def check(self, ctx: Context) -> Iterator[Finding]:
+        result = ctx.shared(probe_result)
+        if result is None or result.p_value >= self.options["max_p"]:
+            return
+        k = len(result.classes)
+        margin = (result.balanced_accuracy - 1 / k) / (1 - 1 / k)
+        if margin >= self.options["min_margin"]:
+            return
+        yield self.finding(
+            f"the probe separates the {k} classes only weakly: balanced accuracy "
+            f"{result.balanced_accuracy:.3f} (chance {1 / k:.3f}), {100 * margin:.0f} % of "
+            f"the way to perfect; expect train accuracy to race ahead of validation",
+            evidence={**result.verdict(), "margin": round(margin, 4)},
+            fix="More data per class, stronger augmentation, a higher resolution or a crop "
+            "on the distinguishing detail; stop early on validation loss.",
+        )

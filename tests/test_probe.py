@@ -1,0 +1,110 @@
+"""The separability probe: provider choice, the verdicts on its fixtures, a user's own
+ONNX encoder, and the report of what ran where."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import dslint
+from dslint.errors import DslintError
+from dslint.probe import CPU, CUDA, choose_providers
+from tests.conftest import FIXTURES
+from tests.helpers import run_cli
+
+PLANTED = FIXTURES / "S005-suspect-label/fail-planted-mislabels/data"
+IDENTICAL = FIXTURES / "S001-not-separable/fail-identical-shapes/data"
+
+
+@pytest.mark.parametrize(
+    ("device", "available", "chosen"),
+    [
+        ("auto", [CPU], [CPU]),
+        ("auto", ["TensorrtExecutionProvider", CUDA, CPU], [CUDA, CPU]),
+        ("cpu", [CUDA, CPU], [CPU]),
+        ("cuda", [CUDA, CPU], [CUDA, CPU]),
+    ],
+)
+def test_provider_choice(device: str, available: list[str], chosen: list[str]) -> None:
+    assert choose_providers(device, available) == chosen
+
+
+def test_asking_for_cuda_without_it_is_a_one_line_error() -> None:
+    with pytest.raises(DslintError, match="no CUDAExecutionProvider"):
+        choose_providers("cuda", [CPU])
+    result = run_cli("check", IDENTICAL, "--no-cache", "--device", "cuda")
+    assert result.returncode == 2
+    assert result.stderr.startswith("dslint: error: --device cuda: this onnxruntime has no")
+
+
+def test_identical_shapes_predict_stagnation_at_chance_and_ln_k() -> None:
+    report = dslint.check(IDENTICAL, use_cache=False, select=["S"])
+    (finding,) = report.findings
+    assert finding.rule_id == "S001"
+    assert "stagnate at accuracy 0.250 with loss near ln 4 = 1.386" in finding.message
+    probe = report.datasets[0].probe
+    assert probe["provider"] == CPU and probe["samples"] == 160
+
+
+def test_planted_mislabels_come_first() -> None:
+    (finding,) = dslint.check(PLANTED, use_cache=False, select=["S005"]).findings
+    assert finding.paths == (
+        "train/circle/planted0.png",
+        "train/circle/planted1.png",
+        "train/circle/planted2.png",
+    )  # 3 of the 5 planted, no others
+
+
+def test_no_probe_skips_it_and_the_report_says_what_ran() -> None:
+    assert dslint.check(IDENTICAL, use_cache=False, probe=False).datasets[0].probe is None
+    report = json.loads(run_cli("check", IDENTICAL, "--no-cache", "--format", "json").stdout)
+    probe = report["datasets"][0]["probe"]
+    assert set(probe) == {
+        "provider",
+        "samples",
+        "seconds",
+        "features_per_second",
+        "accuracy",
+        "balanced_accuracy",
+        "chance",
+        "p_value",
+    }
+    text = run_cli("check", IDENTICAL, "--no-cache").stdout
+    assert "probe: 160 samples, out-of-fold accuracy" in text
+
+
+def test_a_users_onnx_encoder_with_channels_last_input(tmp_path: Path) -> None:
+    """Any ONNX image model with one input: its input shape decides the preprocessing."""
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+
+    weights = np.random.default_rng(1).normal(size=(16 * 16 * 3, 8)).astype(np.float32)
+    graph = helper.make_graph(
+        [
+            helper.make_node("Flatten", ["pixels"], ["flat"], axis=1),
+            helper.make_node("MatMul", ["flat", "w"], ["embedding"]),
+        ],
+        "user-encoder",
+        [helper.make_tensor_value_info("pixels", TensorProto.FLOAT, ["N", 16, 16, 3])],
+        [helper.make_tensor_value_info("embedding", TensorProto.FLOAT, ["N", 8])],
+        [numpy_helper.from_array(weights, "w")],
+    )
+    model = tmp_path / "encoder.onnx"
+    model.write_bytes(
+        helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)]).SerializeToString()
+    )
+    onnx.checker.check_model(str(model))
+    report = dslint.check(IDENTICAL, use_cache=False, select=["S001"], probe_model=model)
+    assert [f.rule_id for f in report.findings] == ["S001"]
+    assert report.datasets[0].probe["samples"] == 160
+
+
+def test_a_broken_probe_model_is_a_one_line_error(tmp_path: Path) -> None:
+    model = tmp_path / "broken.onnx"
+    model.write_bytes(b"not onnx")
+    result = run_cli("check", IDENTICAL, "--no-cache", "--probe-model", model)
+    assert result.returncode == 2
+    assert result.stderr.startswith("dslint: error: the probe model cannot be loaded")
