@@ -23,6 +23,7 @@ from dslint.errors import DslintError
 from dslint.rule import Context
 
 MIN_PER_CLASS = 8
+BATCH = 512  # pictures per onnxruntime call, preprocessed one batch at a time
 CPU = "CPUExecutionProvider"
 CUDA = "CUDAExecutionProvider"
 
@@ -248,15 +249,15 @@ def _features(pictures: np.ndarray, settings: ProbeSettings) -> tuple[np.ndarray
         session = ort.InferenceSession(model, options, providers=providers)
     except Exception as exc:
         raise DslintError(f"the probe model cannot be loaded: {exc}") from None
-    batch = _preprocess(pictures, session.get_inputs()[0].shape)
-    name = session.get_inputs()[0].name
+    shape, name = session.get_inputs()[0].shape, session.get_inputs()[0].name
     started = time.perf_counter()
-    outputs = [
-        session.run(None, {name: batch[i : i + 512]})[0].reshape(min(512, len(batch) - i), -1)
-        for i in range(0, len(batch), 512)
-    ]
+    outputs = []
+    for start in range(0, len(pictures), BATCH):  # batch by batch: memory stays flat
+        batch = _preprocess(pictures[start : start + BATCH], shape)
+        outputs.append(session.run(None, {name: batch})[0].reshape(len(batch), -1))
     seconds = time.perf_counter() - started
-    return np.concatenate(outputs), session.get_providers()[0], len(batch) / max(seconds, 1e-9)
+    rate = len(pictures) / max(seconds, 1e-9)
+    return np.concatenate(outputs), session.get_providers()[0], rate
 
 
 def _preprocess(pictures: np.ndarray, shape: list) -> np.ndarray:
