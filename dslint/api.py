@@ -194,6 +194,11 @@ def _history_summary(history: History | None) -> dict | None:
         "last_epoch": history.epochs[-1],
         "metrics": history.metrics,
         "stopped": history.stopped,
+        "series": {
+            name: {"epochs": history.epochs_of(name), "values": history.series(name)}
+            for name in ("acc", "val_acc", "loss", "val_loss")
+            if history.series(name)
+        },
     }
 
 

@@ -58,13 +58,15 @@ class ProbeResult:
         return {
             k: v
             for k, v in self.summary().items()
-            if k not in ("seconds", "features_per_second", "provider")
+            if k not in ("seconds", "features_per_second", "provider", "confusion")
         }
 
     def summary(self) -> dict:
         return {
             "provider": self.provider,
             "samples": self.samples,
+            "classes": [str(c) for c in self.classes],
+            "confusion": self.confusion.tolist(),
             "seconds": round(self.seconds, 3),
             "features_per_second": round(self.features_per_second, 1),
             "accuracy": round(self.accuracy, 4),

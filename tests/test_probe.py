@@ -62,9 +62,12 @@ def test_no_probe_skips_it_and_the_report_says_what_ran() -> None:
     assert dslint.check(IDENTICAL, use_cache=False, probe=False).datasets[0].probe is None
     report = json.loads(run_cli("check", IDENTICAL, "--no-cache", "--format", "json").stdout)
     probe = report["datasets"][0]["probe"]
+    assert np.array(probe["confusion"]).sum() == 160
     assert set(probe) == {
         "provider",
         "samples",
+        "classes",
+        "confusion",
         "seconds",
         "features_per_second",
         "accuracy",

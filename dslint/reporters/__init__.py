@@ -7,7 +7,7 @@ from typing import TextIO
 
 from dslint.report import Report
 
-FORMATS = ("text", "json", "sarif", "github")
+FORMATS = ("text", "json", "sarif", "github", "html")
 
 
 def render(report: Report, fmt: str, out: TextIO, color: bool) -> None:
@@ -17,6 +17,10 @@ def render(report: Report, fmt: str, out: TextIO, color: bool) -> None:
         from dslint.reporters.sarif import render_sarif
 
         render_sarif(report, out)
+    elif fmt == "html":
+        from dslint.reporters.html import render_html
+
+        render_html(report, out)
     elif fmt == "github":
         from dslint.reporters.github import render_github
 

@@ -1,0 +1,484 @@
+"""The HTML report: one self-contained file (no network needed to open it) that shows
+the evidence: class counts as bars, leak and duplicate groups as thumbnails side by
+side, blank and broken samples as thumbnails, the probe's confusion matrix as a heat
+map with confusable pairs outlined, and training curves with the parting epoch and the
+chance level drawn in.
+
+Charts are inline SVG written here: three simple chart types do not justify a plotting
+library, and SVG stays sharp on a phone and small in the file. Thumbnails are PNG data
+URIs made from the dataset's files (read-only, inside the dataset only, never an
+oversized file), at most `MAX_THUMBS` per finding.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import os
+from pathlib import Path
+from typing import TextIO
+
+from dslint import __version__
+from dslint.filetypes import kind_of
+from dslint.report import DatasetSummary, Report
+from dslint.rule import Finding
+
+MAX_THUMBS = 8
+MAX_FINDINGS = 200
+THUMB = 96
+MAX_BYTES = 20 * 1024 * 1024
+PALETTE = (
+    "#4e79a7",
+    "#f28e2b",
+    "#59a14f",
+    "#e15759",
+    "#76b7b2",
+    "#edc948",
+    "#b07aa1",
+    "#ff9da7",
+    "#9c755f",
+    "#bab0ac",
+)
+CSS = """
+body{
+  font:15px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;
+  margin:0;
+  color:#222;
+  background:#f6f7f9;
+}
+main{max-width:980px;margin:0 auto;padding:16px}
+h1{font-size:1.5em;margin:.2em 0}
+h2{font-size:1.2em;margin:1.2em 0 .4em}
+h3{font-size:1em;margin:0 0 .3em}
+.counts span{
+  display:inline-block;
+  padding:2px 10px;
+  border-radius:12px;
+  margin-right:6px;
+  color:#fff;
+}
+.error{background:#c0392b}
+.warning{background:#d68910}
+.info{background:#2e86c1}
+section,article{
+  background:#fff;
+  border-radius:8px;
+  padding:12px 16px;
+  margin:12px 0;
+  box-shadow:0 1px 2px #0002;
+}
+article{border-left:6px solid #bbb}
+article.sev-error{border-color:#c0392b}
+article.sev-warning{border-color:#d68910}
+article.sev-info{border-color:#2e86c1}
+.fix{color:#1e6b3a}
+.meta{color:#666;font-size:.9em}
+.thumbs{display:flex;flex-wrap:wrap;gap:8px;margin:8px 0}
+figure{margin:0;width:104px}
+figure img,figure svg{
+  width:96px;
+  height:96px;
+  border:1px solid #ccc;
+  border-radius:4px;
+  image-rendering:auto;
+  background:#eee;
+}
+figcaption{font-size:.7em;word-break:break-all;color:#555}
+.group{border:1px dashed #ccc;border-radius:6px;padding:6px;margin:6px 0}
+svg.chart{max-width:100%;height:auto;display:block}
+svg.heatmap{max-width:460px}
+table{border-collapse:collapse;font-size:.9em}
+td,th{padding:2px 8px;border-bottom:1px solid #eee;text-align:right}
+td:first-child,th:first-child{text-align:left}
+@media (max-width:600px){
+  main{padding:8px}
+  figure{width:76px}
+  figure img,figure svg{width:72px;height:72px}
+}
+"""
+
+
+def render_html(report: Report, out: TextIO) -> None:
+    counts = report.counts()
+    parts = [
+        f"<!doctype html><html lang='en'><head><meta charset='utf-8'>"
+        f"<meta name='viewport' content='width=device-width, initial-scale=1'>"
+        f"<title>dslint report</title><style>{CSS}</style></head><body><main>",
+        "<h1>dslint report</h1><p class='counts'>"
+        + "".join(
+            f"<span class='{s}'>{n} {s}{'s' if n != 1 and s != 'info' else ''}</span>"
+            for s, n in counts.items()
+        )
+        + f"</p><p class='meta'>dslint {__version__} · {report.scan.get('files', 0):,} "
+        f"files scanned · {report.timing.get('total_s', 0):.2f} s</p>",
+    ]
+    for summary in report.datasets:
+        parts.append(_dataset(summary, report))
+        findings = [f for f in report.findings if f.dataset == summary.path]
+        parts += [_finding(f, Path(summary.path)) for f in findings[:MAX_FINDINGS]]
+        if len(findings) > MAX_FINDINGS:
+            parts.append(
+                f"<p>… and {len(findings) - MAX_FINDINGS:,} more findings "
+                f"(--format json lists them all).</p>"
+            )
+    if report.history or report.predictions:
+        parts.append(_training(report))
+        parts += [_finding(f, None) for f in report.findings if f.dataset == ""]
+    parts.append("</main></body></html>\n")
+    out.write("\n".join(parts))
+
+
+def _dataset(summary: DatasetSummary, report: Report) -> str:
+    rows = [
+        f"<section><h2>{_e(summary.path)}</h2><p class='meta'>{_e(summary.layout)}; "
+        f"{summary.samples:,} samples; labels from {_e(summary.label_source)}</p>",
+        _bars(summary.splits),
+    ]
+    if summary.probe:
+        p = summary.probe
+        rows.append(
+            f"<h3>Separability probe</h3><p>{p['samples']:,} samples: out-of-fold "
+            f"accuracy <b>{p['accuracy']:.3f}</b> against chance {p['chance']:.3f} "
+            f"(p = {p['p_value']:.2g}); {_e(p['provider'])}, "
+            f"{p['features_per_second']:,.0f} samples/s, {p['seconds']:.2f} s</p>"
+        )
+        pairs = [
+            tuple(pair["classes"])
+            for f in report.findings
+            if f.rule_id == "S003" and f.dataset == summary.path
+            for pair in f.evidence.get("pairs", [])
+        ]
+        rows.append(_heatmap(p["classes"], p["confusion"], pairs))
+    rows.append("</section>")
+    return "\n".join(rows)
+
+
+def _finding(finding: Finding, root: Path | None) -> str:
+    evidence = _evidence(finding, root) if root is not None else ""
+    fix = f"<p class='fix'>Fix: {_e(finding.fix)}</p>" if finding.fix else ""
+    return (
+        f"<article class='sev-{finding.severity}'><h3>{finding.rule_id} "
+        f"{_e(finding.rule_name)} <span class='meta'>{finding.severity}</span></h3>"
+        f"<p>{_e(finding.message)}</p>{evidence}{fix}</article>"
+    )
+
+
+def _evidence(finding: Finding, root: Path) -> str:
+    groups = finding.evidence.get("groups")
+    if groups and finding.rule_id in ("D001", "D004"):
+        shown = groups[: MAX_THUMBS // 2]
+        more = (
+            f"<p class='meta'>+{len(groups) - len(shown)} more groups</p>"
+            if len(groups) > len(shown)
+            else ""
+        )
+        return (
+            "".join(
+                f"<div class='group'>{_thumbs(root, g['samples'], g['how'])}</div>" for g in shown
+            )
+            + more
+        )
+    if finding.rule_id in ("D003", "N004", "F005", "S005", "A004", "A005", "L006"):
+        return _thumbs(root, list(finding.paths))
+    counts = finding.evidence.get("counts")
+    if isinstance(counts, dict) and counts and finding.rule_id in ("B001", "L001"):
+        return _table(counts)
+    return ""
+
+
+def _thumbs(root: Path, paths: list[str], caption: str = "") -> str:
+    figures = []
+    for path in paths[:MAX_THUMBS]:
+        figures.append(
+            f"<figure>{_picture(root, path)}<figcaption>{_e(path)}</figcaption></figure>"
+        )
+    more = f"<p class='meta'>+{len(paths) - MAX_THUMBS} more</p>" if len(paths) > MAX_THUMBS else ""
+    note = f"<p class='meta'>{_e(caption)}</p>" if caption else ""
+    return f"{note}<div class='thumbs'>{''.join(figures)}</div>{more}"
+
+
+def _picture(root: Path, rel: str) -> str:
+    """A thumbnail of a dataset file, or a placeholder when it cannot be shown."""
+    file = root / rel
+    try:
+        real, base = Path(os.path.realpath(file)), Path(os.path.realpath(root))
+        if base not in real.parents or not real.is_file() or real.stat().st_size > MAX_BYTES:
+            return _placeholder("not shown")
+        kind = kind_of(rel)
+        if kind == "image":
+            return _image(real)
+        if kind == "audio":
+            return _waveform(real)
+        if kind == "array":
+            return _array(real)
+    except Exception:  # a report must not fail on the file it is reporting as broken
+        return _placeholder("cannot be shown")
+    return _placeholder("not shown")
+
+
+def _image(file: Path) -> str:
+    from PIL import Image
+
+    Image.MAX_IMAGE_PIXELS = 89_478_485  # Pillow's guard stays on here
+    with Image.open(file) as image:
+        image.draft("RGB", (THUMB, THUMB))
+        image.thumbnail((THUMB, THUMB))
+        return _png(image.convert("RGB"))
+
+
+def _array(file: Path) -> str:
+    import numpy as np
+    from PIL import Image
+
+    from dslint.decode import thumbnail_of_array
+
+    picture = np.frombuffer(thumbnail_of_array(np.load(file, allow_pickle=False)), np.uint8)
+    return _png(Image.fromarray(picture.reshape(32, 32, 3)).resize((THUMB, THUMB)))
+
+
+def _waveform(file: Path) -> str:
+    import numpy as np
+    import soundfile
+
+    samples, _ = soundfile.read(file, dtype="float32", always_2d=True)
+    mono = samples.mean(axis=1)
+    if not mono.size:
+        return _placeholder("empty")
+    chunks = np.array_split(np.abs(mono), min(96, mono.size))
+    peaks = [float(c.max()) if c.size else 0.0 for c in chunks]
+    bars = "".join(
+        f"<line x1='{i + 0.5}' x2='{i + 0.5}' y1='{48 - 46 * p:.1f}' "
+        f"y2='{48 + 46 * p:.1f}' stroke='#4e79a7'/>"
+        for i, p in enumerate(peaks)
+    )
+    return (
+        f"<svg class='wave' viewBox='0 0 {len(peaks)} 96' preserveAspectRatio='none' "
+        f"role='img' aria-label='waveform'>{bars}</svg>"
+    )
+
+
+def _png(image) -> str:
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", optimize=True)
+    data = base64.b64encode(buffer.getvalue()).decode()
+    return f"<img class='thumb' alt='' src='data:image/png;base64,{data}'>"
+
+
+def _placeholder(text: str) -> str:
+    return (
+        f"<svg viewBox='0 0 96 96' role='img' aria-label='{_e(text)}'><text x='48' y='52' "
+        f"font-size='11' text-anchor='middle' fill='#777'>{_e(text)}</text></svg>"
+    )
+
+
+def _bars(splits: dict[str, dict[str, int]]) -> str:
+    classes = list(dict.fromkeys(c for counts in splits.values() for c in counts))
+    if not classes:
+        return ""
+    top = max(sum(c.values()) for c in splits.values()) or 1
+    height, rows = 26, []
+    for row, (split, counts) in enumerate(splits.items()):
+        x, y = 70.0, row * height + 4
+        rows.append(
+            f"<text x='64' y='{y + 15}' text-anchor='end' font-size='12'>{_e(split)}</text>"
+        )
+        for i, label in enumerate(classes):
+            width = 600 * counts.get(label, 0) / top
+            if width:
+                rows.append(
+                    f"<rect x='{x:.1f}' y='{y}' width='{width:.1f}' height='18' "
+                    f"fill='{PALETTE[i % len(PALETTE)]}'><title>{_e(label)}: "
+                    f"{counts[label]:,}</title></rect>"
+                )
+            x += width
+        rows.append(
+            f"<text x='{x + 4:.1f}' y='{y + 15}' font-size='12'>{sum(counts.values()):,}</text>"
+        )
+    legend = "".join(
+        f"<tspan fill='{PALETTE[i % len(PALETTE)]}'>■</tspan> {_e(c)}  "
+        for i, c in enumerate(classes[:10])
+    )
+    total_height = len(splits) * height + 26
+    return (
+        f"<svg class='chart bars' viewBox='0 0 760 {total_height}' role='img' "
+        f"aria-label='class counts per split'>{''.join(rows)}<text x='70' "
+        f"y='{total_height - 6}' font-size='12'>{legend}</text></svg>"
+    )
+
+
+def _heatmap(classes: list[str], matrix: list[list[int]], pairs: list[tuple]) -> str:
+    """Rows: true class; columns: the probe's prediction; shade: share of the row.
+    Confusable pairs (S003) are outlined in red."""
+    k = len(classes)
+    if not k:
+        return ""
+    cell = max(16, min(48, 480 // k))
+    left, top = 100, 70
+    shapes = []
+    for i, row in enumerate(matrix):
+        total = sum(row) or 1
+        for j, value in enumerate(row):
+            shade = int(255 - 200 * value / total)
+            shapes.append(
+                f"<rect x='{left + j * cell}' y='{top + i * cell}' width='{cell}' "
+                f"height='{cell}' fill='rgb({shade},{shade},255)'><title>"
+                f"{_e(classes[i])} → {_e(classes[j])}: {value}</title></rect>"
+            )
+            if cell >= 24:
+                shapes.append(
+                    f"<text x='{left + j * cell + cell / 2}' "
+                    f"y='{top + i * cell + cell / 2 + 4}' font-size='10' "
+                    f"text-anchor='middle'>{value}</text>"
+                )
+    for a, b in pairs:
+        if a in classes and b in classes:
+            i, j = classes.index(a), classes.index(b)
+            for r, c in ((i, j), (j, i)):
+                shapes.append(
+                    f"<rect x='{left + c * cell}' y='{top + r * cell}' "
+                    f"width='{cell}' height='{cell}' fill='none' stroke='#c0392b' "
+                    f"stroke-width='3'/>"
+                )
+    rows = "".join(
+        f"<text x='{left - 4}' y='{top + i * cell + cell / 2 + 4}' "
+        f"text-anchor='end' font-size='11'>{_e(c[:14])}</text>"
+        for i, c in enumerate(classes)
+    )
+    columns = "".join(
+        f"<text transform='translate({left + j * cell + cell / 2 + 4},"
+        f"{top - 4}) rotate(-60)' font-size='11'>{_e(c[:14])}</text>"
+        for j, c in enumerate(classes)
+    )
+    width, height = left + k * cell + 10, top + k * cell + 24
+    return (
+        f"<p class='meta'>Confusion matrix of the probe (rows: true class, columns: "
+        f"predicted; confusable pairs outlined)</p><svg class='chart heatmap' "
+        f"viewBox='0 0 {width} {height}' role='img' aria-label='probe confusion matrix'>"
+        f"{rows}{columns}{''.join(shapes)}</svg>"
+    )
+
+
+def _training(report: Report) -> str:
+    parts = ["<section><h2>Training run</h2>"]
+    if report.history:
+        h = report.history
+        parts.append(
+            f"<p class='meta'>{_e(h['source'])}: {_e(h['format'])}, epochs "
+            f"{h['first_epoch']}–{h['last_epoch']}</p>"
+        )
+        parting = next(
+            (f.evidence.get("parting_epoch") for f in report.findings if f.rule_id == "H002"), None
+        )
+        chance = next(
+            (
+                f.evidence.get("chance")
+                for f in report.findings
+                if f.rule_id == "H001" and "chance" in f.evidence
+            ),
+            None,
+        )
+        ln_k = next(
+            (
+                f.evidence.get("ln_k")
+                for f in report.findings
+                if f.rule_id == "H001" and "ln_k" in f.evidence
+            ),
+            None,
+        )
+        series = h.get("series", {})
+        for names, level, title in (
+            (("acc", "val_acc"), chance, "accuracy"),
+            (("loss", "val_loss"), ln_k, "loss"),
+        ):
+            shown = {n: series[n] for n in names if n in series}
+            if shown:
+                parts.append(_curves(shown, title, parting, level))
+    if report.predictions:
+        p = report.predictions
+        parts.append(
+            f"<p>{_e(p['source'])}: {p['samples']:,} predictions, accuracy {p['accuracy']}</p>"
+        )
+    parts.append("</section>")
+    return "\n".join(parts)
+
+
+def _curves(series: dict, title: str, parting: int | None, level: float | None) -> str:
+    import math
+
+    points = [
+        (e, v)
+        for s in series.values()
+        for e, v in zip(s["epochs"], s["values"], strict=True)
+        if math.isfinite(v)
+    ]
+    if not points:
+        return ""
+    first, last = min(e for e, _ in points), max(e for e, _ in points)
+    values = [v for _, v in points] + ([level] if level is not None else [])
+    low, high = min(values), max(values)
+    high = high if high > low else low + 1
+    width, height, pad = 640, 220, 40
+
+    def x(epoch: float) -> float:
+        return pad + (width - 2 * pad) * ((epoch - first) / max(1, last - first))
+
+    def y(value: float) -> float:
+        return height - pad + (2 * pad - height) * ((value - low) / (high - low))
+
+    lines = []
+    for i, (name, s) in enumerate(series.items()):
+        path = " ".join(
+            f"{x(e):.1f},{y(v):.1f}"
+            for e, v in zip(s["epochs"], s["values"], strict=True)
+            if math.isfinite(v)
+        )
+        lines.append(
+            f"<polyline points='{path}' fill='none' stroke='{PALETTE[i]}' "
+            f"stroke-width='2'/><text x='{width - pad + 4}' "
+            f"y='{pad + 14 * i}' font-size='11' fill='{PALETTE[i]}'>{name}</text>"
+        )
+    if parting is not None:
+        lines.append(
+            f"<line x1='{x(parting):.1f}' x2='{x(parting):.1f}' y1='{pad / 2}' "
+            f"y2='{height - pad}' stroke='#c0392b' stroke-dasharray='4 3'/>"
+            f"<text x='{x(parting) + 4:.1f}' y='{pad / 2 + 10}' font-size='11' "
+            f"fill='#c0392b'>parting, epoch {parting}</text>"
+        )
+    if level is not None:
+        lines.append(
+            f"<line x1='{pad}' x2='{width - pad}' y1='{y(level):.1f}' "
+            f"y2='{y(level):.1f}' stroke='#777' stroke-dasharray='2 3'/>"
+            f"<text x='{pad + 4}' y='{y(level) - 4:.1f}' font-size='11' fill='#555'>"
+            f"{'chance' if title == 'accuracy' else 'ln K'} {level:.3f}</text>"
+        )
+    axes = (
+        f"<line x1='{pad}' x2='{pad}' y1='{pad / 2}' y2='{height - pad}' stroke='#999'/>"
+        f"<line x1='{pad}' x2='{width - pad}' y1='{height - pad}' y2='{height - pad}' "
+        f"stroke='#999'/><text x='{pad - 4}' y='{y(high) + 4:.1f}' font-size='10' "
+        f"text-anchor='end'>{high:.3g}</text><text x='{pad - 4}' y='{y(low):.1f}' "
+        f"font-size='10' text-anchor='end'>{low:.3g}</text>"
+        f"<text x='{pad}' y='{height - pad + 16}' font-size='11'>epoch "
+        f"{first}</text><text x='{width - pad}' y='{height - pad + 16}' font-size='11' "
+        f"text-anchor='end'>{last}</text><text x='4' y='{pad / 2 + 4}' font-size='11'>"
+        f"{title}</text>"
+    )
+    return (
+        f"<svg class='chart curves' viewBox='0 0 {width + 60} {height}' role='img' "
+        f"aria-label='{title} per epoch'>{axes}{''.join(lines)}</svg>"
+    )
+
+
+def _table(counts: dict) -> str:
+    rows = []
+    for key, value in counts.items():
+        if isinstance(value, dict):
+            cells = "".join(f"<td>{_e(k)}: {v}</td>" for k, v in value.items())
+            rows.append(f"<tr><td>{_e(key)}</td>{cells}</tr>")
+        else:
+            rows.append(f"<tr><td>{_e(key)}</td><td>{value}</td></tr>")
+    return f"<table>{''.join(rows)}</table>"
+
+
+def _e(text: object) -> str:
+    return html.escape(str(text), quote=True)
