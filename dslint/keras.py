@@ -12,11 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from dslint.live import EpochWatch, warn
+from dslint.live import WatchingCallback, warn
 from dslint.rule import Finding
 
 
-class HistoryCheck:
+class HistoryCheck(WatchingCallback):
     """Warn (a `DslintWarning`) as soon as a history verdict is certain: accuracy at
     chance after `min_epochs` epochs (H001), validation parted from training (H002),
     a NaN loss (H005), ... With `stop_on`, those verdicts also stop training."""
@@ -28,13 +28,9 @@ class HistoryCheck:
         min_epochs: int = 5,
         report: Callable[[Finding], None] = warn,
     ) -> None:
-        self.watch = EpochWatch(classes, stop_on, min_epochs, report)
+        super().__init__(classes, stop_on, min_epochs, report)
         self.model: Any = None
         self.params: dict = {}
-
-    @property
-    def findings(self) -> list[Finding]:
-        return list(self.watch.reported.values())
 
     def set_model(self, model: Any) -> None:
         self.model = model

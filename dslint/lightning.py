@@ -11,25 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from dslint.live import EpochWatch, warn
-from dslint.rule import Finding
+from dslint.live import WatchingCallback
 
 
-class HistoryCheck:
+class HistoryCheck(WatchingCallback):
     state_key = "dslint.HistoryCheck"
-
-    def __init__(
-        self,
-        classes: int | None = None,
-        stop_on: tuple[str, ...] = (),
-        min_epochs: int = 5,
-        report: Callable[[Finding], None] = warn,
-    ) -> None:
-        self.watch = EpochWatch(classes, stop_on, min_epochs, report)
-
-    @property
-    def findings(self) -> list[Finding]:
-        return list(self.watch.reported.values())
 
     def on_train_epoch_end(self, trainer: Any, pl_module: Any) -> None:
         if getattr(trainer, "sanity_checking", False):

@@ -74,3 +74,20 @@ def _is_number(value: object) -> bool:
     except (TypeError, ValueError):
         return False
     return True
+
+
+class WatchingCallback:
+    """What the Keras and Lightning callbacks share: the watch and its findings."""
+
+    def __init__(
+        self,
+        classes: int | None = None,
+        stop_on: tuple[str, ...] = (),
+        min_epochs: int = 5,
+        report: Callable[[Finding], None] = warn,
+    ) -> None:
+        self.watch = EpochWatch(classes, stop_on, min_epochs, report)
+
+    @property
+    def findings(self) -> list[Finding]:
+        return list(self.watch.reported.values())

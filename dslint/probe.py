@@ -76,6 +76,19 @@ class ProbeResult:
         }
 
 
+def confused_pairs(matrix: np.ndarray, limit: float) -> list[tuple[float, int, int]]:
+    """Class pairs (by index) whose samples the probe mixes up: of the samples of the two
+    it assigns to either, at least `limit` go to the other one; most mixed first."""
+    pairs = []
+    for a in range(len(matrix)):
+        for b in range(a + 1, len(matrix)):
+            within = matrix[a, a] + matrix[b, b] + matrix[a, b] + matrix[b, a]
+            mixed = (matrix[a, b] + matrix[b, a]) / within if within else 0.0
+            if mixed >= limit:
+                pairs.append((float(mixed), a, b))
+    return sorted(pairs, key=lambda pair: -pair[0])
+
+
 def choose_providers(device: str, available: list[str]) -> list[str]:
     """The execution providers to ask onnxruntime for: CUDA when asked for or, with
     `auto`, when onnxruntime-gpu offers it; the CPU provider always as the fallback."""

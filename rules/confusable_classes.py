@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from dslint.dataset import format_label
-from dslint.probe import probe_result
+from dslint.probe import confused_pairs, probe_result
 from dslint.rule import Context, Finding, Rule
 from dslint.wording import examples
 
@@ -41,17 +41,12 @@ class ConfusableClasses(Rule):
         result = ctx.shared(probe_result)
         if result is None or len(result.classes) < 3 or result.p_value >= 0.01:
             return  # a probe that separates nothing confuses every pair: S001's
-        matrix = result.confusion
-        pairs = []
-        for a in range(len(result.classes)):
-            for b in range(a + 1, len(result.classes)):
-                within = matrix[a, a] + matrix[b, b] + matrix[a, b] + matrix[b, a]
-                mixed = (matrix[a, b] + matrix[b, a]) / within if within else 0.0
-                if mixed >= self.options["min_confusion"]:
-                    pairs.append((mixed, result.classes[a], result.classes[b]))
+        pairs = [
+            (mixed, result.classes[a], result.classes[b])
+            for mixed, a, b in confused_pairs(result.confusion, self.options["min_confusion"])
+        ]
         if not pairs:
             return
-        pairs.sort(key=lambda p: -p[0])
         shown = [
             f"{format_label(a)} and {format_label(b)} ({100 * m:.0f} % of their samples mixed up)"
             for m, a, b in pairs

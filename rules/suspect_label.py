@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from dslint.dataset import format_label
-from dslint.probe import probe_result
+from dslint.probe import confused_pairs, probe_result
 from dslint.rule import Context, Finding, Rule
 from dslint.wording import examples
 
@@ -46,7 +46,7 @@ class SuspectLabel(Rule):
         k = len(result.classes)
         if (result.balanced_accuracy - 1 / k) / (1 - 1 / k) < self.options["min_margin"]:
             return  # a weak probe errs everywhere: its errors say nothing about labels
-        confused = _confused_pairs(result.confusion, 0.3)
+        confused = {frozenset((a, b)) for _, a, b in confused_pairs(result.confusion, 0.3)}
         other = result.proba.copy()
         other[range(len(other)), result.truth] = 0
         best = other.argmax(axis=1)
@@ -82,14 +82,3 @@ class SuspectLabel(Rule):
             },
             fix="Look at the listed samples first; fix or drop the mislabelled ones.",
         )
-
-
-def _confused_pairs(matrix, limit: float) -> set[frozenset]:
-    """Class pairs (by index) that the probe mixes up as a whole, as S003 reports them."""
-    pairs = set()
-    for a in range(len(matrix)):
-        for b in range(a + 1, len(matrix)):
-            within = matrix[a, a] + matrix[b, b] + matrix[a, b] + matrix[b, a]
-            if within and (matrix[a, b] + matrix[b, a]) / within >= limit:
-                pairs.add(frozenset((a, b)))
-    return pairs
