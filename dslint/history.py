@@ -108,14 +108,18 @@ class History:
 def read_history(file: Path) -> History:
     """Read a history file; raise `DslintError` with one line when nothing in it is a
     training history."""
+    from dslint.tensorboard import is_tensorboard, read_tensorboard
+
+    if is_tensorboard(file):
+        return read_tensorboard(file)
     try:
         raw = file.read_bytes()[:MAX_BYTES]
     except OSError as exc:
         raise DslintError(f"history {file} cannot be read: {exc.strerror}") from None
     if b"\0" in raw[:4096]:
         raise DslintError(
-            f"history {file} is binary, not a training log (TensorBoard event files are not "
-            f"read yet)"
+            f"history {file} is binary, not a training log (TensorBoard event files are read "
+            f"by their names: *tfevents*)"
         )
     text = raw.decode("utf-8", errors="replace")
     for reader in (_json, _csv, _console):

@@ -126,3 +126,36 @@ def test_nothing_to_check_is_a_usage_error() -> None:
     result = run_cli("check")
     assert result.returncode == 2
     assert "nothing to check" in result.stderr
+
+
+def _write_events(folder: Path, scalars: dict[str, list[float]]) -> None:
+    """Real TensorBoard event files, written with TensorBoard's own writer."""
+    from tensorboard.compat.proto import event_pb2, summary_pb2
+    from tensorboard.summary.writer.event_file_writer import EventFileWriter
+
+    writer = EventFileWriter(str(folder))
+    for tag, values in scalars.items():
+        for step, value in enumerate(values):
+            summary = summary_pb2.Summary(
+                value=[summary_pb2.Summary.Value(tag=tag, simple_value=value)]
+            )
+            writer.add_event(event_pb2.Event(step=step, wall_time=1.0 + step, summary=summary))
+    writer.close()
+
+
+def test_keras_tensorboard_logs_with_train_and_validation_runs(tmp_path: Path) -> None:
+    pytest.importorskip("tensorboard", reason="pip install 'dslint[tensorboard]'")
+    _write_events(
+        tmp_path / "logs/train",
+        {"epoch_loss": [1.386, 1.385, 1.386, 1.384], "epoch_accuracy": [0.25, 0.26, 0.24, 0.25]},
+    )
+    _write_events(
+        tmp_path / "logs/validation",
+        {"epoch_loss": [1.387, 1.386, 1.388, 1.386], "epoch_accuracy": [0.25, 0.24, 0.25, 0.26]},
+    )
+    history = read_history(tmp_path / "logs")
+    assert history.format == "TensorBoard events"
+    assert history.epochs == [1, 2, 3, 4]
+    assert history.series("val_acc") == pytest.approx([0.25, 0.24, 0.25, 0.26])
+    report = json_report("--history", tmp_path / "logs")
+    assert [f["rule"] for f in report["findings"]] == ["H001"]
