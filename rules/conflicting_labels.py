@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dslint.dataset import format_label, sort_labels
+from dslint.dataset import format_label, is_class, sort_labels
 from dslint.duplicates import duplicate_groups
+from dslint.near import DEFAULT_DISTANCE, near_groups_within
 from dslint.rule import Context, Finding, Rule
 
 
@@ -12,7 +13,9 @@ class ConflictingLabels(Rule):
 
     What it catches:
         Groups of identical samples (bytes, decoded content or array rows), within one
-        split or across splits, whose labels differ.
+        split or across splits, whose labels differ; and groups of near-duplicates
+        (perceptual fingerprints within `max-distance` bits, as D002) whose labels
+        differ.
 
     Why it matters:
         The model is asked to give two answers to one input: at best it learns to
@@ -33,6 +36,7 @@ class ConflictingLabels(Rule):
     name = "conflicting-labels"
     summary = "identical or near content carrying different labels"
     default_severity = "error"
+    options = {"max_distance": DEFAULT_DISTANCE}
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         for group in ctx.shared(duplicate_groups):
@@ -49,6 +53,28 @@ class ConflictingLabels(Rule):
                     "samples": group.names(),
                 },
                 fix="Keep one copy with the right label and delete the others.",
+            )
+        for near in ctx.shared(near_groups_within(self.options["max_distance"])):
+            labels = {s.label for s in near.members if is_class(s.label)}
+            if len(labels) < 2:
+                continue
+            described = ", ".join(
+                f"{s.path or s.source} is {format_label(s.label)}" for s in near.members
+            )
+            yield self.finding(
+                f"{_describe(described)}, yet they are near-duplicates (fingerprints within "
+                f"{near.distance} bits)",
+                severity="warning",  # a fingerprint match is evidence, not proof
+                paths=[s.path for s in near.members if s.path],
+                split=near.members[0].split if len(near.splits) == 1 else None,
+                evidence={
+                    "how": "near-duplicate",
+                    "distance": near.distance,
+                    "labels": [format_label(v) for v in sort_labels(labels)],
+                    "samples": near.names(),
+                },
+                fix="Decide the right label for the picture, keep one copy with it and "
+                "delete the others.",
             )
 
 

@@ -1,0 +1,64 @@
+"""Near-duplicate groups, shared by D002 and D003: images whose perceptual
+fingerprints are within a Hamming distance, grouped, leaving out groups of exact
+copies (D001, D004) and groups of more than `MAX_GROUP` members: matches chain, and a
+class of similar-looking pictures (the same coin, minted in two years) becomes one big
+group that says nothing about copies. Audio is not fingerprinted here yet: a picture
+hash of two heartbeats' spectrograms finds them alike whoever recorded them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from dslint.dataset import Sample, split_sort_key
+from dslint.fingerprint import fingerprints, groups_of, near_pairs
+from dslint.rule import Context
+
+DEFAULT_DISTANCE = 6  # measured: see the README's near-duplicate section
+MAX_GROUP = 10  # larger groups are chains of look-alike pictures, not copies of one
+
+
+@dataclass(frozen=True)
+class NearGroup:
+    members: tuple[Sample, ...]
+    distance: int  # the largest Hamming distance of a matched pair in the group
+
+    @property
+    def splits(self) -> set[str]:
+        return {s.split for s in self.members}
+
+    def names(self) -> list[str]:
+        return [s.path or s.source for s in self.members]
+
+
+@lru_cache(maxsize=8)
+def near_groups_within(max_distance: int) -> Callable[[Context], list[NearGroup]]:
+    """The shared computation for one distance (so D002 and D003 search once)."""
+
+    def near_groups(ctx: Context) -> list[NearGroup]:
+        chosen = [
+            (s, f)
+            for s in ctx.dataset.samples
+            if (f := ctx.facts_of(s)) is not None
+            and f.kind == "image"
+            and f.thumbnail
+            and not f.error
+        ]
+        if len(chosen) < 2:
+            return []
+        hashes = fingerprints([f.thumbnail for _, f in chosen])
+        found = []
+        for members, distance in groups_of(near_pairs(hashes, max_distance), len(chosen)):
+            if len({chosen[i][1].content_hash for i in members}) == 1:
+                continue  # exact copies: D001 and D004 report them
+            if len(members) > MAX_GROUP:
+                continue  # a chain of look-alikes (one class of similar pictures), not copies
+            group = sorted(
+                (chosen[i][0] for i in members),
+                key=lambda s: (split_sort_key(s.split), s.path or s.source),
+            )
+            found.append(NearGroup(tuple(group), distance))
+        return found
+
+    return near_groups
