@@ -12,8 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from dslint.live import WatchingCallback, warn
-from dslint.rule import Finding
+from dslint.live import WatchingCallback
 
 
 class HistoryCheck(WatchingCallback):
@@ -21,16 +20,8 @@ class HistoryCheck(WatchingCallback):
     chance after `min_epochs` epochs (H001), validation parted from training (H002),
     a NaN loss (H005), ... With `stop_on`, those verdicts also stop training."""
 
-    def __init__(
-        self,
-        classes: int | None = None,
-        stop_on: tuple[str, ...] = (),
-        min_epochs: int = 5,
-        report: Callable[[Finding], None] = warn,
-    ) -> None:
-        super().__init__(classes, stop_on, min_epochs, report)
-        self.model: Any = None
-        self.params: dict = {}
+    model: Any = None  # set by Keras through set_model
+    params: dict | None = None
 
     def set_model(self, model: Any) -> None:
         self.model = model
