@@ -6,12 +6,14 @@ from __future__ import annotations
 import io
 import re
 import warnings
+from functools import lru_cache
 
 import numpy as np
 import xxhash
 from PIL import Image
 
 from dslint.facts import FileFacts
+from dslint.fingerprint import as_signed, fingerprints
 
 # Pillow's own decompression-bomb limit; above it the header is read, not the pixels.
 MAX_DECODE_PIXELS = 89_478_485
@@ -49,6 +51,7 @@ def _image(facts: FileFacts, data: bytes) -> None:
         image.load()
         pixels = np.asarray(image)
         facts.thumbnail = _thumbnail_of_image(image, pixels)
+        facts.fingerprint = as_signed(fingerprints([facts.thumbnail])[0])
     facts.content_hash = _content_hash(f"{facts.mode}{pixels.shape}", pixels)
     _value_stats(facts, pixels)
 
@@ -198,15 +201,20 @@ def thumbnail_of_array(array: np.ndarray) -> bytes:
 
 
 def _thumbnail_of_sound(mono: np.ndarray, rate: int) -> bytes:
-    """A log-mel spectrogram (32 mel bands) of the whole clip, as a 32×32 picture."""
+    """A log-mel spectrogram (32 mel bands × 32 frames) of the whole clip, as a 32×32
+    picture: 32 windows spread over the clip, their power spectra through a mel filter
+    bank (librosa's, built once per rate), in dB."""
+    n_fft = 512 if len(mono) >= 512 else 1 << max(5, int(np.log2(max(len(mono), 32))))
+    padded = np.pad(mono.astype(np.float32), (0, max(0, n_fft - len(mono))))
+    starts = np.linspace(0, len(padded) - n_fft, THUMBNAIL).astype(int)
+    frames = padded[starts[:, None] + np.arange(n_fft)] * np.hanning(n_fft)
+    power = np.abs(np.fft.rfft(frames, axis=1)) ** 2
+    mel = _mel_filters(rate, n_fft) @ power.T
+    return thumbnail_of_array(10 * np.log10(mel + 1e-10))
+
+
+@lru_cache(maxsize=16)
+def _mel_filters(rate: int, n_fft: int) -> np.ndarray:
     import librosa
 
-    hop = max(1, len(mono) // THUMBNAIL)
-    mel = librosa.feature.melspectrogram(
-        y=mono.astype(np.float32),
-        sr=rate,
-        n_mels=THUMBNAIL,
-        n_fft=min(2048, max(64, 2 * hop)),
-        hop_length=hop,
-    )
-    return thumbnail_of_array(librosa.power_to_db(mel + 1e-12, ref=np.max))
+    return librosa.filters.mel(sr=rate, n_fft=n_fft, n_mels=THUMBNAIL)

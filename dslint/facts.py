@@ -45,6 +45,7 @@ class FileFacts:
     # a 32×32 RGB uint8 picture of the content (image, log-mel spectrogram, array) for
     # the separability probe
     thumbnail: bytes | None = None
+    fingerprint: int | None = None  # 64-bit perceptual hash of an image's thumbnail (signed)
     # arrays (keep it the last field): per key ("" for a .npy file) dtype, shape, value
     # statistics and, for stacked inputs, a hash per row and the constant rows
     # (see decode.array_stats)

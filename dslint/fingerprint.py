@@ -31,9 +31,18 @@ def fingerprints(thumbnails: list[bytes]) -> np.ndarray:
         .reshape(len(thumbnails), SIZE, SIZE, 3)
         .mean(axis=3)
     )
-    low = np.einsum("ux,nxy,vy->nuv", _BASIS, grey, _BASIS).reshape(len(thumbnails), 64)
+    low = np.matmul(np.matmul(_BASIS, grey), _BASIS.T).reshape(len(thumbnails), 64)
     bits = low > np.median(low[:, 1:], axis=1, keepdims=True)
     return np.packbits(bits, axis=1).view(">u8").ravel().astype(np.uint64)
+
+
+def as_signed(value: np.uint64) -> int:
+    """A fingerprint as SQLite stores integers (signed 64-bit)."""
+    return int(np.array(value, dtype=np.uint64).view(np.int64))
+
+
+def from_signed(values: list[int]) -> np.ndarray:
+    return np.array(values, dtype=np.int64).view(np.uint64)
 
 
 def hamming(a: np.ndarray, b: np.ndarray) -> np.ndarray:

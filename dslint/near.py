@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from dslint.dataset import Sample, split_sort_key
-from dslint.fingerprint import fingerprints, groups_of, near_pairs
+from dslint.fingerprint import from_signed, groups_of, near_pairs
 from dslint.rule import Context
 
 DEFAULT_DISTANCE = 6  # measured: see the README's near-duplicate section
@@ -42,12 +42,12 @@ def near_groups_within(max_distance: int) -> Callable[[Context], list[NearGroup]
             for s in ctx.dataset.samples
             if (f := ctx.facts_of(s)) is not None
             and f.kind == "image"
-            and f.thumbnail
+            and f.fingerprint is not None
             and not f.error
         ]
         if len(chosen) < 2:
             return []
-        hashes = fingerprints([f.thumbnail for _, f in chosen])
+        hashes = from_signed([f.fingerprint for _, f in chosen])
         found = []
         for members, distance in groups_of(near_pairs(hashes, max_distance), len(chosen)):
             if len({chosen[i][1].content_hash for i in members}) == 1:
