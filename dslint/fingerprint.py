@@ -9,7 +9,9 @@ in about half. Audio gets the same fingerprint of its log-mel picture.
 The search is multi-index hashing: split the 64 bits into d+1 chunks; two fingerprints
 within Hamming distance d agree exactly on at least one chunk (pigeonhole), so only
 fingerprints sharing a chunk value are compared. Linear in the number of fingerprints
-for distinct data.
+for distinct data. A chunk value shared by more than `MAX_BUCKET` fingerprints (a class
+of look-alike pictures, blank images) is not expanded: the pairs it would give are
+chains of look-alikes, and expanding it is quadratic.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ _BASIS = np.array(
     [[np.cos(np.pi * (2 * x + 1) * u / (2 * SIZE)) for x in range(SIZE)] for u in range(8)]
 )  # the 8 lowest DCT-II frequencies
 _POPCOUNT = np.array([bin(i).count("1") for i in range(256)], dtype=np.uint8)
-MAX_BUCKET = 4000  # a chunk value this common (blank images) is compared no further
+MAX_BUCKET = 200  # a chunk value this common (look-alikes, blank images) is not expanded
 
 
 def fingerprints(thumbnails: list[bytes]) -> np.ndarray:
