@@ -25,6 +25,7 @@ from dslint.scan import ScanTarget, scan
 from dslint.since import changed_files, involves
 
 ProgressFactory = Callable[[int], Callable[[int], None]]
+EXECUTORS = ("local", "dask")
 
 
 def check(
@@ -45,6 +46,8 @@ def check(
     probe: bool = True,
     device: str = "auto",
     probe_model: str | os.PathLike | None = None,
+    executor: str = "local",
+    scheduler: str | None = None,
 ) -> Report:
     started = time.perf_counter()
     catalogue = load_rules()
@@ -54,6 +57,8 @@ def check(
     run_predictions = read_predictions(Path(predictions)) if predictions else None
     if not paths and run_history is None and run_predictions is None:
         raise DslintError("nothing to check: give a dataset path, --history or --predictions")
+    if executor not in EXECUTORS:
+        raise DslintError(f"--executor must be {' or '.join(EXECUTORS)}, not {executor!r}")
     if device not in ("auto", "cpu", "cuda"):
         raise DslintError(f"--device must be auto, cpu or cuda, not {device!r}")
     probe_settings = ProbeSettings(
@@ -81,6 +86,8 @@ def check(
                 cache,
                 tick,
                 max_bytes=settings.max_file_mb * 1024 * 1024,
+                executor=executor,
+                scheduler=scheduler,
             )
             scanned += stats.files
             from_cache += stats.from_cache

@@ -81,6 +81,16 @@ def check(
     jobs: Annotated[
         int | None, typer.Option(help="Scan processes (default: all cores).", min=1)
     ] = None,
+    executor: Annotated[
+        str, typer.Option(help="Where the scan runs: local (processes here) or dask.")
+    ] = "local",
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            help="Dask scheduler address (default: $DASK_SCHEDULER_ADDRESS, "
+            "else a local cluster of --jobs processes)."
+        ),
+    ] = None,
     no_cache: Annotated[
         bool, typer.Option("--no-cache", help="Do not read or write the facts cache.")
     ] = False,
@@ -143,6 +153,8 @@ def check(
                 probe=probe,
                 device=device,
                 probe_model=probe_model,
+                executor=executor,
+                scheduler=scheduler,
             )
         threshold = fail_on or report.fail_on
         if write_baseline:

@@ -13,6 +13,7 @@ from pathlib import Path
 import xxhash
 
 from dslint.cache import CacheKey, FactsCache
+from dslint.dask_executor import scan_on_dask
 from dslint.decode import array_stats, decode_into
 from dslint.facts import FileFacts
 
@@ -46,11 +47,14 @@ def scan(
     cache: FactsCache | None,
     progress: Callable[[int], None] | None = None,
     max_bytes: int | None = None,
+    executor: str = "local",
+    scheduler: str | None = None,
 ) -> tuple[dict[str, FileFacts], ScanStats]:
     """Facts for every target: from the cache when the file is unchanged, else read
     and decoded. A data file over `max_bytes` is not read at all (its facts say
     `oversized`), so one enormous file cannot stall or exhaust the run; the input
-    arrays of the NumPy layout are memory-mapped and exempt."""
+    arrays of the NumPy layout are memory-mapped and exempt. With `executor="dask"` the
+    files are read on a Dask cluster (`scheduler`, or a local one of `jobs` processes)."""
     started = time.perf_counter()
     facts: dict[str, FileFacts] = {}
     keys: dict[str, CacheKey] = {}
@@ -83,7 +87,7 @@ def scan(
             todo.append(target)
     if progress:
         progress(len(targets) - len(todo))
-    for batch in _scan_batches(root, todo, jobs):
+    for batch in _scan_batches(absolute_root, todo, jobs, executor, scheduler):
         if cache:
             cache.put_many((keys[f.path], f.to_row()) for f in batch)
         for item in batch:
@@ -98,8 +102,14 @@ def scan(
     return facts, stats
 
 
-def _scan_batches(root: str, todo: list[ScanTarget], jobs: int) -> Iterator[list[FileFacts]]:
+def _scan_batches(
+    root: str, todo: list[ScanTarget], jobs: int, executor: str, scheduler: str | None
+) -> Iterator[list[FileFacts]]:
     batches = [todo[i : i + BATCH] for i in range(0, len(todo), BATCH)]
+    if executor == "dask":
+        if batches:
+            yield from scan_on_dask(root, batches, scheduler, jobs)
+        return
     if jobs <= 1 or len(todo) < SERIAL_BELOW:
         for batch in batches:
             yield scan_batch(root, batch)
