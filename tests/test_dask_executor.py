@@ -81,3 +81,19 @@ def test_an_unreachable_scheduler_is_a_one_line_error(tmp_path: Path) -> None:
 def test_an_unknown_executor_is_refused(tmp_path: Path) -> None:
     with pytest.raises(DslintError, match="--executor must be local or dask"):
         dslint.check(tmp_path, executor="spark")
+
+
+def test_without_dask_installed_the_error_says_how_to_install_it() -> None:
+    data = FIXTURES / "F001-unreadable-file/pass-clean-images/data"
+    hide_dask = "import sys; sys.modules['distributed'] = None; from dslint.cli import main; main()"
+    run = subprocess.run(
+        [
+            *(sys.executable, "-c", hide_dask, "check", str(data)),
+            *("--no-cache", "--no-probe", "--executor", "dask"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.returncode == 2
+    assert run.stderr == 'dslint: error: --executor dask needs Dask: pip install "dslint[dask]"\n'
