@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import sys
+import time
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from dslint import __version__
 from dslint.facts import CACHED_FIELDS
 
 CacheKey = tuple[str, int, int]  # absolute path, size, mtime_ns
+SET_UP_ATTEMPTS = 100  # 0.1 s apart
 
 
 class FactsCache:
@@ -28,18 +30,31 @@ class FactsCache:
         directory.mkdir(parents=True, exist_ok=True)
         self.file = directory / "facts-v2.sqlite"
         self._db = sqlite3.connect(self.file, timeout=30)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        columns = ", ".join(f'"{name}"' for name in CACHED_FIELDS)
-        self._db.execute(
-            "CREATE TABLE IF NOT EXISTS facts (key_path BLOB PRIMARY KEY, key_size INTEGER, "
-            f"key_mtime_ns INTEGER, key_version TEXT, {columns})"
-        )
-        self._db.commit()
+        self._set_up()
         self._insert = (
             f"INSERT OR REPLACE INTO facts VALUES "
             f"(?, ?, ?, ?, {', '.join('?' * len(CACHED_FIELDS))})"
         )
+
+    def _set_up(self) -> None:
+        """WAL mode and the table. Switching the journal mode can fail at once with
+        "database is locked" while another process creates the same file (SQLite does
+        not wait on its busy timeout there), so the set-up is retried for a while."""
+        columns = ", ".join(f'"{name}"' for name in CACHED_FIELDS)
+        for attempt in range(SET_UP_ATTEMPTS):
+            try:
+                self._db.execute("PRAGMA journal_mode=WAL")
+                self._db.execute("PRAGMA synchronous=NORMAL")
+                self._db.execute(
+                    "CREATE TABLE IF NOT EXISTS facts (key_path BLOB PRIMARY KEY, "
+                    f"key_size INTEGER, key_mtime_ns INTEGER, key_version TEXT, {columns})"
+                )
+                self._db.commit()
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or attempt == SET_UP_ATTEMPTS - 1:
+                    raise
+                time.sleep(0.1)
 
     @classmethod
     def open(cls, directory: Path) -> FactsCache | None:
@@ -50,14 +65,20 @@ class FactsCache:
             print(f"dslint: warning: cache {directory} not used: {exc}", file=sys.stderr)
             return None
 
-    def get_many(self, keys: Iterable[CacheKey]) -> dict[str, tuple]:
-        """Cached rows for the keys whose size, mtime and version still match. The
-        whole table is read in one query: cheaper than many keyed lookups when most
-        of it is wanted, which is the case a cache is for."""
+    def get_many(
+        self, keys: Iterable[CacheKey], without: frozenset[str] = frozenset()
+    ) -> dict[str, tuple]:
+        """Cached rows for the keys whose size, mtime and version still match, with
+        the fields in `without` read as None (a run without the probe has no use for
+        the thumbnails, which are most of the bytes). The whole table is read in one
+        query: cheaper than many keyed lookups when most of it is wanted, which is the
+        case a cache is for."""
         wanted = {os.fsencode(path): (path, size, mtime) for path, size, mtime in keys}
         found: dict[str, tuple] = {}
+        columns = ", ".join("NULL" if name in without else f'"{name}"' for name in CACHED_FIELDS)
+        query = f"SELECT key_path, key_size, key_mtime_ns, key_version, {columns} FROM facts"
         try:
-            for blob, size, mtime, version, *row in self._db.execute("SELECT * FROM facts"):
+            for blob, size, mtime, version, *row in self._db.execute(query):
                 hit = wanted.get(blob)
                 if hit and (size, mtime, version) == (hit[1], hit[2], __version__):
                     found[hit[0]] = tuple(row)
