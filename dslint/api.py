@@ -88,6 +88,7 @@ def check(
                 max_bytes=settings.max_file_mb * 1024 * 1024,
                 executor=executor,
                 scheduler=scheduler,
+                thumbnails=probe_settings.enabled,
             )
             scanned += stats.files
             from_cache += stats.from_cache

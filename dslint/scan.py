@@ -49,12 +49,15 @@ def scan(
     max_bytes: int | None = None,
     executor: str = "local",
     scheduler: str | None = None,
+    thumbnails: bool = True,
 ) -> tuple[dict[str, FileFacts], ScanStats]:
     """Facts for every target: from the cache when the file is unchanged, else read
     and decoded. A data file over `max_bytes` is not read at all (its facts say
     `oversized`), so one enormous file cannot stall or exhaust the run; the input
     arrays of the NumPy layout are memory-mapped and exempt. With `executor="dask"` the
-    files are read on a Dask cluster (`scheduler`, or a local one of `jobs` processes)."""
+    files are read on a Dask cluster (`scheduler`, or a local one of `jobs` processes).
+    Facts from the cache come without thumbnails unless `thumbnails` is set; freshly
+    scanned files always have theirs, so that the cache can serve a later probe."""
     started = time.perf_counter()
     facts: dict[str, FileFacts] = {}
     keys: dict[str, CacheKey] = {}
@@ -69,7 +72,8 @@ def scan(
             )
             continue
         keys[target.rel] = (full, info.st_size, info.st_mtime_ns)
-    cached = cache.get_many(keys.values()) if cache else {}
+    skipped = frozenset() if thumbnails else frozenset({"thumbnail"})
+    cached = cache.get_many(keys.values(), without=skipped) if cache else {}
     todo = []
     for target in targets:
         if target.rel not in keys:

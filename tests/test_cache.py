@@ -11,6 +11,8 @@ import time
 from pathlib import Path
 
 import dslint
+from dslint.cache import FactsCache
+from dslint.scan import ScanTarget, scan
 from tests.helpers import class_folders, image, json_report
 
 
@@ -85,3 +87,21 @@ def test_killed_mid_scan_then_rerun_equals_a_clean_run(tmp_path: Path) -> None:
     assert [f.paths for f in clean.findings if f.rule_id == "F001"] == [("train/cat/broken.png",)]
     again = dslint.check(data, cache_dir=cache)
     assert again.scan["from_cache"] == again.scan["files"] == 1501
+
+
+def test_a_run_without_the_probe_skips_cached_thumbnails_but_keeps_them_for_later(
+    tmp_path: Path,
+) -> None:
+    data = class_folders(tmp_path / "data", {"train": {"cat": 12, "dog": 12}})
+    targets = [ScanTarget(f"train/{c}/{i}.png", "image") for c in ("cat", "dog") for i in range(12)]
+    cache = FactsCache(tmp_path / "cache")
+    scanned, _ = scan(str(data), targets, 1, cache, thumbnails=False)
+    without, _ = scan(str(data), targets, 1, cache, thumbnails=False)
+    with_them, stats = scan(str(data), targets, 1, cache, thumbnails=True)
+    cache.close()
+    assert all(f.thumbnail for f in scanned.values()), "fresh scans always keep thumbnails"
+    assert all(f.thumbnail is None and f.fingerprint for f in without.values())
+    assert stats.from_cache == 24
+    assert {p: f.thumbnail for p, f in with_them.items()} == {
+        p: f.thumbnail for p, f in scanned.items()
+    }
