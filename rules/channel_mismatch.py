@@ -36,7 +36,7 @@ class ChannelMismatch(Rule):
     default_severity = "warning"
 
     def check(self, ctx: Context) -> Iterator[Finding]:
-        files = audio_files(ctx)
+        files = ctx.shared(audio_files)
         channels = Counter(f.channels for _, f in files)
         if len(channels) < 2:
             return

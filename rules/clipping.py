@@ -37,7 +37,7 @@ class Clipping(Rule):
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         limit = self.options["max_fraction"]
-        clipped = [(s, f) for s, f in audio_files(ctx) if (f.clipped or 0) > limit]
+        clipped = [(s, f) for s, f in ctx.shared(audio_files) if (f.clipped or 0) > limit]
         if not clipped:
             return
         clipped.sort(key=lambda item: -item[1].clipped)

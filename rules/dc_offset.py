@@ -36,7 +36,9 @@ class DcOffset(Rule):
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         limit = self.options["max_offset"]
-        offset = [(s, f) for s, f in audio_files(ctx) if f.mean is not None and abs(f.mean) > limit]
+        offset = [
+            (s, f) for s, f in ctx.shared(audio_files) if f.mean is not None and abs(f.mean) > limit
+        ]
         if not offset:
             return
         shown = [f"{s.path} (mean {f.mean:+.3f} of full scale)" for s, f in offset]

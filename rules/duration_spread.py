@@ -39,7 +39,7 @@ class DurationSpread(Rule):
     options = {"max_ratio": 4.0, "min_seconds": 0.0}
 
     def check(self, ctx: Context) -> Iterator[Finding]:
-        files = audio_files(ctx)
+        files = ctx.shared(audio_files)
         if not files:
             return
         durations = [f.duration for _, f in files]

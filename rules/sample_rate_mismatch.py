@@ -38,7 +38,7 @@ class SampleRateMismatch(Rule):
     default_severity = "warning"
 
     def check(self, ctx: Context) -> Iterator[Finding]:
-        files = audio_files(ctx)
+        files = ctx.shared(audio_files)
         rates = Counter(f.sample_rate for _, f in files)
         if len(rates) < 2:
             return
