@@ -19,7 +19,9 @@ from dslint import __version__
 from dslint.facts import CACHED_FIELDS
 
 CacheKey = tuple[str, int, int]  # absolute path, size, mtime_ns
+FILE_NAME = "facts-v2.sqlite"
 SET_UP_ATTEMPTS = 100  # 0.1 s apart
+KEY_COLUMNS = ("key_path", "key_size", "key_mtime_ns", "key_version")
 
 
 class FactsCache:
@@ -28,7 +30,7 @@ class FactsCache:
 
     def __init__(self, directory: Path) -> None:
         directory.mkdir(parents=True, exist_ok=True)
-        self.file = directory / "facts-v2.sqlite"
+        self.file = directory / FILE_NAME
         self._db = sqlite3.connect(self.file, timeout=30)
         self._set_up()
         self._insert = (
@@ -37,14 +39,18 @@ class FactsCache:
         )
 
     def _set_up(self) -> None:
-        """WAL mode and the table. Switching the journal mode can fail at once with
-        "database is locked" while another process creates the same file (SQLite does
-        not wait on its busy timeout there), so the set-up is retried for a while."""
+        """WAL mode and the table. A table written by a dslint with other fact fields
+        is dropped: its rows could be neither read nor extended. Switching the journal
+        mode can fail at once with "database is locked" while another process creates
+        the same file (SQLite does not wait on its busy timeout there), so the set-up
+        is retried for a while."""
         columns = ", ".join(f'"{name}"' for name in CACHED_FIELDS)
         for attempt in range(SET_UP_ATTEMPTS):
             try:
                 self._db.execute("PRAGMA journal_mode=WAL")
                 self._db.execute("PRAGMA synchronous=NORMAL")
+                if self._columns() not in ([], [*KEY_COLUMNS, *CACHED_FIELDS]):
+                    self._db.execute("DROP TABLE facts")
                 self._db.execute(
                     "CREATE TABLE IF NOT EXISTS facts (key_path BLOB PRIMARY KEY, "
                     f"key_size INTEGER, key_mtime_ns INTEGER, key_version TEXT, {columns})"
@@ -55,6 +61,9 @@ class FactsCache:
                 if "locked" not in str(exc) or attempt == SET_UP_ATTEMPTS - 1:
                     raise
                 time.sleep(0.1)
+
+    def _columns(self) -> list[str]:
+        return [row[1] for row in self._db.execute("PRAGMA table_info(facts)")]
 
     @classmethod
     def open(cls, directory: Path) -> FactsCache | None:
@@ -76,7 +85,7 @@ class FactsCache:
         wanted = {os.fsencode(path): (path, size, mtime) for path, size, mtime in keys}
         found: dict[str, tuple] = {}
         columns = ", ".join("NULL" if name in without else f'"{name}"' for name in CACHED_FIELDS)
-        query = f"SELECT key_path, key_size, key_mtime_ns, key_version, {columns} FROM facts"
+        query = f"SELECT {', '.join(KEY_COLUMNS)}, {columns} FROM facts"
         try:
             for blob, size, mtime, version, *row in self._db.execute(query):
                 hit = wanted.get(blob)

@@ -5,15 +5,16 @@ from __future__ import annotations
 
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import dslint
-from dslint.cache import FactsCache
+from dslint.cache import FILE_NAME, FactsCache
 from dslint.scan import ScanTarget, scan
-from tests.helpers import class_folders, image, json_report
+from tests.helpers import class_folders, image, json_report, run_cli
 
 
 def test_second_run_reads_every_file_from_the_cache(tmp_path: Path) -> None:
@@ -105,3 +106,16 @@ def test_a_run_without_the_probe_skips_cached_thumbnails_but_keeps_them_for_late
     assert {p: f.thumbnail for p, f in with_them.items()} == {
         p: f.thumbnail for p, f in scanned.items()
     }
+
+
+def test_a_cache_left_by_a_dslint_with_other_fact_fields_is_replaced(tmp_path: Path) -> None:
+    data = class_folders(tmp_path / "data", {"train": {"cat": 2, "dog": 2}})
+    (tmp_path / "cache").mkdir()
+    old = sqlite3.connect(tmp_path / "cache" / FILE_NAME)
+    old.execute("CREATE TABLE facts (key_path BLOB PRIMARY KEY, key_size INTEGER, size INTEGER)")
+    old.commit()
+    old.close()
+    first = run_cli("check", data, "--cache-dir", tmp_path / "cache", "--no-probe")
+    second = dslint.check(data, cache_dir=tmp_path / "cache", probe=False)
+    assert "warning" not in first.stderr
+    assert second.scan["from_cache"] == 4
