@@ -31,6 +31,17 @@ def test_errors_exit_1_and_the_text_report_names_rule_file_and_fix(tmp_path: Pat
     assert result.stderr == ""
 
 
+def test_the_text_report_lists_a_single_file_the_message_does_not_name(tmp_path: Path) -> None:
+    data = class_folders(tmp_path / "data", {"train": {"cat": 2, "dog": 2}})
+    (data / "train/cat/.DS_Store").write_bytes(b"\0\0\0\1Bud1")
+    result = run_cli("check", data, "--no-cache", "--select", "F002")
+    finding = result.stdout.split("F002 stray-file warning\n")[1].splitlines()
+    assert finding[:2] == [
+        "  • 1 file in class folders is not data: .DS_Store ×1",
+        "    files: train/cat/.DS_Store",
+    ]
+
+
 def test_warnings_alone_exit_0_unless_fail_on_warning(tmp_path: Path) -> None:
     assert run_cli("check", HEART, "--cache-dir", tmp_path).returncode == 0
     assert run_cli("check", HEART, "--cache-dir", tmp_path, "--fail-on", "warning").returncode == 1

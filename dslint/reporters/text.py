@@ -98,7 +98,7 @@ def _rule_group(console: Console, findings: list[Finding]) -> None:
     )
     for finding in findings[:MAX_FINDINGS_PER_RULE]:
         console.print(f"  • {escape(finding.message)}")
-        if len(finding.paths) > 1:
+        if len(finding.paths) > 1 or (finding.paths and finding.paths[0] not in finding.message):
             shown = ", ".join(finding.paths[:MAX_PATHS])
             more = (
                 f" (+{len(finding.paths) - MAX_PATHS} more)"
