@@ -89,6 +89,7 @@ def check(
                 executor=executor,
                 scheduler=scheduler,
                 thumbnails=probe_settings.enabled,
+                versions=dataset.file_versions,
             )
             scanned += stats.files
             from_cache += stats.from_cache
@@ -224,6 +225,10 @@ def _predictions_summary(predictions: Predictions | None) -> dict | None:
 def _since(
     found: list[Finding], ref: str, dataset: Dataset, suppressed: dict[str, int]
 ) -> list[Finding]:
+    if dataset.file_versions is not None:
+        raise DslintError(
+            f"--since compares with git, so it needs a local checkout, not {dataset.root}"
+        )
     root = Path(dataset.root).resolve()
     changed = changed_files(ref, root if root.is_dir() else root.parent)
     dataset_changed = any(root == path or root in path.parents for path in changed)
@@ -248,6 +253,8 @@ def _open_cache(cache_dir: str | os.PathLike | None, datasets: list[Dataset]) ->
         return FactsCache.open(Path(cache_dir))
     default = (Path.cwd() / CACHE_DIR_NAME).resolve()
     for dataset in datasets:
+        if dataset.file_versions is not None:
+            continue  # by URL: the working directory cannot lie inside it
         root = Path(dataset.root).resolve()
         if default == root or root in default.parents:
             base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"

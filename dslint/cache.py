@@ -1,5 +1,5 @@
 """The facts cache: one SQLite file outside the dataset, keyed by absolute path, size,
-modification time and dslint version.
+modification time and dslint version (for a dataset by URL: URL, size, ETag).
 
 SQLite commits are atomic, so a run killed mid-scan leaves every committed batch
 usable and nothing half-written; WAL mode and a busy timeout let two dslint processes
@@ -18,7 +18,7 @@ from pathlib import Path
 from dslint import __version__
 from dslint.facts import CACHED_FIELDS
 
-CacheKey = tuple[str, int, int]  # absolute path, size, mtime_ns
+CacheKey = tuple[str, int, int | str]  # absolute path or URL, size, mtime_ns or ETag
 FILE_NAME = "facts-v2.sqlite"
 SET_UP_ATTEMPTS = 100  # 0.1 s apart
 KEY_COLUMNS = ("key_path", "key_size", "key_mtime_ns", "key_version")

@@ -49,7 +49,11 @@ def _split_ids(values: list[str] | None) -> list[str] | None:
 @app.command()
 def check(
     paths: Annotated[
-        list[Path] | None, typer.Argument(help="Dataset folders, manifests or arrays.")
+        list[str] | None,
+        typer.Argument(
+            help="Dataset folders, manifests or arrays, or URLs (s3://bucket/data) "
+            'with pip install "dslint[s3]".'
+        ),
     ] = None,
     history: Annotated[
         Path | None,
@@ -66,7 +70,7 @@ def check(
         ),
     ] = None,
     manifest: Annotated[
-        Path | None, typer.Option(help="Manifest (CSV/TSV/Parquet) with path and label columns.")
+        str | None, typer.Option(help="Manifest (CSV/TSV/Parquet) with path and label columns.")
     ] = None,
     fmt: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
     output: Annotated[Path | None, typer.Option(help="Write the report here.")] = None,

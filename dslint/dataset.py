@@ -60,7 +60,8 @@ class Dataset:
     (path, "class" or "inside" a class folder, data files within), `empty_classes`
     (split, class, path), `missing_files` (manifest row, path named),
     `unreadable_arrays` (array, reason). `array_inputs` maps a split to its x array
-    (file, key within an .npz or None).
+    (file, key within an .npz or None). A dataset by URL has `file_versions`: each
+    object's size and version (ETag) from the store's listing, for the cache key.
     """
 
     root: str
@@ -76,6 +77,7 @@ class Dataset:
     array_inputs: dict[str, tuple[str, str | None]] = field(default_factory=dict)
     label_files: list[str] = field(default_factory=list)
     skipped_links: list[tuple[str, str]] = field(default_factory=list)
+    file_versions: dict[str, tuple[int, str]] | None = None
 
     _by_split: dict[str, list[Sample]] = field(default_factory=dict, repr=False)
     _counts: dict[str, Counter] = field(default_factory=dict, repr=False)

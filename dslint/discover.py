@@ -12,10 +12,11 @@ A file path is read as a manifest, or as an `.npz`/`.npy` file of arrays.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from fnmatch import fnmatch
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from typing import IO
 
 from dslint.arrays import ARRAY_FILE, discover_arrays
 from dslint.dataset import SPLIT_ALIASES, Dataset, Sample
@@ -23,6 +24,7 @@ from dslint.errors import DslintError
 from dslint.filetypes import MANIFEST_EXTENSIONS, is_data_file, is_tool_dir, is_vcs_file
 from dslint.labels import parse_label
 from dslint.manifest import Manifest, read_manifest
+from dslint.remote import RemoteTree, is_url, local_path
 
 CACHE_DIR_NAME = ".dslint_cache"
 
@@ -35,6 +37,9 @@ def discover(
 ) -> Dataset:
     """The dataset at `path`. Symbolic links are followed only where they stay inside
     the dataset (files) unless `follow_links`; the others are recorded, not read."""
+    path = local_path(path)
+    if is_url(path):
+        return _discover_remote(str(path), manifest, _exclusion(exclude))
     root = Path(path)
     if not root.exists():
         raise DslintError(f"path {root} does not exist")
@@ -44,33 +49,46 @@ def discover(
     return dataset
 
 
-def _discover(root: Path, manifest: str | Path | None, walk: _Walk) -> Dataset:
+def _discover_remote(url: str, manifest: str | Path | None, excluded: Callable) -> Dataset:
+    """A dataset by URL: walked over one listing of the store; its objects' versions
+    are kept for the cache key."""
+    tree = RemoteTree(url, excluded)
+    dataset = _discover(tree.root, manifest, tree)
+    root = PurePosixPath(dataset.root)
+    dataset.root = tree.url_of(root)
+    dataset.file_versions = tree.versions(root)
+    return dataset
+
+
+def _discover(root: Path, manifest: str | Path | None, walk: Tree) -> Dataset:
     if manifest is not None:
-        manifest_file = Path(manifest)
-        if not manifest_file.is_file():
-            raise DslintError(f"manifest {manifest_file} does not exist")
+        manifest_file = walk.locate(str(manifest))
+        if walk.kind(manifest_file) != "file":
+            raise DslintError(f"manifest {manifest} does not exist")
         return _from_manifests(
-            root if root.is_dir() else manifest_file.parent, [read_manifest(manifest_file)], walk
+            root if walk.kind(root) == "folder" else manifest_file.parent,
+            [read_manifest(manifest_file, walk.open)],
+            walk,
         )
-    if root.is_file():
+    if walk.kind(root) == "file":
         if root.suffix.lower() in (".npz", ".npy"):
-            return discover_arrays(root.parent, [root.name])
+            return _arrays(root.parent, [root.name], walk)
         if root.suffix.lower() in MANIFEST_EXTENSIONS:
-            return _from_manifests(root.parent, [read_manifest(root)], walk)
+            return _from_manifests(root.parent, [read_manifest(root, walk.open)], walk)
         raise DslintError(
             f"{root} is a file, but neither a manifest (CSV/TSV/Parquet) nor "
             f"NumPy arrays (.npy/.npz)"
         )
-    if not os.access(root, os.R_OK | os.X_OK):
+    if not walk.readable(root):
         raise DslintError(f"folder {root} cannot be read (permission denied)")
-    entries = _list_dir(root)
+    entries = walk.list_dir(root)
     files = sorted(e.name for e in entries if walk.is_file(e, e.name))
     dirs = sorted(e.name for e in entries if walk.is_dir(e, e.name) and e.name != CACHE_DIR_NAME)
 
     array_files = [name for name in files if ARRAY_FILE.match(name) or name.endswith(".npz")]
     if array_files:
-        return discover_arrays(root, array_files)
-    manifests = _manifests_in(root, files)
+        return _arrays(root, array_files, walk)
+    manifests = _manifests_in(root, files, walk)
     if manifests:
         return _from_manifests(root, manifests, walk)
     split_dirs = [d for d in dirs if d.lower() in SPLIT_ALIASES]
@@ -88,14 +106,22 @@ def _discover(root: Path, manifest: str | Path | None, walk: _Walk) -> Dataset:
     )
 
 
-def _manifests_in(root: Path, files: list[str]) -> list[Manifest]:
+def _arrays(root: Path, names: list[str], walk: Tree) -> Dataset:
+    if walk.remote:
+        raise DslintError(
+            "NumPy array datasets by URL are not supported: copy the arrays to a local folder"
+        )
+    return discover_arrays(root, names)
+
+
+def _manifests_in(root: Path, files: list[str], walk: Tree) -> list[Manifest]:
     """Manifests at the top of a folder. Several are accepted only when each is named
     after a split (train.csv, val.csv); otherwise the choice is the user's."""
     candidates = [name for name in files if name.lower().endswith(MANIFEST_EXTENSIONS)]
     manifests = []
     for name in candidates:
         try:
-            manifests.append(read_manifest(root / name))
+            manifests.append(read_manifest(root / name, walk.open))
         except DslintError:
             continue
     if len(manifests) > 1 and not all(_split_of_manifest(m) for m in manifests):
@@ -104,7 +130,7 @@ def _manifests_in(root: Path, files: list[str]) -> list[Manifest]:
     return manifests
 
 
-def _from_manifests(root: Path, manifests: list[Manifest], walk: _Walk) -> Dataset:
+def _from_manifests(root: Path, manifests: list[Manifest], walk: Tree) -> Dataset:
     names = ", ".join(f"{m.file.name} ({m.description})" for m in manifests)
     dataset = Dataset(
         root=str(root),
@@ -120,9 +146,9 @@ def _from_manifests(root: Path, manifests: list[Manifest], walk: _Walk) -> Datas
         for row in manifest.rows:
             source = f"{manifest.file.name}:{row.line}"
             file = base / row.path
-            if not row.path or not file.is_file():
+            if not row.path or not walk.has_file(file):
                 if by_stem is None:
-                    by_stem = _data_files_by_stem(base)
+                    by_stem = _data_files_by_stem(walk, base)
                 match = by_stem.get(row.path.replace("\\", "/"))
                 if match is None:
                     dataset.missing_files.append((source, row.path))
@@ -145,13 +171,13 @@ def _from_manifests(root: Path, manifests: list[Manifest], walk: _Walk) -> Datas
     return dataset
 
 
-def _from_split_folders(root: Path, split_dirs: list[str], walk: _Walk) -> Dataset:
+def _from_split_folders(root: Path, split_dirs: list[str], walk: Tree) -> Dataset:
     dataset = Dataset(
         root=str(root), layout="class folders in split folders", label_source="folder"
     )
     for split_dir in split_dirs:
         split = SPLIT_ALIASES[split_dir.lower()]
-        for entry in _list_dir(root / split_dir):
+        for entry in walk.list_dir(root / split_dir):
             rel = f"{split_dir}/{entry.name}"
             if walk.is_file(entry, rel) and is_data_file(entry.name) and not walk.excluded(rel):
                 dataset.stray_files.append(rel)
@@ -159,18 +185,16 @@ def _from_split_folders(root: Path, split_dirs: list[str], walk: _Walk) -> Datas
     return dataset
 
 
-def _add_class_folders(
-    dataset: Dataset, folder: Path, prefix: str, split: str, walk: _Walk
-) -> None:
-    for entry in sorted(_list_dir(folder), key=lambda e: e.name):
+def _add_class_folders(dataset: Dataset, folder: Path, prefix: str, split: str, walk: Tree) -> None:
+    for entry in sorted(walk.list_dir(folder), key=lambda e: e.name):
         rel = prefix + entry.name
         if not walk.is_dir(entry, rel) or entry.name == CACHE_DIR_NAME:
             continue
         if is_tool_dir(entry.name):
-            dataset.stray_dirs.append((rel, "class", _count_data_files(Path(entry.path))))
+            dataset.stray_dirs.append((rel, "class", _count_data_files(walk, folder / entry.name)))
             continue
         before = len(dataset.samples)
-        _add_class_files(dataset, Path(entry.path), rel, entry.name, split, walk)
+        _add_class_files(dataset, folder / entry.name, rel, entry.name, split, walk)
         if len(dataset.samples) == before:
             dataset.empty_classes.append((split, entry.name, rel))
 
@@ -181,17 +205,18 @@ def _add_class_files(
     rel_folder: str,
     label: str,
     split: str,
-    walk: _Walk,
+    walk: Tree,
 ) -> None:
-    for entry in sorted(_list_dir(folder), key=lambda e: e.name):
+    for entry in sorted(walk.list_dir(folder), key=lambda e: e.name):
         rel = f"{rel_folder}/{entry.name}"
         if walk.excluded(rel):
             continue
         if walk.is_dir(entry, rel):
             if is_tool_dir(entry.name):
-                dataset.stray_dirs.append((rel, "inside", _count_data_files(Path(entry.path))))
+                count = _count_data_files(walk, folder / entry.name)
+                dataset.stray_dirs.append((rel, "inside", count))
             else:
-                _add_class_files(dataset, Path(entry.path), rel, label, split, walk)
+                _add_class_files(dataset, folder / entry.name, rel, label, split, walk)
         elif walk.is_file(entry, rel):
             if is_data_file(entry.name):
                 dataset.samples.append(
@@ -199,14 +224,6 @@ def _add_class_files(
                 )
             elif not is_vcs_file(entry.name):
                 dataset.stray_files.append(rel)
-
-
-def _list_dir(folder: Path) -> list[os.DirEntry]:
-    try:
-        with os.scandir(folder) as entries:
-            return list(entries)
-    except OSError:
-        return []
 
 
 @dataclass
@@ -221,9 +238,35 @@ class _Walk:
     excluded: Callable[[str], bool]
     links: dict[str, str] = field(default_factory=dict)  # path -> why it was not read
     walked: set[str] = field(default_factory=set)
+    remote = False
 
     def __post_init__(self) -> None:
         self.real_root = Path(os.path.realpath(self.root))
+
+    def kind(self, path: Path) -> str | None:
+        return "folder" if path.is_dir() else "file" if path.is_file() else None
+
+    def readable(self, folder: Path) -> bool:
+        return os.access(folder, os.R_OK | os.X_OK)
+
+    def list_dir(self, folder: Path) -> list[os.DirEntry]:
+        try:
+            with os.scandir(folder) as entries:
+                return list(entries)
+        except OSError:
+            return []
+
+    def has_file(self, path: Path) -> bool:
+        return path.is_file()
+
+    def walk(self, folder: Path) -> Iterator[tuple[str, list[str], list[str]]]:
+        return os.walk(folder)
+
+    def open(self, path: Path) -> IO[bytes]:
+        return open(path, "rb")
+
+    def locate(self, name: str) -> Path:
+        return Path(name)
 
     def is_dir(self, entry: os.DirEntry, rel: str) -> bool:
         try:
@@ -270,19 +313,22 @@ class _Walk:
         return target
 
 
-def _count_data_files(folder: Path) -> int:
-    return sum(is_data_file(name) for _, _, files in os.walk(folder) for name in files)
+Tree = _Walk | RemoteTree  # where discovery looks: a local folder, or a store's listing
 
 
-def _data_files_by_stem(base: Path) -> dict[str, Path]:
+def _count_data_files(walk: Tree, folder: Path) -> int:
+    return sum(is_data_file(name) for _, _, files in walk.walk(folder) for name in files)
+
+
+def _data_files_by_stem(walk: Tree, base: Path) -> dict[str, Path]:
     """Data files under `base` by their relative path without extension, for manifests
     that name recordings without one (PhysioNet writes `a0001` for `a0001.wav`)."""
     found: dict[str, Path] = {}
-    for folder, dirs, files in os.walk(base):
+    for folder, dirs, files in walk.walk(base):
         dirs[:] = sorted(d for d in dirs if not is_tool_dir(d) and d != CACHE_DIR_NAME)
         for name in sorted(files):
             if is_data_file(name):
-                file = Path(folder) / name
+                file = type(base)(folder) / name
                 found.setdefault(_relative(file, base).rsplit(".", 1)[0], file)
     return found
 

@@ -7,8 +7,11 @@ as `name,label`, the way PhysioNet's REFERENCE.csv is written.
 from __future__ import annotations
 
 import csv
+import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from dslint.errors import DslintError
 
@@ -50,9 +53,17 @@ class Manifest:
     rows: list[ManifestRow]
 
 
-def read_manifest(file: Path) -> Manifest:
-    """Read a manifest; raise `DslintError` with one line when it cannot serve as one."""
-    table = _read_table(file)
+Opener = Callable[[Path], IO[bytes]]
+
+
+def _open_local(file: Path) -> IO[bytes]:
+    return open(file, "rb")
+
+
+def read_manifest(file: Path, opener: Opener = _open_local) -> Manifest:
+    """Read a manifest; raise `DslintError` with one line when it cannot serve as one.
+    `opener` opens it for binary reading (a local file by default)."""
+    table = _read_table(file, opener)
     if not table:
         raise DslintError(f"manifest {file} is empty")
     header = [cell.strip().lower() for cell in table[0]]
@@ -95,20 +106,12 @@ def read_manifest(file: Path) -> Manifest:
     return Manifest(file=file, description=description, rows=rows)
 
 
-def looks_like_manifest(file: Path) -> bool:
-    try:
-        read_manifest(file)
-    except DslintError:
-        return False
-    return True
-
-
-def _read_table(file: Path) -> list[list[str]]:
+def _read_table(file: Path, opener: Opener) -> list[list[str]]:
     if file.suffix.lower() == ".parquet":
-        return _read_parquet(file)
+        return _read_parquet(file, opener)
     delimiter = "\t" if file.suffix.lower() == ".tsv" else ","
     try:
-        with open(file, newline="", encoding="utf-8-sig", errors="strict") as handle:
+        with io.TextIOWrapper(opener(file), encoding="utf-8-sig", newline="") as handle:
             return [row for row in csv.reader(handle, delimiter=delimiter)]
     except UnicodeDecodeError as exc:
         raise DslintError(
@@ -118,11 +121,12 @@ def _read_table(file: Path) -> list[list[str]]:
         raise DslintError(f"manifest {file} cannot be read: {exc}") from None
 
 
-def _read_parquet(file: Path) -> list[list[str]]:
+def _read_parquet(file: Path, opener: Opener) -> list[list[str]]:
     import pandas as pd
 
     try:
-        frame = pd.read_parquet(file)
+        with opener(file) as handle:
+            frame = pd.read_parquet(handle)
     except ImportError:
         raise DslintError(f"reading {file} needs a Parquet engine: pip install pyarrow") from None
     except Exception as exc:

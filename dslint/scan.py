@@ -16,6 +16,7 @@ from dslint.cache import CacheKey, FactsCache
 from dslint.dask_executor import scan_on_dask
 from dslint.decode import array_stats, decode_into
 from dslint.facts import FileFacts
+from dslint.remote import is_url, read_objects
 
 BATCH = 128
 SERIAL_BELOW = 256  # starting worker processes costs more than scanning this many files
@@ -50,6 +51,7 @@ def scan(
     executor: str = "local",
     scheduler: str | None = None,
     thumbnails: bool = True,
+    versions: dict[str, tuple[int, str]] | None = None,
 ) -> tuple[dict[str, FileFacts], ScanStats]:
     """Facts for every target: from the cache when the file is unchanged, else read
     and decoded. A data file over `max_bytes` is not read at all (its facts say
@@ -57,21 +59,19 @@ def scan(
     arrays of the NumPy layout are memory-mapped and exempt. With `executor="dask"` the
     files are read on a Dask cluster (`scheduler`, or a local one of `jobs` processes).
     Facts from the cache come without thumbnails unless `thumbnails` is set; freshly
-    scanned files always have theirs, so that the cache can serve a later probe."""
+    scanned files always have theirs, so that the cache can serve a later probe.
+    A dataset by URL (`root`) comes with the `versions` of its objects from the
+    store's listing: the cache key is URL, size and version, and nothing is read for
+    an unchanged object."""
     started = time.perf_counter()
-    facts: dict[str, FileFacts] = {}
-    keys: dict[str, CacheKey] = {}
-    absolute_root = os.path.abspath(root)
-    for target in targets:
-        full = f"{absolute_root}/{target.rel}"
-        try:
-            info = os.stat(full)
-        except OSError as exc:
-            facts[target.rel] = FileFacts(
-                path=target.rel, kind=target.kind, error=f"cannot be read: {exc.strerror}"
-            )
-            continue
-        keys[target.rel] = (full, info.st_size, info.st_mtime_ns)
+    if not is_url(root):
+        root = os.path.abspath(root)
+    keys, unreadable = _cache_keys(root, targets, versions)
+    facts = {
+        rel: FileFacts(path=rel, kind=target.kind, error=unreadable[rel])
+        for target in targets
+        if (rel := target.rel) in unreadable
+    }
     skipped = frozenset() if thumbnails else frozenset({"thumbnail"})
     cached = cache.get_many(keys.values(), without=skipped) if cache else {}
     todo = []
@@ -91,7 +91,7 @@ def scan(
             todo.append(target)
     if progress:
         progress(len(targets) - len(todo))
-    for batch in _scan_batches(absolute_root, todo, jobs, executor, scheduler):
+    for batch in _scan_batches(root, todo, jobs, executor, scheduler):
         if cache:
             cache.put_many((keys[f.path], f.to_row()) for f in batch)
         for item in batch:
@@ -104,6 +104,29 @@ def scan(
         seconds=time.perf_counter() - started,
     )
     return facts, stats
+
+
+def _cache_keys(
+    root: str, targets: list[ScanTarget], versions: dict[str, tuple[int, str]] | None
+) -> tuple[dict[str, CacheKey], dict[str, str]]:
+    """Each target's cache key, or why it cannot be read."""
+    keys: dict[str, CacheKey] = {}
+    unreadable: dict[str, str] = {}
+    for target in targets:
+        full = f"{root}/{target.rel}"
+        if versions is not None:
+            if target.rel in versions:
+                keys[target.rel] = (full, *versions[target.rel])
+            else:
+                unreadable[target.rel] = "cannot be read: not in the store's listing"
+            continue
+        try:
+            info = os.stat(full)
+        except OSError as exc:
+            unreadable[target.rel] = f"cannot be read: {exc.strerror}"
+            continue
+        keys[target.rel] = (full, info.st_size, info.st_mtime_ns)
+    return keys, unreadable
 
 
 def _scan_batches(
@@ -127,7 +150,25 @@ def _scan_batches(
 
 
 def scan_batch(root: str, batch: list[ScanTarget]) -> list[FileFacts]:
+    if is_url(root):
+        return _scan_objects(root, batch)
     return [scan_file(root, target) for target in batch]
+
+
+def _scan_objects(url: str, batch: list[ScanTarget]) -> list[FileFacts]:
+    """A batch of objects of a dataset by URL, read concurrently, then decoded."""
+    contents = read_objects(url, [target.rel for target in batch])
+    found = []
+    for target in batch:
+        facts = FileFacts(path=target.rel, kind=target.kind)
+        data = contents.get(target.rel, FileNotFoundError("not returned by the store"))
+        if isinstance(data, Exception):
+            facts.error = f"cannot be read: {type(data).__name__}: {data}"
+        else:
+            facts.size = len(data)
+            _decode(facts, data)
+        found.append(facts)
+    return found
 
 
 def scan_file(root: str, target: ScanTarget) -> FileFacts:
@@ -145,9 +186,13 @@ def scan_file(root: str, target: ScanTarget) -> FileFacts:
     except OSError as exc:
         facts.error = f"cannot be read: {exc.strerror or exc}"
         return facts
+    _decode(facts, data)
+    return facts
+
+
+def _decode(facts: FileFacts, data: bytes) -> None:
     facts.byte_hash = xxhash.xxh3_64_hexdigest(data)
     decode_into(facts, data)
-    return facts
 
 
 def _scan_array_file(facts: FileFacts, file: Path) -> None:
