@@ -13,7 +13,7 @@ import xxhash
 from PIL import Image
 
 from dslint.facts import FileFacts
-from dslint.fingerprint import as_signed, fingerprints
+from dslint.fingerprint import as_signed, fingerprints, tint_of
 
 # Pillow's own decompression-bomb limit; above it the header is read, not the pixels.
 MAX_DECODE_PIXELS = 89_478_485
@@ -52,6 +52,7 @@ def _image(facts: FileFacts, data: bytes) -> None:
         pixels = np.asarray(image)
         facts.thumbnail = _thumbnail_of_image(image, pixels)
         facts.fingerprint = as_signed(fingerprints([facts.thumbnail])[0])
+        facts.tint = tint_of(facts.thumbnail)
     facts.content_hash = _content_hash(f"{facts.mode}{pixels.shape}", pixels)
     _value_stats(facts, pixels)
 

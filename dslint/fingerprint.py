@@ -24,6 +24,10 @@ _BASIS = np.array(
 )  # the 8 lowest DCT-II frequencies
 _POPCOUNT = np.array([bin(i).count("1") for i in range(256)], dtype=np.uint8)
 MAX_BUCKET = 200  # a chunk value this common (look-alikes, blank images) is not expanded
+# Chromaticity (each channel's share of the mean colour) moved at most 0.057 between a
+# photo and its copy brightened, re-contrasted or re-saturated by 15 %, cropped by 5 %
+# or re-encoded (benchmarks/make_near_duplicates.py tiles); orange and blue differ by 0.5.
+MAX_TINT_SHIFT = 0.08
 
 
 def fingerprints(thumbnails: list[bytes]) -> np.ndarray:
@@ -36,6 +40,22 @@ def fingerprints(thumbnails: list[bytes]) -> np.ndarray:
     low = np.matmul(np.matmul(_BASIS, grey), _BASIS.T).reshape(len(thumbnails), 64)
     bits = low > np.median(low[:, 1:], axis=1, keepdims=True)
     return np.packbits(bits, axis=1).view(">u8").ravel().astype(np.uint64)
+
+
+def tint_of(thumbnail: bytes) -> int:
+    """The mean colour of a 32×32 RGB thumbnail as 0xRRGGBB."""
+    red, green, blue = np.frombuffer(thumbnail, dtype=np.uint8).reshape(-1, 3).mean(axis=0)
+    return (round(red) << 16) | (round(green) << 8) | round(blue)
+
+
+def same_tint(tints: np.ndarray, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Whether images `left[k]` and `right[k]` have one colour: the grey fingerprint
+    cannot tell an orange picture from the same shapes in blue. Compared as
+    chromaticity, which brightness changes leave alone (+30 keeps near-black stable)."""
+    rgb = np.stack([(tints >> shift) & 0xFF for shift in (16, 8, 0)], axis=1).astype(float)
+    chromaticity = rgb / (rgb.sum(axis=1, keepdims=True) + 30)
+    shift = np.abs(chromaticity[left] - chromaticity[right]).max(axis=1)
+    return shift <= MAX_TINT_SHIFT
 
 
 def as_signed(value: np.uint64) -> int:

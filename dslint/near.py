@@ -2,8 +2,9 @@
 fingerprints are within a Hamming distance, grouped, leaving out groups of exact
 copies (D001, D004) and groups of more than `MAX_GROUP` members: matches chain, and a
 class of similar-looking pictures (the same coin, minted in two years) becomes one big
-group that says nothing about copies. Audio is not fingerprinted here yet: a picture
-hash of two heartbeats' spectrograms finds them alike whoever recorded them."""
+group that says nothing about copies. The fingerprint is grey, so a pair is kept only
+when the two images also have one colour. Audio is not fingerprinted here yet: a
+picture hash of two heartbeats' spectrograms finds them alike whoever recorded them."""
 
 from __future__ import annotations
 
@@ -11,8 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
+
 from dslint.dataset import Sample, split_sort_key
-from dslint.fingerprint import from_signed, groups_of, near_pairs
+from dslint.fingerprint import from_signed, groups_of, near_pairs, same_tint
 from dslint.rule import Context
 
 DEFAULT_DISTANCE = 6  # measured: see the README's near-duplicate section
@@ -48,8 +51,9 @@ def near_groups_within(max_distance: int) -> Callable[[Context], list[NearGroup]
         if len(chosen) < 2:
             return []
         hashes = from_signed([f.fingerprint for _, f in chosen])
+        pairs = _of_one_colour(near_pairs(hashes, max_distance), [f.tint for _, f in chosen])
         found = []
-        for members, distance in groups_of(near_pairs(hashes, max_distance), len(chosen)):
+        for members, distance in groups_of(pairs, len(chosen)):
             if len({chosen[i][1].content_hash for i in members}) == 1:
                 continue  # exact copies: D001 and D004 report them
             if len(members) > MAX_GROUP:
@@ -62,3 +66,16 @@ def near_groups_within(max_distance: int) -> Callable[[Context], list[NearGroup]
         return found
 
     return near_groups
+
+
+def _of_one_colour(
+    pairs: dict[tuple[int, int], int], tints: list[int | None]
+) -> dict[tuple[int, int], int]:
+    """The pairs whose two images have the same colour (an image without a recorded
+    colour is taken to match)."""
+    if not pairs:
+        return pairs
+    known = np.array([-1 if t is None else t for t in tints], dtype=np.int64)
+    left, right = (np.array(side) for side in zip(*pairs, strict=True))
+    keep = same_tint(np.maximum(known, 0), left, right) | (known[left] < 0) | (known[right] < 0)
+    return {pair: d for (pair, d), kept in zip(pairs.items(), keep, strict=True) if kept}

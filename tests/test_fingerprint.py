@@ -1,11 +1,16 @@
-"""The near-duplicate search finds exactly the pairs a brute-force comparison finds."""
+"""The near-duplicate search finds exactly the pairs a brute-force comparison finds, and
+keeps only pairs of one colour."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
+from PIL import Image, ImageEnhance
 
-from dslint.fingerprint import groups_of, hamming, near_pairs
+import dslint
+from dslint.fingerprint import fingerprints, groups_of, hamming, near_pairs
 
 
 @pytest.mark.parametrize("max_distance", [0, 3, 6, 10])
@@ -31,3 +36,36 @@ def test_multi_index_search_equals_brute_force(max_distance: int) -> None:
 def test_groups_join_a_photo_and_its_copies() -> None:
     pairs = {(0, 3): 2, (3, 7): 4, (1, 2): 1}
     assert groups_of(pairs, 8) == [([0, 3, 7], 4), ([1, 2], 1)]
+
+
+def _painted(structure: np.ndarray, colour: tuple[int, int, int]) -> Image.Image:
+    return Image.fromarray((structure[..., None] * np.array(colour)).astype(np.uint8))
+
+
+def test_a_look_alike_in_another_colour_is_not_a_near_duplicate(tmp_path: Path) -> None:
+    """The fingerprint is grey: an orange picture and the same shapes in blue (equal
+    channel sums, so the same grey picture) are 0 bits apart. The colour check keeps
+    them apart while a brightened JPEG copy of the orange one still matches."""
+    rng = np.random.default_rng(7)
+    y, x = np.mgrid[:64, :64]
+    structure = np.clip(rng.normal(0.6, 0.15, (64, 64)), 0, 1)
+    structure[(x - 30) ** 2 + (y - 26) ** 2 < 225] = 1.0
+    orange = _painted(structure, (230, 120, 20))
+    for path, picture in {
+        "train/cat/orange.png": orange,
+        "val/dog/blue.png": _painted(structure, (20, 120, 230)),
+        "val/cat/orange-copy.jpg": ImageEnhance.Brightness(orange).enhance(1.03),
+    }.items():
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        picture.save(tmp_path / path, quality=85)
+    thumbnails = [
+        Image.open(tmp_path / p).convert("RGB").resize((32, 32)).tobytes()
+        for p in ("train/cat/orange.png", "val/dog/blue.png")
+    ]
+    grey = fingerprints(thumbnails)
+    assert hamming(grey[:1], grey[1:])[0] <= 6, "the grey fingerprints alone would match"
+
+    report = dslint.check(tmp_path, use_cache=False, probe=False, select=["D002", "D003"])
+    assert [(f.rule_id, f.paths) for f in report.findings] == [
+        ("D002", ("train/cat/orange.png", "val/cat/orange-copy.jpg"))
+    ]
