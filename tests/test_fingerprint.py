@@ -69,3 +69,15 @@ def test_a_look_alike_in_another_colour_is_not_a_near_duplicate(tmp_path: Path) 
     assert [(f.rule_id, f.paths) for f in report.findings] == [
         ("D002", ("train/cat/orange.png", "val/cat/orange-copy.jpg"))
     ]
+
+
+def test_planted_pairs_are_found_among_many_distinct_fingerprints() -> None:
+    """At 110,000 fingerprints a 9-bit chunk value is shared by ~215 of them by chance:
+    the search must not take such common values for a cluster of look-alikes."""
+    rng = np.random.default_rng(1)
+    base = rng.integers(0, 2**63, 110_000, dtype=np.uint64) << np.uint64(1)
+    copies = base[:100].copy()
+    for _ in range(6):
+        copies ^= np.uint64(1) << rng.integers(0, 64, 100).astype(np.uint64)
+    pairs = near_pairs(np.concatenate([base, copies]), 6)
+    assert all((i, 110_000 + i) in pairs for i in range(100))
