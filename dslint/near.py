@@ -15,7 +15,7 @@ from functools import lru_cache
 import numpy as np
 
 from dslint.dataset import Sample, split_sort_key
-from dslint.fingerprint import from_signed, groups_of, near_pairs, same_tint
+from dslint.fingerprint import Pairs, from_signed, groups_of, near_pairs, same_tint
 from dslint.rule import Context
 
 DEFAULT_DISTANCE = 6  # measured: see the README's near-duplicate section
@@ -51,13 +51,13 @@ def near_groups_within(max_distance: int) -> Callable[[Context], list[NearGroup]
         if len(chosen) < 2:
             return []
         hashes = from_signed([f.fingerprint for _, f in chosen])
-        pairs = _of_one_colour(near_pairs(hashes, max_distance), [f.tint for _, f in chosen])
+        pairs = near_pairs(hashes, max_distance, crowded_above=MAX_GROUP)
+        pairs = _of_one_colour(pairs, [f.tint for _, f in chosen])
         found = []
-        for members, distance in groups_of(pairs, len(chosen)):
+        # a larger group is a chain of look-alikes (one class of similar pictures)
+        for members, distance in groups_of(pairs, len(chosen), largest=MAX_GROUP):
             if len({chosen[i][1].content_hash for i in members}) == 1:
                 continue  # exact copies: D001 and D004 report them
-            if len(members) > MAX_GROUP:
-                continue  # a chain of look-alikes (one class of similar pictures), not copies
             group = sorted(
                 (chosen[i][0] for i in members),
                 key=lambda s: (split_sort_key(s.split), s.path or s.source),
@@ -68,14 +68,10 @@ def near_groups_within(max_distance: int) -> Callable[[Context], list[NearGroup]
     return near_groups
 
 
-def _of_one_colour(
-    pairs: dict[tuple[int, int], int], tints: list[int | None]
-) -> dict[tuple[int, int], int]:
+def _of_one_colour(pairs: Pairs, tints: list[int | None]) -> Pairs:
     """The pairs whose two images have the same colour (an image without a recorded
     colour is taken to match)."""
-    if not pairs:
-        return pairs
     known = np.array([-1 if t is None else t for t in tints], dtype=np.int64)
-    left, right = (np.array(side) for side in zip(*pairs, strict=True))
+    left, right = pairs.left, pairs.right
     keep = same_tint(np.maximum(known, 0), left, right) | (known[left] < 0) | (known[right] < 0)
-    return {pair: d for (pair, d), kept in zip(pairs.items(), keep, strict=True) if kept}
+    return pairs.where(keep)

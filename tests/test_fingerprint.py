@@ -10,7 +10,7 @@ import pytest
 from PIL import Image, ImageEnhance
 
 import dslint
-from dslint.fingerprint import fingerprints, groups_of, hamming, near_pairs
+from dslint.fingerprint import Pairs, fingerprints, groups_of, hamming, near_pairs
 
 
 @pytest.mark.parametrize("max_distance", [0, 3, 6, 10])
@@ -30,12 +30,12 @@ def test_multi_index_search_equals_brute_force(max_distance: int) -> None:
         for a, b, d in zip(i, j, distance, strict=True)
         if d <= max_distance
     }
-    assert near_pairs(hashes, max_distance) == expected
+    assert near_pairs(hashes, max_distance).as_dict() == expected
 
 
-def test_groups_join_a_photo_and_its_copies() -> None:
-    pairs = {(0, 3): 2, (3, 7): 4, (1, 2): 1}
-    assert groups_of(pairs, 8) == [([0, 3, 7], 4), ([1, 2], 1)]
+def test_groups_join_a_photo_and_its_copies_and_leave_out_chains() -> None:
+    pairs = Pairs(np.array([0, 1, 3, 4, 5, 6]), np.array([3, 2, 7, 5, 6, 8]), np.arange(1, 7))
+    assert groups_of(pairs, 9, largest=3) == [([0, 3, 7], 3), ([1, 2], 2)]
 
 
 def _painted(structure: np.ndarray, colour: tuple[int, int, int]) -> Image.Image:
@@ -79,5 +79,21 @@ def test_planted_pairs_are_found_among_many_distinct_fingerprints() -> None:
     copies = base[:100].copy()
     for _ in range(6):
         copies ^= np.uint64(1) << rng.integers(0, 64, 100).astype(np.uint64)
-    pairs = near_pairs(np.concatenate([base, copies]), 6)
+    pairs = near_pairs(np.concatenate([base, copies]), 6).as_dict()
     assert all((i, 110_000 + i) in pairs for i in range(100))
+
+
+def test_a_copy_of_a_look_alike_is_found_from_its_own_side() -> None:
+    """300 fingerprints share their low 32 bits, so their chunk values on the first two
+    16-bit chunks are left out of the tables as look-alikes. A copy of one of them, 6
+    bits away (1 on each of those chunks, 2 on each of the others), can only be found by
+    the look-alike's own lookups: the pair must be kept from that side."""
+    rng = np.random.default_rng(2)
+    shared = np.uint64(rng.integers(0, 2**32))
+    alike = (rng.integers(0, 2**32, 300, dtype=np.uint64) << np.uint64(32)) | shared
+    copy = alike[-1]
+    for bit in (3, 20, 33, 40, 50, 60):
+        copy ^= np.uint64(1) << np.uint64(bit)
+    distinct = rng.integers(0, 2**63, 20_000, dtype=np.uint64) << np.uint64(1)
+    hashes = np.concatenate([[copy], distinct, alike])
+    assert near_pairs(hashes, 6).as_dict().get((0, len(hashes) - 1)) == 6
