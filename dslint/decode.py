@@ -12,6 +12,7 @@ import numpy as np
 import xxhash
 from PIL import Image
 
+from dslint.audio_print import audio_print
 from dslint.facts import FileFacts
 from dslint.fingerprint import as_signed, fingerprints, tint_of
 
@@ -69,7 +70,9 @@ def _audio(facts: FileFacts, data: bytes) -> None:
     facts.content_hash = _content_hash(f"{facts.sample_rate}/{facts.channels}", samples)
     _value_stats(facts, samples)
     if samples.size:
-        facts.thumbnail = _thumbnail_of_sound(samples.mean(axis=1), facts.sample_rate)
+        mono = samples.mean(axis=1)
+        facts.thumbnail = _thumbnail_of_sound(mono, facts.sample_rate)
+        facts.audio_print = audio_print(mono, facts.sample_rate)
         magnitude = np.abs(samples)
         facts.peak = float(magnitude.max())
         facts.rms = float(np.sqrt(np.mean(np.square(samples, dtype=np.float64))))

@@ -47,6 +47,7 @@ class FileFacts:
     thumbnail: bytes | None = None
     fingerprint: int | None = None  # 64-bit perceptual hash of an image's thumbnail (signed)
     tint: int | None = None  # an image's mean colour, 0xRRGGBB (the fingerprint is grey)
+    audio_print: bytes | None = None  # 32 bits per 16 ms of a recording (dslint.audio_print)
     # arrays (keep it the last field): per key ("" for a .npy file) dtype, shape, value
     # statistics and, for stacked inputs, a hash per row and the constant rows
     # (see decode.array_stats)

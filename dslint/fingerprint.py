@@ -204,13 +204,13 @@ def groups_of(pairs: Pairs, count: int, largest: int) -> list[tuple[list[int], i
     graph = coo_matrix((ones, (pairs.left, pairs.right)), shape=(count, count))
     _, labels = connected_components(graph, directed=False)
     sizes = np.bincount(labels)
-    widest = np.zeros(len(sizes), dtype=np.int64)
+    widest = np.zeros(len(sizes), dtype=pairs.distance.dtype)
     np.maximum.at(widest, labels[pairs.left], pairs.distance)
     kept = np.flatnonzero((sizes >= 2) & (sizes <= largest))
     members: dict[int, list[int]] = {int(label): [] for label in kept}
     for node in np.flatnonzero(np.isin(labels, kept)):
         members[int(labels[node])].append(int(node))
     return sorted(
-        ((group, int(widest[label])) for label, group in members.items()),
+        ((group, widest[label].item()) for label, group in members.items()),
         key=lambda item: item[0][0],
     )

@@ -14,7 +14,10 @@ from functools import lru_cache
 
 import numpy as np
 
+from dslint.audio import audio_files
+from dslint.audio_print import near_recordings
 from dslint.dataset import Sample, split_sort_key
+from dslint.facts import FileFacts
 from dslint.fingerprint import Pairs, from_signed, groups_of, near_pairs, same_tint
 from dslint.rule import Context
 
@@ -24,12 +27,23 @@ MAX_GROUP = 10  # larger groups are chains of look-alike pictures, not copies of
 
 @dataclass(frozen=True)
 class NearGroup:
+    """Near-duplicate images or recordings. `distance` is the widest matched pair's:
+    differing bits of 64 for images, the share of differing fingerprint bits for
+    recordings."""
+
     members: tuple[Sample, ...]
-    distance: int  # the largest Hamming distance of a matched pair in the group
+    distance: int | float
+    kind: str = "image"
 
     @property
     def splits(self) -> set[str]:
         return {s.split for s in self.members}
+
+    @property
+    def how(self) -> str:
+        if self.kind == "audio":
+            return f"{100 * self.distance:.1f} % of their audio fingerprint bits differ"
+        return f"image fingerprints within {self.distance} bits"
 
     def names(self) -> list[str]:
         return [s.path or s.source for s in self.members]
@@ -40,7 +54,7 @@ def near_groups_within(max_distance: int) -> Callable[[Context], list[NearGroup]
     """The shared computation for one distance (so D002 and D003 search once)."""
 
     def near_groups(ctx: Context) -> list[NearGroup]:
-        chosen = [
+        images = [
             (s, f)
             for s in ctx.dataset.samples
             if (f := ctx.facts_of(s)) is not None
@@ -48,24 +62,35 @@ def near_groups_within(max_distance: int) -> Callable[[Context], list[NearGroup]
             and f.fingerprint is not None
             and not f.error
         ]
-        if len(chosen) < 2:
-            return []
-        hashes = from_signed([f.fingerprint for _, f in chosen])
-        pairs = near_pairs(hashes, max_distance, crowded_above=MAX_GROUP)
-        pairs = _of_one_colour(pairs, [f.tint for _, f in chosen])
         found = []
-        # a larger group is a chain of look-alikes (one class of similar pictures)
-        for members, distance in groups_of(pairs, len(chosen), largest=MAX_GROUP):
-            if len({chosen[i][1].content_hash for i in members}) == 1:
-                continue  # exact copies: D001 and D004 report them
-            group = sorted(
-                (chosen[i][0] for i in members),
-                key=lambda s: (split_sort_key(s.split), s.path or s.source),
-            )
-            found.append(NearGroup(tuple(group), distance))
+        if len(images) >= 2:
+            hashes = from_signed([f.fingerprint for _, f in images])
+            pairs = near_pairs(hashes, max_distance, crowded_above=MAX_GROUP)
+            pairs = _of_one_colour(pairs, [f.tint for _, f in images])
+            found.extend(_groups(images, pairs, "image"))
+        recordings = [(s, f) for s, f in audio_files(ctx) if f.audio_print]
+        if len(recordings) >= 2:
+            matches = near_recordings([f.audio_print for _, f in recordings])
+            if matches:
+                pairs = Pairs(*(np.array(side) for side in zip(*matches, strict=True)))
+                found.extend(_groups(recordings, pairs, "audio"))
         return found
 
     return near_groups
+
+
+def _groups(chosen: list[tuple[Sample, FileFacts]], pairs: Pairs, kind: str) -> list[NearGroup]:
+    found = []
+    # a larger group is a chain of look-alikes (one class of similar pictures)
+    for members, distance in groups_of(pairs, len(chosen), largest=MAX_GROUP):
+        if len({chosen[i][1].content_hash for i in members}) == 1:
+            continue  # exact copies: D001 and D004 report them
+        group = sorted(
+            (chosen[i][0] for i in members),
+            key=lambda s: (split_sort_key(s.split), s.path or s.source),
+        )
+        found.append(NearGroup(tuple(group), distance, kind))
+    return found
 
 
 def _of_one_colour(pairs: Pairs, tints: list[int | None]) -> Pairs:

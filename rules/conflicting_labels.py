@@ -13,9 +13,8 @@ class ConflictingLabels(Rule):
 
     What it catches:
         Groups of identical samples (bytes, decoded content or array rows), within one
-        split or across splits, whose labels differ; and groups of near-duplicates
-        (perceptual fingerprints within `max-distance` bits, as D002) whose labels
-        differ.
+        split or across splits, whose labels differ; and groups of near-duplicate
+        images or recordings (as D002) whose labels differ.
 
     Why it matters:
         The model is asked to give two answers to one input: at best it learns to
@@ -62,18 +61,18 @@ class ConflictingLabels(Rule):
                 f"{s.path or s.source} is {format_label(s.label)}" for s in near.members
             )
             yield self.finding(
-                f"{_describe(described)}, yet they are near-duplicates (fingerprints within "
-                f"{near.distance} bits)",
+                f"{_describe(described)}, yet they are near-duplicates ({near.how})",
                 severity="warning",  # a fingerprint match is evidence, not proof
                 paths=[s.path for s in near.members if s.path],
                 split=near.members[0].split if len(near.splits) == 1 else None,
                 evidence={
                     "how": "near-duplicate",
+                    "kind": near.kind,
                     "distance": near.distance,
                     "labels": [format_label(v) for v in sort_labels(labels)],
                     "samples": near.names(),
                 },
-                fix="Decide the right label for the picture, keep one copy with it and "
+                fix="Decide the right label for the content, keep one copy with it and "
                 "delete the others.",
             )
 

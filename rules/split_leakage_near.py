@@ -14,8 +14,11 @@ class SplitLeakageNear(Rule):
 
     What it catches:
         Images of different splits whose perceptual fingerprints (a 64-bit DCT hash of
-        the 32×32 picture the scan keeps) are within `max-distance` bits (default 6),
-        grouped so that a photo and its three re-encodings are one group; groups of
+        the 32×32 picture the scan keeps) are within `max-distance` bits (default 6)
+        and whose colours agree; recordings whose audio fingerprints (32 bits per 16 ms
+        of band-energy changes) differ in at most a quarter of their aligned bits, at
+        any time offset. Both are grouped so that a photo and its three re-encodings
+        are one group; groups of
         exact copies are D001's, and chains of more than 10 look-alikes are left out.
         One finding per leaking split gives the fraction of its samples that leak and
         every group with its distance. A warning: a fingerprint match is evidence, not
@@ -29,7 +32,7 @@ class SplitLeakageNear(Rule):
 
     Example:
         12 of 400 val samples (3.0 %) are near-duplicates of train samples:
-        train/cat/0012.jpg ≈ val/cat/0457.jpg (distance 4), ...
+        train/cat/0012.jpg ≈ val/cat/0457.jpg (image fingerprints within 4 bits), ...
 
     How to fix:
         Deduplicate before splitting (keep one of each group), and split by source
@@ -55,7 +58,7 @@ class SplitLeakageNear(Rule):
             sources = sorted(
                 {s.split for g in found for s in g.members} - {split}, key=split_sort_key
             )
-            shown = [" ≈ ".join(g.names()) + f" (distance {g.distance})" for g in found]
+            shown = [" ≈ ".join(g.names()) + f" ({g.how})" for g in found]
             yield self.finding(
                 f"{len(leaked):,} of {total:,} {split} samples ({percent(len(leaked), total)}) "
                 f"are near-duplicates of {' or '.join(sources)} samples: {examples(shown, 3)}",
@@ -65,7 +68,10 @@ class SplitLeakageNear(Rule):
                     "leaked": len(leaked),
                     "split_size": total,
                     "max_distance": self.options["max_distance"],
-                    "groups": [{"samples": g.names(), "distance": g.distance} for g in found],
+                    "groups": [
+                        {"samples": g.names(), "kind": g.kind, "distance": g.distance}
+                        for g in found
+                    ],
                 },
                 fix="Deduplicate before splitting and split by source, so near-copies stay "
                 "together.",
