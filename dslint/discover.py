@@ -88,7 +88,7 @@ def _discover(root: Path, manifest: str | Path | None, walk: Tree) -> Dataset:
     array_files = [name for name in files if ARRAY_FILE.match(name) or name.endswith(".npz")]
     if array_files:
         return _arrays(root, array_files, walk)
-    manifests = _manifests_in(root, files, walk)
+    manifests = _manifests_in(root, files, walk) or _manifests_in_subfolders(root, dirs, walk)
     if manifests:
         return _from_manifests(root, manifests, walk)
     split_dirs = [d for d in dirs if d.lower() in SPLIT_ALIASES]
@@ -130,8 +130,26 @@ def _manifests_in(root: Path, files: list[str], walk: Tree) -> list[Manifest]:
     return manifests
 
 
+def _manifests_in_subfolders(root: Path, dirs: list[str], walk: Tree) -> list[Manifest]:
+    """One manifest in each subfolder, as PhysioNet 2016 ships its heart sounds
+    (training-a/REFERENCE.csv … validation/REFERENCE.csv): read together, each
+    naming the files beside it, when every subfolder but tools' has exactly one."""
+    found = []
+    for name in (d for d in dirs if not is_tool_dir(d)):
+        entries = walk.list_dir(root / name)
+        files = sorted(e.name for e in entries if walk.is_file(e, f"{name}/{e.name}"))
+        try:
+            manifests = _manifests_in(root / name, files, walk)
+        except DslintError:
+            return []
+        if len(manifests) != 1:
+            return []
+        found.extend(manifests)
+    return found
+
+
 def _from_manifests(root: Path, manifests: list[Manifest], walk: Tree) -> Dataset:
-    names = ", ".join(f"{m.file.name} ({m.description})" for m in manifests)
+    names = ", ".join(f"{_relative(m.file, root)} ({m.description})" for m in manifests)
     dataset = Dataset(
         root=str(root),
         layout=f"manifest {names}",
@@ -139,17 +157,17 @@ def _from_manifests(root: Path, manifests: list[Manifest], walk: Tree) -> Datase
         manifest=", ".join(str(m.file) for m in manifests),
     )
     dataset.label_files = [_relative(m.file, root) for m in manifests]
-    by_stem = None
+    by_stem: dict[Path, dict[str, Path]] = {}  # per folder: its data files by name sans extension
     for manifest in manifests:
         base = manifest.file.parent
         file_split = _split_of_manifest(manifest)
         for row in manifest.rows:
-            source = f"{manifest.file.name}:{row.line}"
+            source = f"{_relative(manifest.file, root)}:{row.line}"
             file = base / row.path
             if not row.path or not walk.has_file(file):
-                if by_stem is None:
-                    by_stem = _data_files_by_stem(walk, base)
-                match = by_stem.get(row.path.replace("\\", "/"))
+                if base not in by_stem:
+                    by_stem[base] = _data_files_by_stem(walk, base)
+                match = by_stem[base].get(row.path.replace("\\", "/"))
                 if match is None:
                     dataset.missing_files.append((source, row.path))
                     continue

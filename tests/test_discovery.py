@@ -61,6 +61,40 @@ def test_headerless_reference_csv_names_without_extension(tmp_path: Path) -> Non
     ]
 
 
+def test_physionet_folders_each_with_a_reference_csv_are_read_together(
+    tmp_path: Path,
+) -> None:
+    """PhysioNet 2016 ships training-a/ … training-f/ and validation/, each with its
+    own REFERENCE.csv naming the recordings beside it without extension."""
+    for folder, names in {"training-a": ("a0001", "a0002"), "validation": ("a0001",)}.items():
+        for name in names:
+            (tmp_path / folder).mkdir(exist_ok=True)
+            (tmp_path / folder / f"{name}.wav").write_bytes(b"RIFF")
+        rows = "".join(f"{name},{1 if i else -1}\n" for i, name in enumerate(names))
+        (tmp_path / folder / "REFERENCE.csv").write_text(rows)
+    dataset = discover(tmp_path)
+    assert dataset.layout == (
+        "manifest training-a/REFERENCE.csv (header-less name,label), "
+        "validation/REFERENCE.csv (header-less name,label)"
+    )
+    assert sorted((s.split, s.path, s.label) for s in dataset.samples) == [
+        ("train", "training-a/a0001.wav", -1),
+        ("train", "training-a/a0002.wav", 1),
+        ("val", "validation/a0001.wav", -1),
+    ]
+    assert dataset.missing_files == []
+
+
+def test_a_manifest_in_one_class_folder_does_not_turn_classes_into_manifests(
+    tmp_path: Path,
+) -> None:
+    class_folders(tmp_path, {"train": {"cat": 2, "dog": 2}})
+    (tmp_path / "train/cat/notes.csv").write_text("path,label\n0.png,cat\n")
+    assert discover(tmp_path).layout == "class folders in split folders"
+    flat = tmp_path / "train"
+    assert discover(flat).layout == "class folders (no split folders)"
+
+
 def test_tsv_manifest_and_split_from_path(tmp_path: Path) -> None:
     image(tmp_path / "train/x.png")
     image(tmp_path / "test/y.png", seed=2)
