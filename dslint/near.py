@@ -43,7 +43,10 @@ class NearGroup:
     def how(self) -> str:
         if self.kind == "audio":
             return f"{100 * self.distance:.1f} % of their audio fingerprint bits differ"
-        return f"image fingerprints within {self.distance} bits"
+        bits = "bit" if self.distance == 1 else "bits"
+        if len(self.members) == 2:
+            return f"image fingerprints {self.distance} {bits} apart"
+        return f"image fingerprints within {self.distance} {bits} of each other"
 
     def names(self) -> list[str]:
         return [s.path or s.source for s in self.members]

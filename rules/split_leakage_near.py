@@ -32,7 +32,7 @@ class SplitLeakageNear(Rule):
 
     Example:
         12 of 400 val samples (3.0 %) are near-duplicates of train samples:
-        train/cat/0012.jpg ≈ val/cat/0457.jpg (image fingerprints within 4 bits), ...
+        train/cat/0012.jpg ≈ val/cat/0457.jpg (image fingerprints 4 bits apart), ...
 
     How to fix:
         Deduplicate before splitting (keep one of each group), and split by source
