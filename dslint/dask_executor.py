@@ -1,10 +1,12 @@
 """The scan pass as tasks on a `dask.distributed` cluster.
 
-Each task scans one batch of files and sends back its facts as plain rows (the cache's
-row format: numbers and short strings, no Python objects), so what crosses the network
-is small; the rules then run on the client exactly as after a local scan. Workers read
-the files by the same absolute path as the client, so a cluster needs the dataset on a
-shared file system. Dask is optional: `pip install "dslint[dask]"`."""
+Each task scans one batch of files and sends back its facts as columns of plain
+values (the cache's fields: numbers, short strings and the thumbnail bytes, no Python
+objects), so what crosses the network is small; the rules then run on the client
+exactly as after a local scan. Workers read local files by the same absolute path as
+the client, so such a cluster needs the dataset on a shared file system; a dataset by
+URL is read by each worker from the store. Dask is optional: `pip install
+"dslint[dask]"`."""
 
 from __future__ import annotations
 
@@ -41,13 +43,19 @@ def scan_on_dask(
                 LocalCluster(n_workers=workers, threads_per_worker=1, processes=True)
             )
             client = stack.enter_context(Client(cluster))
-        futures = client.map(scan_rows, [root] * len(batches), batches, pure=False)
+        futures = client.map(scan_columns, [root] * len(batches), batches, pure=False)
         for future in futures:
-            yield [FileFacts.from_row(path, row) for path, row in future.result()]
+            paths, columns = future.result()
+            rows = zip(*columns, strict=True) if columns else ()
+            yield [FileFacts.from_row(path, row) for path, row in zip(paths, rows, strict=True)]
 
 
-def scan_rows(root: str, batch: list) -> list[tuple[str, tuple]]:
-    """One task: a batch of files scanned on a worker, returned as (path, row) pairs."""
+def scan_columns(root: str, batch: list) -> tuple[list[str], list[list]]:
+    """One task: a batch of files scanned on a worker, returned as columns (the paths,
+    then one list per cached field, in the cache's order): plain values of one type
+    each, which pickle compactly."""
     from dslint.scan import scan_batch
 
-    return [(facts.path, facts.to_row()) for facts in scan_batch(root, batch)]
+    found = scan_batch(root, batch)
+    rows = [facts.to_row() for facts in found]
+    return [facts.path for facts in found], [list(column) for column in zip(*rows, strict=True)]

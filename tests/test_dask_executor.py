@@ -45,7 +45,7 @@ def test_a_dask_run_finds_what_a_local_run_finds(
     )
     assert local.findings, "each case has findings to compare"
     assert [f.to_dict() for f in on_dask.findings] == [f.to_dict() for f in local.findings]
-    assert "scan_rows" in cluster.scheduler.task_prefixes
+    assert "scan_columns" in cluster.scheduler.task_prefixes
 
 
 def test_files_scanned_on_dask_are_cached_like_local_ones(

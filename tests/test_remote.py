@@ -165,5 +165,5 @@ def test_a_bucket_is_scanned_on_dask_workers_without_a_shared_file_system(
         on_dask = dslint.check(
             url, use_cache=False, probe=False, executor="dask", scheduler=cluster.scheduler_address
         )
-        assert "scan_rows" in cluster.scheduler.task_prefixes
+        assert "scan_columns" in cluster.scheduler.task_prefixes
     assert _findings(on_dask) == _findings(local)
