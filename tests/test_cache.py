@@ -82,11 +82,11 @@ def test_killed_mid_scan_then_rerun_equals_a_clean_run(tmp_path: Path) -> None:
         os.killpg(process.pid, sig)
         _, stderr = process.communicate(timeout=60)
         assert "Traceback" not in stderr
-    resumed = dslint.check(data, cache_dir=cache)
-    clean = dslint.check(data, use_cache=False)
+    resumed = dslint.check(data, cache_dir=cache, probe=False)
+    clean = dslint.check(data, use_cache=False, probe=False)
     assert resumed.findings == clean.findings
     assert [f.paths for f in clean.findings if f.rule_id == "F001"] == [("train/cat/broken.png",)]
-    again = dslint.check(data, cache_dir=cache)
+    again = dslint.check(data, cache_dir=cache, probe=False)
     assert again.scan["from_cache"] == again.scan["files"] == 1501
 
 

@@ -134,7 +134,7 @@ def test_a_store_refusing_access_is_a_one_line_error(s3: s3fs.S3FileSystem) -> N
         "check",
         "s3://no-such-bucket/data",
         "--no-cache",
-        env={"AWS_ENDPOINT_URL": "http://127.0.0.1:9"},
+        env={"AWS_ENDPOINT_URL": "http://127.0.0.1:9", "AWS_MAX_ATTEMPTS": "1"},
     )
     assert result.returncode == 2
     assert result.stderr.startswith("dslint: error: cannot list s3://no-such-bucket/data: ")
