@@ -77,8 +77,8 @@ def edited(image: Image.Image, edit: str, n: int) -> tuple[Image.Image, int]:
         return image.resize((side, side), Image.LANCZOS), 90
     if edit == "brighter3":
         return ImageEnhance.Brightness(image).enhance(1.03), 90
-    cut = round(size * 0.025)  # 5 % of the side in all, half from each edge
-    return image.crop((cut, cut, size - cut, size - cut)), 90
+    cut = round(size * 0.05)  # 5 % of the side in all: 61 of 64, 243 of 256
+    return image.crop(((cut + 1) // 2, (cut + 1) // 2, size - cut // 2, size - cut // 2)), 90
 
 
 def main() -> None:

@@ -12,6 +12,8 @@ from PIL import Image, ImageEnhance
 import dslint
 from dslint.fingerprint import Pairs, fingerprints, groups_of, hamming, near_pairs
 
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+
 
 @pytest.mark.parametrize("max_distance", [0, 3, 6, 10])
 def test_multi_index_search_equals_brute_force(max_distance: int) -> None:
@@ -97,3 +99,18 @@ def test_a_copy_of_a_look_alike_is_found_from_its_own_side() -> None:
     distinct = rng.integers(0, 2**63, 20_000, dtype=np.uint64) << np.uint64(1)
     hashes = np.concatenate([[copy], distinct, alike])
     assert near_pairs(hashes, 6).as_dict().get((0, len(hashes) - 1)) == 6
+
+
+def test_the_fixture_finds_every_planted_pair_and_no_other() -> None:
+    data = FIXTURES / "D002-split-leakage-near/fail-edited-copies-in-val/data"
+    report = dslint.check(data, use_cache=False, probe=False, select=["D002"])
+    groups = [tuple(g["samples"]) for f in report.findings for g in f.evidence["groups"]]
+    assert sorted(groups) == [
+        ("train/flower/01.png", "val/flower/resized-01.png"),
+        ("train/flower/03.png", "val/flower/cropped-03.png"),
+        ("train/temple/00.png", "val/temple/reencoded-00.jpg"),
+        ("train/temple/02.png", "val/temple/brightened-02.png"),
+        ("train/temple/sky.png", "val/temple/sky-reencoded.jpg"),
+    ]
+    clean = FIXTURES / "D002-split-leakage-near/pass-distinct-photos/data"
+    assert not dslint.check(clean, use_cache=False, probe=False, select=["D002", "D003"]).findings
