@@ -207,9 +207,13 @@ def _stacked_pictures(ctx: Context) -> list[tuple]:
 
 def _properties(facts, picture: np.ndarray) -> dict[str, float]:
     """What a model could read a label from without looking at the content."""
-    grey = picture.reshape(32, 32, 3).mean(axis=2)
-    border = np.concatenate([grey[0], grey[-1], grey[:, 0], grey[:, -1]])
-    found = {"mean brightness": float(grey.mean()), "border brightness": float(border.mean())}
+    if facts is not None and facts.kind == "audio":
+        # a recording's picture is its spectrogram: its "brightness" is the loudness
+        found = {"loudness (RMS)": 20 * math.log10(max(facts.rms or 0.0, 1e-9))}
+    else:
+        grey = picture.reshape(32, 32, 3).mean(axis=2)
+        border = np.concatenate([grey[0], grey[-1], grey[:, 0], grey[:, -1]])
+        found = {"mean brightness": float(grey.mean()), "border brightness": float(border.mean())}
     if facts is None:
         return found
     found["file size"] = math.log1p(facts.size)

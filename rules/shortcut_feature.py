@@ -11,10 +11,11 @@ class ShortcutFeature(Rule):
 
     What it catches:
         A property that has nothing to do with the content (image width, height or
-        aspect ratio, file size, format, channels, mean or border brightness, clip
-        duration or sample rate) from which a depth-3 tree predicts the label nearly as
-        well as the content probe does (within `tolerance`, default 0.02) and clearly
-        better than chance (by at least 0.2).
+        aspect ratio, file size, format, channels, an image's mean or border
+        brightness, a recording's duration, sample rate or loudness) from which a
+        depth-3 tree predicts the label nearly as well as the content probe does
+        (within `tolerance`, default 0.02) and clearly better than chance (by at least
+        0.2).
 
     Why it matters:
         A network takes the easiest path to the label. If every 'tumour' scan is 512
@@ -35,7 +36,8 @@ class ShortcutFeature(Rule):
     id = "S004"
     name = "shortcut-feature"
     summary = (
-        "label predictable from trivial properties (size, file size, format, brightness, border)"
+        "label predictable from trivial properties "
+        "(size, file size, format, brightness, border, loudness)"
     )
     default_severity = "warning"
     options = {"tolerance": 0.02}

@@ -12,6 +12,7 @@ import pytest
 import dslint
 from dslint.errors import DslintError
 from dslint.probe import CPU, CUDA, choose_providers
+from fixtures.generate import heart_sound, write_wav
 from tests.conftest import FIXTURES
 from tests.helpers import run_cli
 
@@ -111,3 +112,26 @@ def test_a_broken_probe_model_is_a_one_line_error(tmp_path: Path) -> None:
     result = run_cli("check", IDENTICAL, "--no-cache", "--probe-model", model)
     assert result.returncode == 2
     assert result.stderr.startswith("dslint: error: the probe model cannot be loaded")
+
+
+def _heart_set(root: Path, gains: dict[str, float]) -> Path:
+    seed = 0
+    for split, count in (("train", 12), ("val", 4)):
+        for label, gain in gains.items():
+            for i in range(count):
+                seed += 1
+                write_wav(root / split / label / f"{i}.wav", gain * heart_sound(seed, 2000, 2.0))
+    return root
+
+
+def test_a_class_recorded_quieter_is_a_loudness_shortcut_and_a_murmur_is_not(
+    tmp_path: Path,
+) -> None:
+    """For recordings the trivial property is loudness: one class recorded at a third
+    of the level is S004 (the model can learn the gain); the picture's brightness, a
+    property of the spectrogram's content, is not asked of audio."""
+    quieter = _heart_set(tmp_path / "gain", {"normal": 1.0, "abnormal": 0.3})
+    report = dslint.check(quieter, use_cache=False, select=["S004"])
+    assert [f.evidence["property"] for f in report.findings] == ["loudness (RMS)"]
+    murmurs = FIXTURES / "A001-sample-rate-mismatch/pass-one-rate/data"
+    assert not dslint.check(murmurs, use_cache=False, select=["S004"]).findings
