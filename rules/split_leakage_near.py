@@ -69,7 +69,12 @@ class SplitLeakageNear(Rule):
                     "split_size": total,
                     "max_distance": self.options["max_distance"],
                     "groups": [
-                        {"samples": g.names(), "kind": g.kind, "distance": g.distance}
+                        {
+                            "samples": g.names(),
+                            "kind": g.kind,
+                            "distance": g.distance,
+                            "how": g.how,
+                        }
                         for g in found
                     ],
                 },

@@ -29,7 +29,15 @@ CASES = {
         ["check", FIXTURES / "S003-confusable-classes/fail-lookalike-classes/data"],
         {"svg.heatmap": 1, "svg.bars": 1},
     ),
+    "near": (
+        ["check", FIXTURES / "D002-split-leakage-near/fail-edited-copies-in-val/data"],
+        {"div.group img.thumb": 8},
+    ),
     "audio": (["check", FIXTURES / "A004-clipping/fail-clipped-recording/data"], {"svg.wave": 1}),
+    "near-audio": (
+        ["check", FIXTURES / "D002-split-leakage-near/fail-resampled-recording-in-val/data"],
+        {"div.group svg.wave": 2},
+    ),
     "history": (
         [
             "check",

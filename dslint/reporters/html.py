@@ -166,7 +166,7 @@ def _finding(finding: Finding, root: Path | None) -> str:
 
 def _evidence(finding: Finding, root: Path) -> str:
     groups = finding.evidence.get("groups")
-    if groups and finding.rule_id in ("D001", "D004"):
+    if groups and finding.rule_id in ("D001", "D002", "D004"):
         shown = groups[: MAX_THUMBS // 2]
         more = (
             f"<p class='meta'>+{len(groups) - len(shown)} more groups</p>"
@@ -175,7 +175,8 @@ def _evidence(finding: Finding, root: Path) -> str:
         )
         return (
             "".join(
-                f"<div class='group'>{_thumbs(root, g['samples'], g['how'])}</div>" for g in shown
+                f"<div class='group'>{_thumbs(root, g['samples'], g.get('how', ''))}</div>"
+                for g in shown
             )
             + more
         )
