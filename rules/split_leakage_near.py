@@ -18,11 +18,10 @@ class SplitLeakageNear(Rule):
         and whose colours agree; recordings whose audio fingerprints (32 bits per 16 ms
         of band-energy changes) differ in at most a quarter of their aligned bits, at
         any time offset. Both are grouped so that a photo and its three re-encodings
-        are one group; groups of
-        exact copies are D001's, and chains of more than 10 look-alikes are left out.
-        One finding per leaking split gives the fraction of its samples that leak and
-        every group with its distance. A warning: a fingerprint match is evidence, not
-        proof.
+        are one group; groups of exact copies are D001's, and chains of more than 10
+        look-alikes are left out. One finding per leaking split gives the fraction of
+        its samples that leak and every group with its distance. A warning: a
+        fingerprint match is evidence, not proof.
 
     Why it matters:
         Exact hashes miss the leak that hurts most: a validation image that is a
