@@ -167,3 +167,18 @@ def test_a_bucket_is_scanned_on_dask_workers_without_a_shared_file_system(
         )
         assert "scan_columns" in cluster.scheduler.task_prefixes
     assert _findings(on_dask) == _findings(local)
+
+
+def test_the_html_report_of_a_bucket_shows_its_pictures(
+    s3: s3fs.S3FileSystem, tmp_path: Path
+) -> None:
+    report = tmp_path / "report.html"
+    url = f"s3://data/{CASES[1]}"
+    result = run_cli(
+        "check", url, "--no-probe", "--no-cache", "--format", "html", "--output", report
+    )
+    assert result.returncode in (0, 1), result.stderr
+    html = report.read_text(encoding="utf-8")
+    # the near-duplicate groups of the fixture, as pictures read from the store
+    assert html.count("<img class='thumb'") == 8
+    assert "not shown" not in html and "cannot be shown" not in html

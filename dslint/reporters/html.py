@@ -17,10 +17,11 @@ import html
 import io
 import os
 from pathlib import Path
-from typing import TextIO
+from typing import IO, TextIO
 
 from dslint import __version__
 from dslint.filetypes import kind_of
+from dslint.remote import is_url, read_objects
 from dslint.report import DatasetSummary, Report
 from dslint.rule import Finding
 
@@ -116,7 +117,7 @@ def render_html(report: Report, out: TextIO) -> None:
     for summary in report.datasets:
         parts.append(_dataset(summary, report))
         findings = [f for f in report.findings if f.dataset == summary.path]
-        parts += [_finding(f, Path(summary.path)) for f in findings[:MAX_FINDINGS]]
+        parts += [_finding(f, summary.path) for f in findings[:MAX_FINDINGS]]
         if len(findings) > MAX_FINDINGS:
             parts.append(
                 f"<p>… and {len(findings) - MAX_FINDINGS:,} more findings "
@@ -154,7 +155,7 @@ def _dataset(summary: DatasetSummary, report: Report) -> str:
     return "\n".join(rows)
 
 
-def _finding(finding: Finding, root: Path | None) -> str:
+def _finding(finding: Finding, root: str | None) -> str:
     evidence = _evidence(finding, root) if root is not None else ""
     fix = f"<p class='fix'>Fix: {_e(finding.fix)}</p>" if finding.fix else ""
     return (
@@ -164,7 +165,7 @@ def _finding(finding: Finding, root: Path | None) -> str:
     )
 
 
-def _evidence(finding: Finding, root: Path) -> str:
+def _evidence(finding: Finding, root: str) -> str:
     groups = finding.evidence.get("groups")
     if groups and finding.rule_id in ("D001", "D002", "D004"):
         shown = groups[: MAX_THUMBS // 2]
@@ -188,7 +189,7 @@ def _evidence(finding: Finding, root: Path) -> str:
     return ""
 
 
-def _thumbs(root: Path, paths: list[str], caption: str = "") -> str:
+def _thumbs(root: str, paths: list[str], caption: str = "") -> str:
     figures = []
     for path in paths[:MAX_THUMBS]:
         figures.append(
@@ -199,26 +200,39 @@ def _thumbs(root: Path, paths: list[str], caption: str = "") -> str:
     return f"{note}<div class='thumbs'>{''.join(figures)}</div>{more}"
 
 
-def _picture(root: Path, rel: str) -> str:
-    """A thumbnail of a dataset file, or a placeholder when it cannot be shown."""
-    file = root / rel
+def _picture(root: str, rel: str) -> str:
+    """A thumbnail of a dataset file, local or by URL, or a placeholder when it cannot
+    be shown."""
     try:
-        real, base = Path(os.path.realpath(file)), Path(os.path.realpath(root))
-        if base not in real.parents or not real.is_file() or real.stat().st_size > MAX_BYTES:
+        data = _remote_bytes(root, rel) if is_url(root) else _local_bytes(Path(root), rel)
+        if data is None:
             return _placeholder("not shown")
         kind = kind_of(rel)
         if kind == "image":
-            return _image(real)
+            return _image(io.BytesIO(data))
         if kind == "audio":
-            return _waveform(real)
+            return _waveform(io.BytesIO(data))
         if kind == "array":
-            return _array(real)
+            return _array(io.BytesIO(data))
     except Exception:  # a report must not fail on the file it is reporting as broken
         return _placeholder("cannot be shown")
     return _placeholder("not shown")
 
 
-def _image(file: Path) -> str:
+def _local_bytes(root: Path, rel: str) -> bytes | None:
+    """The file's bytes when it lies inside the dataset and is small enough to show."""
+    real, base = Path(os.path.realpath(root / rel)), Path(os.path.realpath(root))
+    if base not in real.parents or not real.is_file() or real.stat().st_size > MAX_BYTES:
+        return None
+    return real.read_bytes()
+
+
+def _remote_bytes(url: str, rel: str) -> bytes | None:
+    data = read_objects(url, [rel])[rel]
+    return data if isinstance(data, bytes) and len(data) <= MAX_BYTES else None
+
+
+def _image(file: IO[bytes]) -> str:
     from PIL import Image
 
     Image.MAX_IMAGE_PIXELS = 89_478_485  # Pillow's guard stays on here
@@ -228,7 +242,7 @@ def _image(file: Path) -> str:
         return _png(image.convert("RGB"))
 
 
-def _array(file: Path) -> str:
+def _array(file: IO[bytes]) -> str:
     import numpy as np
     from PIL import Image
 
@@ -238,7 +252,7 @@ def _array(file: Path) -> str:
     return _png(Image.fromarray(picture.reshape(32, 32, 3)).resize((THUMB, THUMB)))
 
 
-def _waveform(file: Path) -> str:
+def _waveform(file: IO[bytes]) -> str:
     import numpy as np
     import soundfile
 
