@@ -4,7 +4,7 @@ The fingerprint is a 64-bit DCT hash (pHash) of the 32×32 thumbnail the scan al
 keeps for every image, spectrogram and array: the 8×8 lowest frequencies of the grey
 picture, each bit saying whether a coefficient is above their median. Re-encoding,
 resizing, small crops and brightness changes move few bits; different pictures differ
-in about half. Audio is not fingerprinted (see dslint.near).
+in about half. Recordings have their own fingerprint (dslint.audio_print).
 
 The search is multi-index hashing (Norouzi et al.): cut the 64 bits into m chunks;
 two fingerprints within Hamming distance d are within d // m bits on at least one chunk
@@ -12,10 +12,9 @@ two fingerprints within Hamming distance d are within d // m bits on at least on
 own with at most d // m bits flipped, looked up in a table per chunk. m is chosen by
 the number of fingerprints (for 6 bits: 7 chunks of 9 bits, exact, below 10,000; 4 of
 16 bits, one bit flipped, from 10,000 to a few million), so chance matches stay few
-at any size. A chunk value shared by more than
-`MAX_BUCKET` fingerprints (a class of look-alike pictures, blank images) is not
-expanded: the pairs it would give are chains of look-alikes, and expanding it is
-quadratic.
+at any size. A chunk value shared by more than `MAX_BUCKET` fingerprints (a class of
+look-alike pictures, blank images) is not expanded: the pairs it would give are chains
+of look-alikes, and expanding it is quadratic.
 """
 
 from __future__ import annotations

@@ -3,8 +3,8 @@ fingerprints are within a Hamming distance, grouped, leaving out groups of exact
 copies (D001, D004) and groups of more than `MAX_GROUP` members: matches chain, and a
 class of similar-looking pictures (the same coin, minted in two years) becomes one big
 group that says nothing about copies. The fingerprint is grey, so a pair is kept only
-when the two images also have one colour. Audio is not fingerprinted here yet: a
-picture hash of two heartbeats' spectrograms finds them alike whoever recorded them."""
+when the two images also have one colour. Recordings are matched by their own audio
+fingerprint (dslint.audio_print), which no distance option changes."""
 
 from __future__ import annotations
 
@@ -71,15 +71,19 @@ def near_groups_within(max_distance: int) -> Callable[[Context], list[NearGroup]
             pairs = near_pairs(hashes, max_distance, crowded_above=MAX_GROUP)
             pairs = _of_one_colour(pairs, [f.tint for _, f in images])
             found.extend(_groups(images, pairs, "image"))
-        recordings = [(s, f) for s, f in audio_files(ctx) if f.audio_print]
-        if len(recordings) >= 2:
-            matches = near_recordings([f.audio_print for _, f in recordings])
-            if matches:
-                pairs = Pairs(*(np.array(side) for side in zip(*matches, strict=True)))
-                found.extend(_groups(recordings, pairs, "audio"))
-        return found
+        return found + ctx.shared(_recording_groups)
 
     return near_groups
+
+
+def _recording_groups(ctx: Context) -> list[NearGroup]:
+    """Near-duplicate recordings: searched once, whatever D002's and D003's distances."""
+    recordings = [(s, f) for s, f in ctx.shared(audio_files) if f.audio_print]
+    matches = near_recordings([f.audio_print for _, f in recordings])
+    if not matches:
+        return []
+    pairs = Pairs(*(np.array(side) for side in zip(*matches, strict=True)))
+    return _groups(recordings, pairs, "audio")
 
 
 def _groups(chosen: list[tuple[Sample, FileFacts]], pairs: Pairs, kind: str) -> list[NearGroup]:
