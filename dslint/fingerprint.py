@@ -98,10 +98,12 @@ class Pairs(NamedTuple):
 def near_pairs(hashes: np.ndarray, max_distance: int, crowded_above: int | None = None) -> Pairs:
     """Every pair (i < j) of fingerprints within `max_distance` bits, with the distance,
     ordered by (i, j). With `crowded_above`, a fingerprint found with more close
-    neighbours than that on the first chunks is looked up no further: its group is
-    bound to be larger than `crowded_above`, so pairs among such fingerprints may be
+    neighbours than that on the first chunks is crowded: its group is bound to be
+    larger than `crowded_above`, so it is looked up no further, or, on a chunk where
+    its value is too common to be tabled (so that nobody finds it), looked up among
+    the uncrowded fingerprints only. Pairs of crowded fingerprints may then be
     missing, while every pair with another fingerprint is still found. A folder of
-    look-alike pictures is mostly such fingerprints."""
+    look-alike pictures is mostly crowded fingerprints."""
     count = len(hashes)
     chunks = _chunk_count(count, max_distance)
     radius = max_distance // chunks
@@ -112,16 +114,16 @@ def near_pairs(hashes: np.ndarray, max_distance: int, crowded_above: int | None 
         width = 64 // chunks + (chunk < 64 % chunks)
         keys = ((hashes >> np.uint64(low)) & np.uint64((1 << width) - 1)).astype(np.int64)
         low += width
-        sizes = np.bincount(keys, minlength=1 << width)
-        left_out = (sizes > MAX_BUCKET)[keys]  # look-alikes (see the module's docstring)
-        sizes[sizes > MAX_BUCKET] = 0
-        table = (np.cumsum(sizes) - sizes, sizes, _members(keys, sizes))
-        queries = np.flatnonzero(~crowded | left_out)
+        left_out = (np.bincount(keys, minlength=1 << width) > MAX_BUCKET)[keys]  # look-alikes
+        one_sided = crowded | left_out
         found = [codes]
-        for flip in _flips(width, radius):
-            wanted = keys[queries] ^ flip
-            pairs = _probe(hashes, queries, wanted, table, crowded | left_out, max_distance)
-            found.append(pairs[:, 0] * count + pairs[:, 1])
+        for queries, members in ((~crowded, ~left_out), (crowded & left_out, ~one_sided)):
+            queries = np.flatnonzero(queries)
+            table = _table(keys, members, width)
+            for flip in _flips(width, radius):
+                wanted = keys[queries] ^ flip
+                pairs = _probe(hashes, queries, wanted, table, one_sided, max_distance)
+                found.append(pairs[:, 0] * count + pairs[:, 1])
         codes = np.sort(np.concatenate(found))  # a pair is found again on other chunks
         codes = codes[np.r_[True, codes[1:] != codes[:-1]]] if len(codes) else codes
         if crowded_above is not None:
@@ -131,10 +133,15 @@ def near_pairs(hashes: np.ndarray, max_distance: int, crowded_above: int | None 
     return Pairs(left, right, hamming(hashes[left], hashes[right]).astype(np.int64))
 
 
-def _members(keys: np.ndarray, sizes: np.ndarray) -> np.ndarray:
-    """Fingerprint indices ordered by chunk value, those of left-out values dropped."""
-    order = np.argsort(keys, kind="stable")
-    return order[sizes[keys[order]] > 0]
+def _table(
+    keys: np.ndarray, members: np.ndarray, width: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The lookup table of the chosen fingerprints by chunk value: where each value's
+    members start, how many there are, and the members ordered by value."""
+    chosen = np.flatnonzero(members)
+    sizes = np.bincount(keys[chosen], minlength=1 << width)
+    order = chosen[np.argsort(keys[chosen], kind="stable")]
+    return np.cumsum(sizes) - sizes, sizes, order
 
 
 def _probe(

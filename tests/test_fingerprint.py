@@ -113,3 +113,51 @@ def test_the_fixture_finds_every_planted_pair_and_no_other() -> None:
     ]
     clean = FIXTURES / "D002-split-leakage-near/pass-distinct-photos/data"
     assert not dslint.check(clean, use_cache=False, probe=False, select=["D002", "D003"]).findings
+
+
+def _flipped(rng: np.random.Generator, hashes: np.ndarray, bits: int) -> np.ndarray:
+    out = hashes.copy()
+    for _ in range(bits):
+        out ^= np.uint64(1) << rng.integers(0, 64, len(out)).astype(np.uint64)
+    return out
+
+
+def test_groups_from_the_crowded_search_equal_those_of_brute_force() -> None:
+    """Folders of look-alikes: most fingerprints have many close neighbours and are
+    looked up no further, and some share chunk values too common to be tabled. The
+    groups that come out (at most 10 members) must still be exactly those of all
+    pairs: copies of distinct pictures found, copies of look-alikes left with them."""
+    rng = np.random.default_rng(3)
+    centres = rng.integers(0, 2**63, 8, dtype=np.uint64)
+    alike = _flipped(rng, np.repeat(centres, 600), 3)  # 8 clusters, common chunk values
+    distinct = rng.integers(0, 2**63, 7_000, dtype=np.uint64) << np.uint64(1)
+    copies = _flipped(rng, distinct[:400], 4)
+    copies_of_alike = _flipped(rng, alike[::60], 5)
+    # 300 look-alikes that differ in at most one of their lowest 16 bits (the first
+    # chunk), so that their other chunk values are too common to be tabled; and a
+    # picture and its copy 4 to 6 bits from them (4 or 5 on the first chunk, 1 on the
+    # second): only the look-alikes' own lookups can find those, crowded as they are
+    centre = np.uint64(0x5A3C_96F0_0F69_0000)
+    bit = rng.integers(0, 17, 300).astype(np.uint64)
+    shared = np.where(bit < 16, centre ^ (np.uint64(1) << bit), centre)
+    near_shared = centre ^ np.uint64(0b1111 | 1 << 16)
+    hashes = np.concatenate(
+        [alike, distinct, copies, copies_of_alike, shared, [near_shared, near_shared ^ 1 << 4]]
+    )
+    rng.shuffle(hashes)
+
+    left, right, distance = [], [], []
+    for start in range(0, len(hashes), 500):
+        rows = np.arange(start, min(start + 500, len(hashes)))
+        apart = hamming(hashes[rows, None], hashes[None, :])
+        i, j = np.nonzero((apart <= 6) & (rows[:, None] < np.arange(len(hashes))[None, :]))
+        left.append(rows[i])
+        right.append(j)
+        distance.append(apart[i, j])
+    everything = Pairs(*(np.concatenate(side).astype(np.int64) for side in (left, right, distance)))
+
+    expected = groups_of(everything, len(hashes), largest=10)
+    searched = near_pairs(hashes, 6, crowded_above=10)
+    assert len(searched.left) < len(everything.left) / 2, "look-alikes were not left out"
+    assert groups_of(searched, len(hashes), largest=10) == expected
+    assert len(expected) >= 380  # the distinct pictures' copies, minus chance chains
