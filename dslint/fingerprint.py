@@ -98,16 +98,17 @@ class Pairs(NamedTuple):
 def near_pairs(hashes: np.ndarray, max_distance: int, crowded_above: int | None = None) -> Pairs:
     """Every pair (i < j) of fingerprints within `max_distance` bits, with the distance,
     ordered by (i, j). With `crowded_above`, a fingerprint found with more close
-    neighbours than that on the first chunks is crowded: its group is bound to be
-    larger than `crowded_above`, so it is looked up no further, or, on a chunk where
-    its value is too common to be tabled (so that nobody finds it), looked up among
-    the uncrowded fingerprints only. Pairs of crowded fingerprints may then be
-    missing, while every pair with another fingerprint is still found. A folder of
-    look-alike pictures is mostly crowded fingerprints."""
+    neighbours than that is crowded: its group is bound to be larger than
+    `crowded_above`, so it is looked up no further, or, on a chunk where its value is
+    too common to be tabled (so that nobody finds it), looked up among the uncrowded
+    fingerprints only. Pairs of crowded fingerprints may then be missing, while every
+    pair with another fingerprint is still found. A folder of look-alike pictures is
+    mostly crowded fingerprints, found so after the first lookups."""
     count = len(hashes)
     chunks = _chunk_count(count, max_distance)
     radius = max_distance // chunks
-    codes = np.empty(0, dtype=np.int64)  # pair (i, j) as i * count + j
+    codes = np.empty(0, dtype=np.int64)  # pair (i, j) as i * count + j, sorted
+    degree = np.zeros(count, dtype=np.int64)
     crowded = np.zeros(count, dtype=bool)
     low = 0
     for chunk in range(chunks):
@@ -115,22 +116,32 @@ def near_pairs(hashes: np.ndarray, max_distance: int, crowded_above: int | None 
         keys = ((hashes >> np.uint64(low)) & np.uint64((1 << width) - 1)).astype(np.int64)
         low += width
         left_out = (np.bincount(keys, minlength=1 << width) > MAX_BUCKET)[keys]  # look-alikes
-        one_sided = crowded | left_out
+        everyone = _table(keys, ~left_out, width)
+        uncrowded = _table(keys, ~left_out & ~crowded, width)
         found = [codes]
-        for queries, members in ((~crowded, ~left_out), (crowded & left_out, ~one_sided)):
-            queries = np.flatnonzero(queries)
-            table = _table(keys, members, width)
-            for flip in _flips(width, radius):
-                wanted = keys[queries] ^ flip
-                pairs = _probe(hashes, queries, wanted, table, one_sided, max_distance)
-                found.append(pairs[:, 0] * count + pairs[:, 1])
-        codes = np.sort(np.concatenate(found))  # a pair is found again on other chunks
-        codes = codes[np.r_[True, codes[1:] != codes[:-1]]] if len(codes) else codes
-        if crowded_above is not None:
-            degree = np.bincount(np.r_[codes // count, codes % count], minlength=count)
-            crowded |= degree > crowded_above
-    left, right = codes // count, codes % count
+        for flip in _flips(width, radius):  # a pair is found on one flip of a chunk
+            one_sided = crowded | left_out
+            for queries, table in ((~crowded, everyone), (crowded & left_out, uncrowded)):
+                queries = np.flatnonzero(queries)
+                pairs = _probe(
+                    hashes, queries, keys[queries] ^ flip, table, one_sided, max_distance
+                )
+                fresh = pairs[~_contains(codes, pairs[:, 0] * count + pairs[:, 1])]
+                found.append(fresh[:, 0] * count + fresh[:, 1])  # not found on a chunk before
+                degree += np.bincount(fresh.ravel(), minlength=count)
+            if crowded_above is not None:
+                crowded |= degree > crowded_above
+        codes = np.sort(np.concatenate(found))
+    left, right = np.divmod(codes, count)
     return Pairs(left, right, hamming(hashes[left], hashes[right]).astype(np.int64))
+
+
+def _contains(sorted_values: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Whether each of `values` is in `sorted_values`."""
+    if len(sorted_values) == 0:
+        return np.zeros(len(values), dtype=bool)
+    at = np.minimum(np.searchsorted(sorted_values, values), len(sorted_values) - 1)
+    return sorted_values[at] == values
 
 
 def _table(
