@@ -72,8 +72,7 @@ def scan(
         for target in targets
         if (rel := target.rel) in unreadable
     }
-    skipped = frozenset() if thumbnails else frozenset({"thumbnail"})
-    cached = cache.get_many(keys.values(), without=skipped) if cache else {}
+    cached = cache.get_many(keys.values(), thumbnails) if cache else {}
     todo = []
     for target in targets:
         if target.rel not in keys:

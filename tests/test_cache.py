@@ -119,3 +119,20 @@ def test_a_cache_left_by_a_dslint_with_other_fact_fields_is_replaced(tmp_path: P
     second = dslint.check(data, cache_dir=tmp_path / "cache", probe=False)
     assert "warning" not in first.stderr
     assert second.scan["from_cache"] == 4
+
+
+def test_a_cached_row_that_does_not_unpack_is_rescanned(tmp_path: Path) -> None:
+    data = class_folders(tmp_path / "data", {"train": {"cat": 3, "dog": 3}})
+    first = dslint.check(data, cache_dir=tmp_path / "cache", probe=False)
+    db = sqlite3.connect(tmp_path / "cache" / FILE_NAME)
+    with db:
+        db.execute(
+            "UPDATE facts SET facts = x'00ff' WHERE CAST(key_path AS TEXT) LIKE '%cat/0.png'"
+        )
+        db.execute(
+            "UPDATE facts SET facts = x'e9030000' WHERE CAST(key_path AS TEXT) LIKE '%dog/1.png'"
+        )
+    db.close()
+    again = dslint.check(data, cache_dir=tmp_path / "cache", probe=False)
+    assert again.scan["from_cache"] == 4
+    assert again.findings == first.findings
