@@ -4,9 +4,12 @@ taken from the cache when the file is unchanged."""
 from __future__ import annotations
 
 import os
+import signal
+import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -142,10 +145,29 @@ def _scan_batches(
         return
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         try:
-            yield from pool.map(scan_batch, [root] * len(batches), batches)
+            with _started_deaf_to_ctrl_c():  # the workers start as the work is handed out
+                results = pool.map(scan_batch, [root] * len(batches), batches)
+            yield from results
         except BaseException:
             pool.shutdown(wait=False, cancel_futures=True)
             raise
+
+
+@contextmanager
+def _started_deaf_to_ctrl_c() -> Iterator[None]:
+    """Worker processes started inside this block ignore Ctrl-C, which reaches every
+    process of the terminal's group: the main process stops the scan and says so in
+    one line, while a worker interrupted as it waited for work printed a traceback.
+    They inherit the ignored signal as they start (a handler set afterwards would
+    leave a window), so it is ignored here for that moment (a Ctrl-C in it is lost)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signal handlers belong to the main thread (a Python caller's thread)
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def scan_batch(root: str, batch: list[ScanTarget]) -> list[FileFacts]:

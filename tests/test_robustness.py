@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -157,3 +159,62 @@ def test_root_reads_files_without_permissions(corpus) -> None:
     root, _ = corpus
     report = dslint.check(root / "messy", use_cache=False, select=["F001"])
     assert not any("locked.png" in f.message for f in report.findings)
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def _ignores_ctrl_c(pid: int) -> bool:
+    status = Path(f"/proc/{pid}/status").read_text()
+    ignored = int(
+        next(line for line in status.splitlines() if line.startswith("SigIgn:")).split()[1], 16
+    )
+    return bool(ignored & 1 << (signal.SIGINT - 1))
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads signal masks in /proc")
+def test_ctrl_c_stops_a_parallel_scan_with_one_line(tmp_path: Path) -> None:
+    """Ctrl-C reaches every process of the terminal's group. The worker processes
+    ignore it from their start (one interrupted while it waited for work printed a
+    traceback) and the main process stops the scan with one line."""
+    data = tmp_path / "data"
+    for i in range(2000):
+        image(data / "train" / ("cat" if i % 2 else "dog") / f"{i}.png", seed=i)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "dslint",
+            "check",
+            str(data),
+            "--no-cache",
+            "--no-probe",
+            "--jobs",
+            "2",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 60
+    while len(workers := _children(process.pid)) < 2 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert len(workers) >= 2, "the scan did not start its worker processes"
+    assert all(_ignores_ctrl_c(pid) for pid in workers)
+    while _ignores_ctrl_c(process.pid):  # the moment the main process starts them
+        time.sleep(0.001)
+    os.killpg(process.pid, signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    assert stderr == "dslint: interrupted\n"
+    assert process.returncode in (130, -signal.SIGINT)  # -SIGINT: caught again on the way out
