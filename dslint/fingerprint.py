@@ -34,6 +34,7 @@ MAX_BUCKET = 200  # a chunk value this common (look-alikes, blank images) is not
 # photo and its copy brightened, re-contrasted or re-saturated by 15 %, cropped by 5 %
 # or re-encoded (benchmarks/make_near_duplicates.py tiles); orange and blue differ by 0.5.
 MAX_TINT_SHIFT = 0.08
+PROBE_BLOCK = 1 << 18  # candidate pairs compared at once
 
 
 def fingerprints(thumbnails: list[bytes]) -> np.ndarray:
@@ -133,8 +134,8 @@ def near_pairs(hashes: np.ndarray, max_distance: int, crowded_above: int | None 
             if crowded_above is not None:
                 crowded |= degree > crowded_above
         codes = np.sort(np.concatenate(found))
-    left, right = np.divmod(codes, count)
-    return Pairs(left, right, hamming(hashes[left], hashes[right]).astype(np.int64))
+    left, right = (side.astype(np.int32) for side in np.divmod(codes, count))
+    return Pairs(left, right, hamming(hashes[left], hashes[right]))
 
 
 def _contains(sorted_values: np.ndarray, values: np.ndarray) -> np.ndarray:
@@ -167,7 +168,28 @@ def _probe(
     """Rows (i, j), i < j, of the close pairs of a query and a fingerprint whose chunk
     value is the query's `wanted` one. A pair is kept from its lower side only, unless
     one side cannot find the other: a crowded fingerprint makes no query, and one whose
-    chunk value is left out of the table is found by nobody."""
+    chunk value is left out of the table is found by nobody. Done in blocks of about
+    `PROBE_BLOCK` candidates, which bounds the memory of a folder of look-alikes."""
+    hits = table[1][wanted]
+    ends = np.cumsum(hits)
+    cuts = np.searchsorted(ends, np.arange(PROBE_BLOCK, ends[-1] if len(ends) else 0, PROBE_BLOCK))
+    bounds = [0, *cuts.tolist(), len(queries)]
+    found = [
+        _probe_block(hashes, queries[a:b], wanted[a:b], table, one_sided, max_distance)
+        for a, b in zip(bounds, bounds[1:])
+        if b > a
+    ]
+    return np.concatenate(found) if found else np.empty((0, 2), dtype=np.int64)
+
+
+def _probe_block(
+    hashes: np.ndarray,
+    queries: np.ndarray,
+    wanted: np.ndarray,
+    table: tuple[np.ndarray, np.ndarray, np.ndarray],
+    one_sided: np.ndarray,
+    max_distance: int,
+) -> np.ndarray:
     starts, sizes, members = table
     hits = sizes[wanted]
     total = int(hits.sum())
