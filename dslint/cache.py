@@ -21,7 +21,7 @@ import os
 import sqlite3
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from dslint import __version__
@@ -86,14 +86,16 @@ class FactsCache:
             print(f"dslint: warning: cache {directory} not used: {exc}", file=sys.stderr)
             return None
 
-    def get_many(self, keys: Iterable[CacheKey], thumbnails: bool = True) -> dict[str, tuple]:
-        """Cached rows for the keys whose size, mtime and version still match, with
-        the thumbnail read as None unless `thumbnails` is set (a run without the probe
-        has no use for them, and they are most of the bytes). The whole table is read
-        in one query: cheaper than many keyed lookups when most of it is wanted, which
-        is the case a cache is for."""
-        wanted = {os.fsencode(path): (path, size, mtime) for path, size, mtime in keys}
-        found: dict[str, tuple] = {}
+    def get_many(
+        self, keys: dict[str, CacheKey], thumbnails: bool = True
+    ) -> Iterator[tuple[str, tuple]]:
+        """(name, cached row) for each of `keys` (a file's name and its key) whose
+        size, mtime and version still match, the thumbnail read as None unless
+        `thumbnails` is set (a run without the probe has no use for them, and they are
+        most of the bytes). The whole table is read in one query: cheaper than many
+        keyed lookups when most of it is wanted, which is the case a cache is for. Rows
+        come one at a time, so that the caller keeps only what it makes of them."""
+        wanted = {os.fsencode(key[0]): (name, *key[1:]) for name, key in keys.items()}
         query = "SELECT key_path, key_size, key_mtime_ns, key_version, facts, " + (
             "thumbnail FROM facts LEFT JOIN thumbnails USING (key_path)"
             if thumbnails
@@ -105,13 +107,11 @@ class FactsCache:
                 if hit and (size, mtime, version) == (hit[1], hit[2], VERSION):
                     row = _unpacked(packed)
                     if row is not None:
-                        found[hit[0]] = (*row[:THUMBNAIL], picture, *row[THUMBNAIL:])
+                        yield hit[0], (*row[:THUMBNAIL], picture, *row[THUMBNAIL:])
         except sqlite3.Error as exc:
             print(
                 f"dslint: warning: cache {self.file} unreadable, rescanning: {exc}", file=sys.stderr
             )
-            return {}
-        return found
 
     def put_many(self, rows: Iterable[tuple[CacheKey, tuple]]) -> None:
         records, pictures = [], []

@@ -19,7 +19,7 @@ of look-alikes, and expanding it is quadratic.
 
 from __future__ import annotations
 
-from itertools import combinations
+from itertools import combinations, pairwise
 from math import comb
 from typing import NamedTuple
 
@@ -176,7 +176,7 @@ def _probe(
     bounds = [0, *cuts.tolist(), len(queries)]
     found = [
         _probe_block(hashes, queries[a:b], wanted[a:b], table, one_sided, max_distance)
-        for a, b in zip(bounds, bounds[1:])
+        for a, b in pairwise(bounds)
         if b > a
     ]
     return np.concatenate(found) if found else np.empty((0, 2), dtype=np.int64)

@@ -75,8 +75,7 @@ def scan(
         for target in targets
         if (rel := target.rel) in unreadable
     }
-    cached = cache.get_many(keys.values(), thumbnails) if cache else {}
-    todo = []
+    readable = {}
     for target in targets:
         if target.rel not in keys:
             continue
@@ -85,12 +84,14 @@ def scan(
             facts[target.rel] = FileFacts(
                 path=target.rel, kind=target.kind, size=size, oversized=True
             )
-            continue
-        hit = cached.get(keys[target.rel][0])
-        if hit is not None:
-            facts[target.rel] = FileFacts.from_row(target.rel, hit)
         else:
-            todo.append(target)
+            readable[target.rel] = keys[target.rel]
+    cached = {
+        rel: FileFacts.from_row(rel, row)
+        for rel, row in (cache.get_many(readable, thumbnails) if cache else ())
+    }
+    facts.update(cached)
+    todo = [target for target in targets if target.rel in readable and target.rel not in cached]
     if progress:
         progress(len(targets) - len(todo))
     for batch in _scan_batches(root, todo, jobs, executor, scheduler):
