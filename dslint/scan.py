@@ -12,6 +12,7 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import xxhash
 
@@ -25,8 +26,7 @@ BATCH = 128
 SERIAL_BELOW = 256  # starting worker processes costs more than scanning this many files
 
 
-@dataclass(frozen=True)
-class ScanTarget:
+class ScanTarget(NamedTuple):
     """A file to scan: its path relative to the dataset root and its kind."""
 
     rel: str

@@ -7,10 +7,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from dslint.dataset import InvalidLabel
 from dslint.discover import discover
 from dslint.errors import DslintError
+from dslint.filetypes import extension
 from tests.helpers import class_folders, image
 
 
@@ -201,3 +204,8 @@ def test_folders_without_a_dataset_are_an_error(tmp_path: Path, what: str) -> No
         image(tmp_path / "a.png")
     with pytest.raises(DslintError, match="no dataset found"):
         discover(tmp_path)
+
+
+@given(st.text(alphabet="./aJ_ ", max_size=12))
+def test_extensions_are_those_os_path_splitext_finds(name: str) -> None:
+    assert extension(name) == os.path.splitext(name)[1].lower()
