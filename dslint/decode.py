@@ -22,6 +22,7 @@ PERCENTILE_SAMPLE = 200_000  # values kept per array for its percentiles
 BIT_DEPTH = {"1": 1, "I;16": 16, "I;16B": 16, "I;16L": 16, "I;16N": 16, "I": 32, "F": 32}
 AUDIO_FORMAT_NAMES = {"MPEG": "MP3"}
 FULL_SCALE = 0.9999  # a 16-bit sample of ±32767 decodes to ±0.99997
+LEVELS = np.arange(256, dtype=np.float64)
 
 
 def decode_into(facts: FileFacts, data: bytes) -> None:
@@ -146,7 +147,13 @@ def _value_stats(facts: FileFacts, values: np.ndarray) -> None:
         facts.nan_count = int(np.isnan(values).sum())
         facts.inf_count = int(values.size - finite_mask.sum() - facts.nan_count)
         values = values[finite_mask]
-    if values.size:
+    if values.dtype == np.uint8:  # most images: from the histogram, a third faster
+        counts = np.bincount(values.ravel(), minlength=256)
+        used = np.flatnonzero(counts)
+        mean = float(counts @ LEVELS) / values.size
+        facts.min, facts.max, facts.mean = float(used[0]), float(used[-1]), mean
+        facts.std = (float(counts @ (LEVELS - mean) ** 2) / values.size) ** 0.5
+    elif values.size:
         facts.min, facts.max = float(values.min()), float(values.max())
         facts.mean, facts.std = (
             float(values.mean(dtype=np.float64)),

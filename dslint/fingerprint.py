@@ -45,13 +45,14 @@ def fingerprints(thumbnails: list[bytes]) -> np.ndarray:
         .mean(axis=3)
     )
     low = np.matmul(np.matmul(_BASIS, grey), _BASIS.T).reshape(len(thumbnails), 64)
-    bits = low > np.median(low[:, 1:], axis=1, keepdims=True)
+    bits = low > np.partition(low[:, 1:], 31, axis=1)[:, 31:32]  # the median of 63, fast
     return np.packbits(bits, axis=1).view(">u8").ravel().astype(np.uint64)
 
 
 def tint_of(thumbnail: bytes) -> int:
     """The mean colour of a 32×32 RGB thumbnail as 0xRRGGBB."""
-    red, green, blue = np.frombuffer(thumbnail, dtype=np.uint8).reshape(-1, 3).mean(axis=0)
+    rgb = np.frombuffer(thumbnail, dtype=np.uint8).reshape(-1, 3)
+    red, green, blue = (rgb.sum(axis=0) / len(rgb)).tolist()
     return (round(red) << 16) | (round(green) << 8) | round(blue)
 
 
