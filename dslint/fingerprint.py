@@ -39,21 +39,20 @@ PROBE_BLOCK = 1 << 18  # candidate pairs compared at once
 
 def fingerprints(thumbnails: list[bytes]) -> np.ndarray:
     """One uint64 per 32×32 RGB thumbnail."""
-    grey = (
-        np.frombuffer(b"".join(thumbnails), dtype=np.uint8)
-        .reshape(len(thumbnails), SIZE, SIZE, 3)
-        .mean(axis=3)
-    )
+    grey = _pictures(thumbnails).mean(axis=3)
     low = np.matmul(np.matmul(_BASIS, grey), _BASIS.T).reshape(len(thumbnails), 64)
     bits = low > np.partition(low[:, 1:], 31, axis=1)[:, 31:32]  # the median of 63, fast
     return np.packbits(bits, axis=1).view(">u8").ravel().astype(np.uint64)
 
 
-def tint_of(thumbnail: bytes) -> int:
-    """The mean colour of a 32×32 RGB thumbnail as 0xRRGGBB."""
-    rgb = np.frombuffer(thumbnail, dtype=np.uint8).reshape(-1, 3)
-    red, green, blue = (rgb.sum(axis=0) / len(rgb)).tolist()
-    return (round(red) << 16) | (round(green) << 8) | round(blue)
+def tints(thumbnails: list[bytes]) -> np.ndarray:
+    """The mean colour of each 32×32 RGB thumbnail as 0xRRGGBB."""
+    red, green, blue = np.rint(_pictures(thumbnails).mean(axis=(1, 2))).astype(np.int64).T
+    return (red << 16) | (green << 8) | blue
+
+
+def _pictures(thumbnails: list[bytes]) -> np.ndarray:
+    return np.frombuffer(b"".join(thumbnails), dtype=np.uint8).reshape(-1, SIZE, SIZE, 3)
 
 
 def same_tint(tints: np.ndarray, left: np.ndarray, right: np.ndarray) -> np.ndarray:
@@ -67,9 +66,9 @@ def same_tint(tints: np.ndarray, left: np.ndarray, right: np.ndarray) -> np.ndar
     return kept
 
 
-def as_signed(value: np.uint64) -> int:
-    """A fingerprint as SQLite stores integers (signed 64-bit)."""
-    return int(np.array(value, dtype=np.uint64).view(np.int64))
+def as_signed(values: np.ndarray) -> list[int]:
+    """Fingerprints as SQLite stores integers (signed 64-bit)."""
+    return values.astype(np.uint64).view(np.int64).tolist()
 
 
 def from_signed(values: list[int]) -> np.ndarray:

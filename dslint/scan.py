@@ -18,7 +18,7 @@ import xxhash
 
 from dslint.cache import CacheKey, FactsCache
 from dslint.dask_executor import scan_on_dask
-from dslint.decode import array_stats, decode_into
+from dslint.decode import array_stats, decode_into, fingerprint_images
 from dslint.facts import FileFacts
 from dslint.remote import is_url, read_objects
 
@@ -173,8 +173,11 @@ def _started_deaf_to_ctrl_c() -> Iterator[None]:
 
 def scan_batch(root: str, batch: list[ScanTarget]) -> list[FileFacts]:
     if is_url(root):
-        return _scan_objects(root, batch)
-    return [scan_file(root, target) for target in batch]
+        found = _scan_objects(root, batch)
+    else:
+        found = [scan_file(root, target) for target in batch]
+    fingerprint_images(found)
+    return found
 
 
 def _scan_objects(url: str, batch: list[ScanTarget]) -> list[FileFacts]:
