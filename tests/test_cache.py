@@ -72,6 +72,7 @@ def test_killed_mid_scan_then_rerun_equals_a_clean_run(tmp_path: Path) -> None:
                 str(cache),
                 "--jobs",
                 "2",
+                "--no-probe",  # the scan and the cache are under test
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
