@@ -116,9 +116,10 @@ class FactsCache:
     def put_many(self, rows: Iterable[tuple[CacheKey, tuple]]) -> None:
         records, pictures = [], []
         for (path, size, mtime), row in rows:
+            key = os.fsencode(path)
             packed = marshal.dumps((*row[:THUMBNAIL], *row[THUMBNAIL + 1 :]), MARSHAL_VERSION)
-            records.append((os.fsencode(path), size, mtime, VERSION, packed))
-            pictures.append((os.fsencode(path), row[THUMBNAIL]))
+            records.append((key, size, mtime, VERSION, packed))
+            pictures.append((key, row[THUMBNAIL]))
         try:
             with self._db:
                 self._db.executemany("INSERT OR REPLACE INTO facts VALUES (?, ?, ?, ?, ?)", records)

@@ -110,6 +110,7 @@ def near_pairs(hashes: np.ndarray, max_distance: int, crowded_above: int | None 
     chunks = _chunk_count(count, max_distance)
     radius = max_distance // chunks
     codes = np.empty(0, dtype=np.int64)  # pair (i, j) as i * count + j, sorted
+    limit = count if crowded_above is None else crowded_above  # no degree exceeds count
     degree = np.zeros(count, dtype=np.int64)
     crowded = np.zeros(count, dtype=bool)
     low = 0
@@ -131,8 +132,7 @@ def near_pairs(hashes: np.ndarray, max_distance: int, crowded_above: int | None 
                 fresh = pairs[~_contains(codes, pairs[:, 0] * count + pairs[:, 1])]
                 found.append(fresh[:, 0] * count + fresh[:, 1])  # not found on a chunk before
                 degree += np.bincount(fresh.ravel(), minlength=count)
-            if crowded_above is not None:
-                crowded |= degree > crowded_above
+            crowded |= degree > limit
         codes = np.sort(np.concatenate(found))
     left, right = (side.astype(np.int32) for side in np.divmod(codes, count))
     return Pairs(left, right, hamming(hashes[left], hashes[right]))
@@ -170,39 +170,33 @@ def _probe(
     one side cannot find the other: a crowded fingerprint makes no query, and one whose
     chunk value is left out of the table is found by nobody. Done in blocks of about
     `PROBE_BLOCK` candidates, which bounds the memory of a folder of look-alikes."""
-    hits = table[1][wanted]
+    found = [np.empty((0, 2), dtype=np.int64)]
+    for block in _blocks(table[1][wanted]):
+        left, right = _candidates(queries[block], wanted[block], table)
+        kept = (left < right) | one_sided[left] | one_sided[right]
+        left, right = left[kept], right[kept]
+        close = hamming(hashes[left], hashes[right]) <= max_distance
+        left, right = left[close], right[close]
+        found.append(np.stack([np.minimum(left, right), np.maximum(left, right)], axis=1))
+    return np.concatenate(found)
+
+
+def _blocks(hits: np.ndarray) -> list[slice]:
+    """Runs of queries with about `PROBE_BLOCK` candidates each, given each query's."""
     ends = np.cumsum(hits)
     cuts = np.searchsorted(ends, np.arange(PROBE_BLOCK, ends[-1] if len(ends) else 0, PROBE_BLOCK))
-    bounds = [0, *cuts.tolist(), len(queries)]
-    found = [
-        _probe_block(hashes, queries[a:b], wanted[a:b], table, one_sided, max_distance)
-        for a, b in pairwise(bounds)
-        if b > a
-    ]
-    return np.concatenate(found) if found else np.empty((0, 2), dtype=np.int64)
+    return [slice(a, b) for a, b in pairwise([0, *cuts.tolist(), len(hits)]) if b > a]
 
 
-def _probe_block(
-    hashes: np.ndarray,
-    queries: np.ndarray,
-    wanted: np.ndarray,
-    table: tuple[np.ndarray, np.ndarray, np.ndarray],
-    one_sided: np.ndarray,
-    max_distance: int,
-) -> np.ndarray:
+def _candidates(
+    queries: np.ndarray, wanted: np.ndarray, table: tuple[np.ndarray, np.ndarray, np.ndarray]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Every (query, member) pair of a query and a member of its wanted chunk value."""
     starts, sizes, members = table
     hits = sizes[wanted]
-    total = int(hits.sum())
-    if total == 0:
-        return np.empty((0, 2), dtype=np.int64)
     left = np.repeat(queries, hits)
-    offsets = np.arange(total) - np.repeat(np.cumsum(hits) - hits, hits)
-    right = members[np.repeat(starts[wanted], hits) + offsets]
-    kept = (left < right) | one_sided[left] | one_sided[right]
-    left, right = left[kept], right[kept]
-    close = hamming(hashes[left], hashes[right]) <= max_distance
-    left, right = left[close], right[close]
-    return np.stack([np.minimum(left, right), np.maximum(left, right)], axis=1)
+    offsets = np.arange(len(left)) - np.repeat(np.cumsum(hits) - hits, hits)
+    return left, members[np.repeat(starts[wanted], hits) + offsets]
 
 
 def _chunk_count(count: int, max_distance: int) -> int:
