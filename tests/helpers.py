@@ -51,6 +51,18 @@ def run_cli(
     )
 
 
+def start_cli(*args: str | Path) -> subprocess.Popen:
+    """Start the `dslint` command in a process group of its own, as a terminal runs it,
+    so that a test can interrupt the group as Ctrl-C does; stderr is kept."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "dslint", *map(str, args)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+
+
 def json_report(
     *args: str | Path, cwd: Path | None = None, env: dict[str, str] | None = None
 ) -> dict:

@@ -6,15 +6,13 @@ from __future__ import annotations
 import os
 import signal
 import sqlite3
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import dslint
 from dslint.cache import FILE_NAME, FactsCache
 from dslint.scan import ScanTarget, scan
-from tests.helpers import class_folders, image, json_report, run_cli
+from tests.helpers import class_folders, image, json_report, run_cli, start_cli
 
 
 def test_second_run_reads_every_file_from_the_cache(tmp_path: Path) -> None:
@@ -61,24 +59,8 @@ def test_killed_mid_scan_then_rerun_equals_a_clean_run(tmp_path: Path) -> None:
     data = _big_dataset(tmp_path / "data", 1500)
     cache = tmp_path / "cache"
     for sig, wait in ((signal.SIGKILL, 0.8), (signal.SIGINT, 0.8)):
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "dslint",
-                "check",
-                str(data),
-                "--cache-dir",
-                str(cache),
-                "--jobs",
-                "2",
-                "--no-probe",  # the scan and the cache are under test
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-            start_new_session=True,
-        )
+        # --no-probe: the scan and the cache are under test
+        process = start_cli("check", data, "--cache-dir", cache, "--jobs", "2", "--no-probe")
         time.sleep(wait)
         os.killpg(process.pid, sig)
         _, stderr = process.communicate(timeout=60)

@@ -17,7 +17,7 @@ import pytest
 import dslint
 from tests.bad_inputs import build, cleanup
 from tests.conftest import tree_digest
-from tests.helpers import class_folders, image, run_cli
+from tests.helpers import class_folders, image, run_cli, start_cli
 
 
 @pytest.fixture(scope="module")
@@ -187,26 +187,8 @@ def test_ctrl_c_stops_a_parallel_scan_with_one_line(tmp_path: Path) -> None:
     """Ctrl-C reaches every process of the terminal's group. The worker processes
     ignore it from their start (one interrupted while it waited for work printed a
     traceback) and the main process stops the scan with one line."""
-    data = tmp_path / "data"
-    for i in range(2000):
-        image(data / "train" / ("cat" if i % 2 else "dog") / f"{i}.png", seed=i)
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "dslint",
-            "check",
-            str(data),
-            "--no-cache",
-            "--no-probe",
-            "--jobs",
-            "2",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
+    data = class_folders(tmp_path / "data", {"train": {"cat": 1000, "dog": 1000}})
+    process = start_cli("check", data, "--no-cache", "--no-probe", "--jobs", "2")
     deadline = time.monotonic() + 60
     while len(workers := _children(process.pid)) < 2 and time.monotonic() < deadline:
         time.sleep(0.01)
