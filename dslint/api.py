@@ -4,22 +4,23 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable
+import warnings
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
 
 from dslint.baseline import read_baseline, without_baseline
 from dslint.cache import FactsCache
-from dslint.config import Config, load_config, selected
+from dslint.config import Config, as_selectors, checked_selectors, load_config, selected
 from dslint.dataset import Dataset
-from dslint.discover import CACHE_DIR_NAME, discover
+from dslint.discover import CACHE_DIR_NAME, discover, require_samples
 from dslint.errors import DslintError
 from dslint.filetypes import kind_of
 from dslint.history import History, read_history
 from dslint.predictions import Predictions, read_predictions
 from dslint.probe import ProbeSettings, probe_result
 from dslint.registry import load_rules
-from dslint.report import DatasetSummary, Report
+from dslint.report import DatasetSummary, Report, RuleCrash
 from dslint.rule import Context, Finding, Rule, Task
 from dslint.scan import ScanTarget, scan
 from dslint.since import changed_files, involves
@@ -32,8 +33,8 @@ def check(
     *paths: str | os.PathLike,
     manifest: str | os.PathLike | None = None,
     config: str | os.PathLike | None = None,
-    select: list[str] | None = None,
-    ignore: list[str] | None = None,
+    select: str | Iterable[str] | None = None,
+    ignore: str | Iterable[str] | None = None,
     jobs: int | None = None,
     use_cache: bool = True,
     cache_dir: str | os.PathLike | None = None,
@@ -68,10 +69,13 @@ def check(
         discover(path, manifest=manifest, exclude=settings.exclude, follow_links=follow_links)
         for path in paths
     ]
+    for dataset in datasets:
+        require_samples(dataset)
     cache = _open_cache(cache_dir, datasets) if use_cache else None
     findings: list[Finding] = []
     probes: dict[str, dict] = {}
     suppressed: dict[str, int] = {}
+    crashes: list[RuleCrash] = []
     scanned = from_cache = 0
     scan_seconds = 0.0
     first: Context | None = None
@@ -100,7 +104,7 @@ def check(
                 f
                 for rule in rules
                 if not rule.reads_findings
-                for f in _run_rule(rule, ctx, dataset.root)
+                for f in _run_rule(rule, ctx, dataset.root, crashes)
             ]
             if since is not None:
                 found = _since(found, since, dataset, suppressed)
@@ -119,7 +123,9 @@ def check(
     )
     # the training run's findings belong to no dataset: their files are the history
     # and predictions, as given on the command line
-    findings.extend(f for rule in rules if rule.reads_findings for f in _run_rule(rule, late, ""))
+    findings.extend(
+        f for rule in rules if rule.reads_findings for f in _run_rule(rule, late, "", crashes)
+    )
     summaries = [DatasetSummary.of(dataset, probes.get(dataset.root)) for dataset in datasets]
     if baseline is not None:
         kept = without_baseline(findings, read_baseline(Path(baseline)))
@@ -141,12 +147,13 @@ def check(
             "from_cache": from_cache,
             "files_per_s": round(scanned / scan_seconds, 1) if scan_seconds else None,
         },
+        crashes=crashes,
     )
 
 
 def active_rules(
-    select: list[str] | None = None,
-    ignore: list[str] | None = None,
+    select: str | Iterable[str] | None = None,
+    ignore: str | Iterable[str] | None = None,
     config: str | os.PathLike | None = None,
 ) -> list[Rule]:
     catalogue = load_rules()
@@ -157,11 +164,14 @@ def active_rules(
 def _active_rules(
     catalogue: dict[str, type[Rule]],
     settings: Config,
-    select: list[str] | None,
-    ignore: list[str] | None,
+    select: str | Iterable[str] | None,
+    ignore: str | Iterable[str] | None,
 ) -> list[Rule]:
-    chosen = tuple(select) if select else settings.select
-    dropped = (*settings.ignore, *(ignore or ()))
+    """The rules to run: `select` (or the configuration's) less every ignored one.
+    A selector that matches no rule is an error, wherever it was written."""
+    select, ignore = as_selectors(select), as_selectors(ignore)
+    chosen = checked_selectors(select, catalogue, "--select") if select else settings.select
+    dropped = (*settings.ignore, *checked_selectors(ignore or (), catalogue, "--ignore"))
     rules = []
     for rule_id, rule in catalogue.items():
         if chosen is not None and not selected(rule, chosen):
@@ -176,19 +186,18 @@ def _active_rules(
     return rules
 
 
-def _run_rule(rule: Rule, ctx: Context, dataset_root: str) -> list[Finding]:
+def _run_rule(
+    rule: Rule, ctx: Context, dataset_root: str, crashes: list[RuleCrash]
+) -> list[Finding]:
+    """The rule's findings; a rule that raises is recorded in `crashes` (a broken rule
+    must not hide the other rules' findings, nor pass for a rule that found nothing)."""
     try:
         found = list(rule.check(ctx))
     except DslintError:
         raise  # bad input or settings met on the way (a probe model that will not load)
-    except Exception as exc:  # a broken rule must not hide the other rules' findings
-        found = [
-            rule.finding(
-                f"rule {rule.id} ({rule.name}) crashed: {type(exc).__name__}: "
-                f"{exc}; the other rules ran. Please report this.",
-                severity="error",
-            )
-        ]
+    except Exception as exc:
+        crashes.append(RuleCrash(rule.id, rule.name, dataset_root, f"{type(exc).__name__}: {exc}"))
+        return []
     return [replace(f, dataset=dataset_root) for f in found]
 
 
@@ -275,4 +284,10 @@ def check_history(
     rules = _active_rules(catalogue, Config(), select, None)
     dataset = Dataset(root="", layout="no dataset", label_source="none")
     ctx = Context(dataset=dataset, facts={}, task=Task(classes=classes), history=history)
-    return sorted((f for rule in rules for f in _run_rule(rule, ctx, "")), key=Finding.sort_key)
+    crashes: list[RuleCrash] = []
+    found = sorted(
+        (f for rule in rules for f in _run_rule(rule, ctx, "", crashes)), key=Finding.sort_key
+    )
+    for crash in crashes:  # during training a warning, never an exception in the loop
+        warnings.warn(crash.line(), RuntimeWarning, stacklevel=2)
+    return found

@@ -40,12 +40,6 @@ def _main(
     """dslint checks classification datasets before training."""
 
 
-def _split_ids(values: list[str] | None) -> list[str] | None:
-    if not values:
-        return None
-    return [part.strip() for value in values for part in value.split(",") if part.strip()]
-
-
 @app.command()
 def check(
     paths: Annotated[
@@ -145,8 +139,8 @@ def check(
                 predictions=predictions,
                 manifest=manifest,
                 config=config,
-                select=_split_ids(select),
-                ignore=_split_ids(ignore),
+                select=select,
+                ignore=ignore,
                 jobs=jobs,
                 use_cache=not no_cache,
                 cache_dir=cache_dir,
@@ -161,6 +155,8 @@ def check(
                 scheduler=scheduler,
             )
         threshold = fail_on or report.fail_on
+        for crash in report.crashes:
+            print(f"dslint: error: {crash.line()}", file=sys.stderr)
         if write_baseline:
             from dslint.baseline import write_baseline as record
 

@@ -23,7 +23,9 @@ the key, as in ruff and yamllint.
 
 from __future__ import annotations
 
+import difflib
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -86,9 +88,13 @@ def parse_config(data: dict[str, Any], source: str, rules: dict[str, type[Rule]]
     by_name = {rule.name: rule for rule in rules.values()}
     config = Config(source=source)
     if "select" in data:
-        config.select = tuple(_selectors(data["select"], source, "select", rules))
+        config.select = checked_selectors(
+            _strings(data["select"], source, "select"), rules, f"{source}: select"
+        )
     if "ignore" in data:
-        config.ignore = tuple(_selectors(data["ignore"], source, "ignore", rules))
+        config.ignore = checked_selectors(
+            _strings(data["ignore"], source, "ignore"), rules, f"{source}: ignore"
+        )
     if "fail-on" in data:
         config.fail_on = _choice(data["fail-on"], FAIL_ON, source, "fail-on")
     if "exclude" in data:
@@ -132,6 +138,35 @@ def selected(rule: type[Rule], selectors: tuple[str, ...]) -> bool:
     return any(s == "ALL" or s == rule.name or rule.id.startswith(s) for s in selectors)
 
 
+def as_selectors(value: str | Iterable[str] | None) -> tuple[str, ...] | None:
+    """Selectors as the CLI, the API and the configuration take them: one string
+    (`"D001"`, `"F,L001"`) or several, each possibly comma-separated."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = [value]
+    if not all(isinstance(v, str) for v in value):
+        raise DslintError(f"rule selectors must be strings, not {value!r}")
+    return tuple(part.strip() for v in value for part in v.split(",") if part.strip())
+
+
+def checked_selectors(
+    selectors: Iterable[str], rules: dict[str, type[Rule]], where: str
+) -> tuple[str, ...]:
+    """The selectors, each known to match a rule: a typo would otherwise select
+    nothing, and a gate that runs no rule passes everything."""
+    selectors = tuple(selectors)
+    for selector in selectors:
+        if not any(selected(rule, (selector,)) for rule in rules.values()):
+            names = [*rules, *(rule.name for rule in rules.values())]
+            close = difflib.get_close_matches(selector.upper(), rules, n=3, cutoff=0.5)
+            close += difflib.get_close_matches(selector, names, n=3, cutoff=0.6)
+            close = close or [i for i in rules if i[:1] == selector[:1].upper()][:6]
+            hint = f" (did you mean {', '.join(dict.fromkeys(close))}?)" if close else ""
+            raise DslintError(f"{where} names {selector!r}, which matches no rule{hint}")
+    return selectors
+
+
 def _read(path: Path) -> dict[str, Any]:
     try:
         with open(path, "rb") as handle:
@@ -162,14 +197,6 @@ def _strings(value: Any, source: str, key: str) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise DslintError(f"{source}: {key} must be a list of strings")
     return value
-
-
-def _selectors(value: Any, source: str, key: str, rules: dict[str, type[Rule]]) -> list[str]:
-    selectors = _strings(value, source, key)
-    for selector in selectors:
-        if not any(selected(rule, (selector,)) for rule in rules.values()):
-            raise DslintError(f"{source}: {key} names {selector!r}, which matches no rule")
-    return selectors
 
 
 def _choice(value: Any, choices: tuple[str, ...], source: str, key: str) -> str:

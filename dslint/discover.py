@@ -49,6 +49,27 @@ def discover(
     return dataset
 
 
+def require_samples(dataset: Dataset) -> None:
+    """Refuse a dataset with no labelled sample: a check of nothing finds nothing, and
+    a gate that passes on nothing passes a dataset that failed to load."""
+    if dataset.samples:
+        return
+    seen = []
+    if dataset.missing_files:
+        _row, path = dataset.missing_files[0]
+        seen.append(
+            f"{len(dataset.missing_files):,} manifest rows name files that do not exist "
+            f"(first: {path})"
+        )
+    seen += [f"{name}: {reason}" for name, reason in dataset.unreadable_arrays[:3]]
+    if dataset.empty_classes:
+        seen.append(f"{len(dataset.empty_classes):,} class folders hold no data file")
+    if dataset.stray_files:
+        seen.append(f"{len(dataset.stray_files):,} files that are not data")
+    found = "; ".join(seen) or "no data files"
+    raise DslintError(f"no labelled samples in {dataset.root} ({dataset.layout}): {found}")
+
+
 def _discover_remote(url: str, manifest: str | Path | None, excluded: Callable) -> Dataset:
     """A dataset by URL: walked over one listing of the store; its objects' versions
     are kept for the cache key."""

@@ -43,6 +43,25 @@ class DatasetSummary:
         )
 
 
+@dataclass(frozen=True)
+class RuleCrash:
+    """A rule that raised instead of finishing: its findings are missing, so the run
+    cannot vouch for the dataset. Kept apart from findings, so that no baseline, no
+    --fail-on and no --since can hide it."""
+
+    rule_id: str
+    rule_name: str
+    dataset: str
+    error: str
+
+    def line(self) -> str:
+        where = f" on {self.dataset}" if self.dataset else ""
+        return (
+            f"rule {self.rule_id} ({self.rule_name}) crashed{where}: {self.error}; "
+            f"its findings are missing, the other rules ran (please report this)"
+        )
+
+
 @dataclass
 class Report:
     findings: list[Finding]
@@ -54,12 +73,16 @@ class Report:
     history: dict[str, Any] | None = None
     predictions: dict[str, Any] | None = None
     scan: dict[str, Any] = field(default_factory=dict)
+    crashes: list[RuleCrash] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         return {s: sum(f.severity == s for f in self.findings) for s in SEVERITIES}
 
     def exit_code(self, fail_on: str = "error") -> int:
-        """1 when a finding is at or above `fail_on` (error > warning > info), else 0."""
+        """2 when a rule crashed (the check is incomplete, whatever it found), 1 when a
+        finding is at or above `fail_on` (error > warning > info), else 0."""
+        if self.crashes:
+            return 2
         if fail_on == "never":
             return 0
         limit = severity_rank(fail_on)
@@ -75,6 +98,7 @@ class Report:
             "predictions": self.predictions,
             "summary": self.counts(),
             "findings": [f.to_dict() for f in self.findings],
+            "crashes": [asdict(c) for c in self.crashes],
             "suppressed": self.suppressed,
             "scan": self.scan,
             "timing": self.timing,

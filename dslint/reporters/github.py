@@ -20,6 +20,8 @@ def render_github(report: Report, out: TextIO) -> None:
             f"::{COMMANDS[finding.severity]} file={_property(file)},"
             f"title={_property(title)}::{_data(message)}\n"
         )
+    for crash in report.crashes:
+        out.write(f"::error title=dslint rule crashed::{_data(crash.line())}\n")
     counts = report.counts()
     out.write(
         f"dslint: {counts['error']} errors, {counts['warning']} warnings, {counts['info']} info\n"

@@ -44,12 +44,29 @@ def render_sarif(report: Report, out: TextIO) -> None:
                     }
                 },
                 "results": [_result(f, index[f.rule_id]) for f in report.findings],
+                "invocations": [_invocation(report)],
                 "columnKind": "unicodeCodePoints",
             }
         ],
     }
     json.dump(document, out, indent=2, ensure_ascii=False)
     out.write("\n")
+
+
+def _invocation(report: Report) -> dict:
+    """Rule crashes as the run's notifications: the run did not succeed, whatever its
+    results say."""
+    return {
+        "executionSuccessful": not report.crashes,
+        "toolExecutionNotifications": [
+            {
+                "level": "error",
+                "message": {"text": crash.line()},
+                "descriptor": {"id": crash.rule_id},
+            }
+            for crash in report.crashes
+        ],
+    }
 
 
 def _rule(rule) -> dict:

@@ -35,6 +35,8 @@ def render_text(report: Report, out: TextIO, color: bool) -> None:
     if report.history or report.predictions:
         _training_run(console, report)
         _findings(console, [f for f in report.findings if f.dataset == ""])
+    for crash in report.crashes:
+        console.print(f"[{STYLE['error']}]{escape(crash.line())}[/]")
     _totals(console, report)
 
 
