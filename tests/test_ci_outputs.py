@@ -93,12 +93,80 @@ def test_baseline_fails_only_on_new_findings(tmp_path: Path) -> None:
 
 
 def test_baseline_matching_ignores_the_order_of_paths(tmp_path: Path) -> None:
-    from dslint.baseline import finding_key
+    from dslint.baseline import finding_units
     from dslint.rule import Finding
 
-    a = Finding("D001", "split-leakage-exact", "error", "m", paths=("b.png", "a.png"))
-    b = Finding("D001", "split-leakage-exact", "error", "other words", paths=("a.png", "b.png"))
-    assert finding_key(a) == finding_key(b)
+    a = Finding("F002", "stray-file", "info", "m", paths=("b.txt", "a.txt"))
+    b = Finding("F002", "stray-file", "info", "other words", paths=("a.txt", "b.txt"))
+    assert finding_units(a) == finding_units(b) == [["a.txt"], ["b.txt"]]
+
+
+def test_a_new_leak_is_reported_alone_and_the_baselined_leaks_stay_silenced(
+    tmp_path: Path,
+) -> None:
+    data = class_folders(
+        tmp_path / "data", {"train": {"cat": 12, "dog": 12}, "val": {"cat": 6, "dog": 6}}
+    )
+    shutil.copyfile(data / "train/cat/0.png", data / "val/cat/old-leak.png")
+    baseline = tmp_path / "baseline.json"
+    args = ("--no-cache", "--no-probe", "--select", "D001")
+    assert run_cli("check", data, *args, "--write-baseline", baseline).returncode == 0
+
+    shutil.copyfile(data / "train/dog/3.png", data / "val/dog/new-leak.png")
+    (finding,) = json_report(data, *args, "--baseline", baseline)["findings"]
+    assert finding["paths"] == ["train/dog/3.png", "val/dog/new-leak.png"]
+    assert finding["message"].endswith("[1 of 2 groups new since the baseline]")
+    assert [g["samples"] for g in finding["evidence"]["groups"]] == [
+        ["train/dog/3.png", "val/dog/new-leak.png"]
+    ]
+
+
+def test_a_new_member_of_a_baselined_group_makes_that_group_new(tmp_path: Path) -> None:
+    data = class_folders(
+        tmp_path / "data", {"train": {"cat": 12, "dog": 12}, "val": {"cat": 6, "dog": 6}}
+    )
+    shutil.copyfile(data / "train/cat/0.png", data / "val/cat/old-leak.png")
+    baseline = tmp_path / "baseline.json"
+    args = ("--no-cache", "--no-probe", "--select", "D001")
+    run_cli("check", data, *args, "--write-baseline", baseline)
+    shutil.copyfile(data / "train/cat/0.png", data / "val/cat/second-copy.png")
+    result = run_cli("check", data, *args, "--baseline", baseline, "--format", "json")
+    assert result.returncode == 1
+    (finding,) = json.loads(result.stdout)["findings"]
+    assert finding["paths"] == [
+        "train/cat/0.png",
+        "val/cat/old-leak.png",
+        "val/cat/second-copy.png",
+    ]
+
+
+def test_a_baselined_array_leak_does_not_hide_a_new_leaked_row(tmp_path: Path) -> None:
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    x_train = rng.integers(0, 255, (40, 8, 8), dtype=np.uint8)
+    x_val = rng.integers(0, 255, (10, 8, 8), dtype=np.uint8)
+    x_val[0] = x_train[0]
+    for name, array in {
+        "x_train": x_train,
+        "y_train": np.arange(40) % 2,
+        "x_val": x_val,
+        "y_val": np.arange(10) % 2,
+    }.items():
+        np.save(tmp_path / f"{name}.npy", array)
+    baseline = tmp_path.parent / f"{tmp_path.name}-baseline.json"
+    args = ("--no-cache", "--no-probe", "--select", "D001")
+    run_cli("check", tmp_path, *args, "--write-baseline", baseline)
+    assert run_cli("check", tmp_path, *args, "--baseline", baseline).returncode == 0
+
+    x_val[5] = x_train[7]
+    np.save(tmp_path / "x_val.npy", x_val)
+    result = run_cli("check", tmp_path, *args, "--baseline", baseline, "--format", "json")
+    assert result.returncode == 1
+    (finding,) = json.loads(result.stdout)["findings"]
+    assert [g["samples"] for g in finding["evidence"]["groups"]] == [
+        ["x_train.npy[7]", "x_val.npy[5]"]
+    ]
 
 
 def _git(repo: Path, *args: str) -> None:
