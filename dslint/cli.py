@@ -16,11 +16,15 @@ from typing import Annotated
 import typer
 
 from dslint import __version__
+from dslint.config import FAIL_ON
 from dslint.errors import DslintError
+from dslint.extras import install_hint
+from dslint.reporters import FORMATS
 
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
+    rich_markup_mode=None,  # help texts are plain: `pip install ".[s3]"` keeps its brackets
     help="A sanity-checking linter for machine-learning classification datasets.",
 )
 
@@ -46,7 +50,7 @@ def check(
         list[str] | None,
         typer.Argument(
             help="Dataset folders, manifests or arrays, or URLs (s3://bucket/data) "
-            'with pip install "dslint[s3]".'
+            f"with s3fs ({install_hint('s3')})."
         ),
     ] = None,
     history: Annotated[
@@ -66,7 +70,9 @@ def check(
     manifest: Annotated[
         str | None, typer.Option(help="Manifest (CSV/TSV/Parquet) with path and label columns.")
     ] = None,
-    fmt: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+    fmt: Annotated[
+        str, typer.Option("--format", help=f"Report format: {', '.join(FORMATS)}.")
+    ] = "text",
     output: Annotated[Path | None, typer.Option(help="Write the report here.")] = None,
     select: Annotated[
         list[str] | None, typer.Option(help="Only these rules (ids, prefixes or names).")
@@ -74,7 +80,10 @@ def check(
     ignore: Annotated[list[str] | None, typer.Option(help="Skip these rules.")] = None,
     fail_on: Annotated[
         str | None,
-        typer.Option(help="error, warning, info or never (default: error, or the config's)."),
+        typer.Option(
+            help=f"Lowest severity that fails the check: {', '.join(FAIL_ON)} "
+            "(default: error, or the config's)."
+        ),
     ] = None,
     jobs: Annotated[
         int | None, typer.Option(help="Scan processes (default: all cores).", min=1)
@@ -124,8 +133,7 @@ def check(
 ) -> None:
     """Check datasets and report what is wrong with them."""
     from dslint.api import check as run_check
-    from dslint.config import FAIL_ON
-    from dslint.reporters import FORMATS, render
+    from dslint.reporters import render
 
     with _one_line_errors():
         if fmt not in FORMATS:
@@ -252,4 +260,27 @@ def _progress():
 
 
 def main() -> None:
-    app()
+    """Run the command. Usage errors, click's own included, are one line on stderr
+    with exit 2, like every other error (typer would draw them in a box)."""
+    command = typer.main.get_command(app)
+    try:
+        code = command.main(prog_name="dslint", standalone_mode=False)
+    except typer.Abort:
+        print("dslint: interrupted", file=sys.stderr)
+        sys.exit(130)
+    except Exception as exc:
+        if not _is_a("UsageError", exc):
+            raise
+        if _is_a("NoArgsIsHelpError", exc):  # `dslint` alone: the help, as before
+            print(exc.ctx.get_help())
+        else:
+            where = f" (see `{exc.ctx.command_path} --help`)" if exc.ctx else ""
+            print(f"dslint: error: {exc.format_message().rstrip('.')}{where}", file=sys.stderr)
+        sys.exit(2)
+    sys.exit(code or 0)
+
+
+def _is_a(name: str, exc: Exception) -> bool:
+    """Whether `exc` is click's exception `name`, by class name: typer vendors its
+    own copy of click in some versions and uses click itself in others."""
+    return any(cls.__name__ == name for cls in type(exc).__mro__)

@@ -6,7 +6,7 @@ objects), so what crosses the network is small; the rules then run on the client
 exactly as after a local scan. Workers read local files by the same absolute path as
 the client, so such a cluster needs the dataset on a shared file system; a dataset by
 URL is read by each worker from the store. Dask is optional: `pip install
-"dslint[dask]"`."""
+distributed`."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import ExitStack
 
 from dslint.errors import DslintError
+from dslint.extras import install_hint
 from dslint.facts import FileFacts
 
 SCHEDULER_VARIABLE = "DASK_SCHEDULER_ADDRESS"
@@ -30,7 +31,7 @@ def scan_on_dask(
     try:
         from distributed import Client, LocalCluster
     except ImportError:
-        raise DslintError('--executor dask needs Dask: pip install "dslint[dask]"') from None
+        raise DslintError(f"--executor dask needs Dask: {install_hint('dask')}") from None
     address = scheduler or os.environ.get(SCHEDULER_VARIABLE)
     with ExitStack() as stack:
         if address:

@@ -20,6 +20,7 @@ import numpy as np
 
 from dslint.dataset import Label, is_class, sort_labels
 from dslint.errors import DslintError
+from dslint.extras import install_hint
 from dslint.rule import Context
 
 MIN_PER_CLASS = 8
@@ -99,7 +100,7 @@ def choose_providers(device: str, available: list[str]) -> list[str]:
     if device == "cuda":
         raise DslintError(
             "--device cuda: this onnxruntime has no CUDAExecutionProvider "
-            "(install onnxruntime-gpu: pip install 'dslint[gpu]')"
+            f"(install the GPU build: {install_hint('gpu')})"
         )
     return [CPU]
 

@@ -21,6 +21,7 @@ from pathlib import PurePosixPath
 from typing import IO
 
 from dslint.errors import DslintError
+from dslint.extras import install_hint
 
 URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
 VERSION_FIELDS = ("ETag", "etag", "md5Hash", "LastModified", "last_modified", "mtime", "updated")
@@ -41,7 +42,7 @@ def filesystem(url: str):  # -> (fsspec.AbstractFileSystem, str)
         from fsspec.core import url_to_fs
     except ImportError:
         raise DslintError(
-            f'checking {url} needs fsspec and its filesystem: pip install "dslint[s3]" '
+            f"checking {url} needs fsspec and its filesystem: {install_hint('s3')} "
             "(or the fsspec package for that scheme)"
         ) from None
     try:

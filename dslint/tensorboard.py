@@ -1,5 +1,5 @@
 """TensorBoard event files as a training history, through TensorBoard's own reader
-(`pip install 'dslint[tensorboard]'`).
+(`pip install tensorboard`).
 
 Keras' TensorBoard callback writes `epoch_loss`, `epoch_accuracy` into `train/` and
 `validation/` run folders; Lightning writes `train_loss`, `val_acc` and an `epoch`
@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from dslint.errors import DslintError
+from dslint.extras import install_hint
 from dslint.history import History, canonical
 
 
@@ -26,7 +27,7 @@ def read_tensorboard(path: Path) -> History:
     except ImportError:
         raise DslintError(
             f"history {path} is a TensorBoard log; reading it needs "
-            f"pip install 'dslint[tensorboard]'"
+            f"TensorBoard: {install_hint('tensorboard')}"
         ) from None
     files = sorted(path.rglob("*tfevents*")) if path.is_dir() else [path]
     by_step: dict[int, dict[str, float]] = {}

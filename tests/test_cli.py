@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
-from tests.conftest import FIXTURES
+import pytest
+
+from tests.conftest import FIXTURES, REPO
 from tests.helpers import class_folders, json_report, rules_of, run_cli
 
 HEART = FIXTURES / "L001-binary-label-values/fail-pm1-manifest/data"
@@ -131,3 +134,58 @@ def test_rules_lists_every_rule_and_rule_prints_its_documentation() -> None:
     for section in ("What it catches:", "Why it matters:", "Example:", "How to fix:"):
         assert section in doc
     assert run_cli("rule", "binary-label-values").stdout == doc
+
+
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (
+            ["check", "--bogus"],
+            "No such option: --bogus (Possible options: --jobs) (see `dslint check --help`)",
+        ),
+        (["chek"], "No such command 'chek'. Did you mean 'check'? (see `dslint --help`)"),
+        (
+            ["check", "x", "--jobs", "0"],
+            "Invalid value for '--jobs': Input should be greater than or equal to 1 "
+            "(see `dslint check --help`)",
+        ),
+        (["rule"], "Missing argument 'rule_id' (see `dslint rule --help`)"),
+    ],
+    ids=["unknown option", "unknown command", "bad value", "missing argument"],
+)
+def test_click_usage_errors_are_one_line_too(args: list[str], line: str) -> None:
+    result = run_cli(*args)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr == f"dslint: error: {line}\n"
+
+
+def test_check_help_names_every_option_format_and_fail_on_level() -> None:
+    import typer
+
+    from dslint.cli import app
+    from dslint.config import FAIL_ON
+    from dslint.reporters import FORMATS
+
+    result = run_cli("check", "--help")
+    assert result.returncode == 0
+    text = " ".join(result.stdout.split())  # help wraps lines at the terminal's width
+    (check,) = [c for c in typer.main.get_command(app).commands.values() if c.name == "check"]
+    for option in (o for p in check.params for o in p.opts if o.startswith("--")):
+        assert option in text, option
+    assert f"Report format: {', '.join(FORMATS)}." in text
+    assert f"fails the check: {', '.join(FAIL_ON)}" in text
+    assert "(pip install s3fs)" in text
+
+
+def test_install_hints_name_the_packages_the_extras_bring() -> None:
+    from dslint.config import tomllib
+    from dslint.extras import EXTRAS
+
+    extras = tomllib.loads((REPO / "pyproject.toml").read_text())["project"][
+        "optional-dependencies"
+    ]
+    declared = {name: deps for name, deps in extras.items() if name != "test"}
+    assert set(EXTRAS) == set(declared)
+    for extra, package in EXTRAS.items():
+        assert [re.split(r"[<>=]", dep)[0] for dep in declared[extra]] == [package]

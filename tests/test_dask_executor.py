@@ -96,4 +96,4 @@ def test_without_dask_installed_the_error_says_how_to_install_it() -> None:
         timeout=60,
     )
     assert run.returncode == 2
-    assert run.stderr == 'dslint: error: --executor dask needs Dask: pip install "dslint[dask]"\n'
+    assert run.stderr == "dslint: error: --executor dask needs Dask: pip install distributed\n"

@@ -144,7 +144,7 @@ def _write_events(folder: Path, scalars: dict[str, list[float]]) -> None:
 
 
 def test_keras_tensorboard_logs_with_train_and_validation_runs(tmp_path: Path) -> None:
-    pytest.importorskip("tensorboard", reason="pip install 'dslint[tensorboard]'")
+    pytest.importorskip("tensorboard", reason="pip install tensorboard")
     _write_events(
         tmp_path / "logs/train",
         {"epoch_loss": [1.386, 1.385, 1.386, 1.384], "epoch_accuracy": [0.25, 0.26, 0.24, 0.25]},

@@ -1,6 +1,7 @@
-"""The pre-commit hook, for real: a throwaway dataset repository whose
-.pre-commit-config.yaml points at a commit of this checkout, a clean commit that
-passes, and a commit adding a cross-split duplicate that is refused."""
+"""The pre-commit hook, for real: a throwaway dataset repository with the README's
+.pre-commit-config.yaml, pinned by `pre-commit autoupdate --freeze` to a commit of
+this checkout, a clean commit that passes, and a commit adding a cross-split
+duplicate that is refused."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from tests.conftest import REPO
 from tests.photos import photo_crops
@@ -19,6 +21,16 @@ PRE_COMMIT = shutil.which("pre-commit") or str(Path(sys.executable).parent / "pr
 pytestmark = pytest.mark.skipif(
     not Path(PRE_COMMIT).exists(), reason="pre-commit is not installed (pip install -e '.[test]')"
 )
+
+
+DSLINT_URL = "https://github.com/dslint/dslint"
+
+
+def readme_snippet() -> str:
+    """The README's .pre-commit-config.yaml, as a user copies it."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    (snippet,) = [b for b in readme.split("```yaml\n")[1:] if b.startswith("repos:")]
+    return snippet.split("```")[0]
 
 
 def git(*args: str, cwd: Path, check: bool = True) -> subprocess.CompletedProcess:
@@ -59,11 +71,18 @@ def test_hook_passes_a_clean_commit_and_refuses_a_leak(hook_repo, tmp_path: Path
     repo = tmp_path / "datasets"
     photo_crops(repo / "data", {"train": 12, "val": 6})
     (repo / ".gitignore").write_text(".dslint_cache/\n")
-    (repo / ".pre-commit-config.yaml").write_text(
-        f"repos:\n  - repo: {hook}\n    rev: {rev}\n    hooks:\n"
-        f"      - id: dslint\n        args: [data/]\n"
-    )
+    config = repo / ".pre-commit-config.yaml"
+    config.write_text(readme_snippet().replace(DSLINT_URL, str(hook)))
     git("init", "-q", cwd=repo)
+    pin = subprocess.run(
+        [PRE_COMMIT, "autoupdate", "--freeze"],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        env=_env(repo),
+    )
+    assert pin.returncode == 0, pin.stdout + pin.stderr
+    assert yaml.safe_load(config.read_text())["repos"][0]["rev"] == rev
     install = subprocess.run(
         [PRE_COMMIT, "install"], cwd=repo, capture_output=True, text=True, env=_env(repo)
     )

@@ -54,3 +54,21 @@ def test_readme_workflow_commands_run_on_a_fixture(tmp_path) -> None:
         assert result.returncode in (0, 1), result.stderr
         assert "Traceback" not in result.stderr
     assert (tmp_path / "dslint.sarif").exists()
+
+
+def test_no_install_command_fetches_the_unrelated_dslint_from_the_package_index() -> None:
+    """`pip install dslint` or `"dslint[s3]"` installs another project of that name:
+    every install names this checkout, its git repository, or a third-party package."""
+    from dslint.config import tomllib
+
+    name = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["name"]
+    sources = [README, *(p.read_text() for p in (REPO / "dslint").rglob("*.py"))]
+    commands = [c for text in sources for c in re.findall(r"pip install ([^`\n)]*)", text)]
+    assert len(commands) >= 8
+    for command in commands:
+        for word in shlex.split(command.split("&&")[0], comments=True):
+            requirement = re.split(r"[\[ @=<>]", word)[0]
+            assert requirement != "dslint", command
+            if requirement == name:
+                assert "@ git+https://github.com/dslint/dslint" in command, command
+    assert f'"{name}[s3] @ git+https://github.com/dslint/dslint"' in README
