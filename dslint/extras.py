@@ -1,8 +1,8 @@
 """dslint's optional parts and the packages that bring them.
 
-Error messages and help name the package itself (`pip install s3fs`), never
-`pip install "dslint[s3]"`: the name `dslint` on the package index belongs to an
-unrelated project, so that command would install it. From a checkout the extras
+Error messages and help name the package itself (`pip install s3fs`), never an
+extra of the bare name `dslint`: that name on the package index belongs to an
+unrelated project, so such a command would install it. From a checkout the extras
 install as `pip install ".[s3]"`.
 """
 
