@@ -223,12 +223,5 @@ def _rule_options(rule: type[Rule], options: Any, source: str, where: str) -> di
             raise DslintError(
                 f"{source}: unknown option {where}.{key} (options of {rule.id}: {known})"
             )
-        default = rule.options[name]
-        if isinstance(default, bool) != isinstance(value, bool) or not isinstance(
-            value, type(default) if not isinstance(default, float) else (int, float)
-        ):
-            raise DslintError(
-                f"{source}: {where}.{key} must be of type {type(default).__name__}, not {value!r}"
-            )
-        parsed[name] = value
+        parsed[name] = rule.options[name].parse(value, f"{source}: {where}.{key}")
     return parsed

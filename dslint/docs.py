@@ -16,8 +16,10 @@ def rule_documentation(rule: type[Rule]) -> str:
         inspect.cleandoc(rule.__doc__ or ""),
     ]
     if rule.options:
-        lines += ["", "Options ([tool.dslint.rules." + rule.id + "]):"]
-        lines += [
-            f"    {name.replace('_', '-')} = {value!r}" for name, value in rule.options.items()
-        ]
+        lines += ["", f"Options ([tool.dslint.rules.{rule.id}]):"]
+        for name, option in rule.options.items():
+            lines += [
+                f"    {name.replace('_', '-')} = {option.default!r}",
+                f"        {option.help}; {option.describe()}",
+            ]
     return "\n".join(lines)

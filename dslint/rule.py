@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from dslint.dataset import Dataset, Sample
+from dslint.errors import DslintError
 from dslint.facts import FileFacts
 
 if TYPE_CHECKING:
@@ -84,6 +85,64 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class Option:
+    """A rule option: its default, what it means, and the range it must lie in.
+
+    The type is the default's: a whole-number default takes whole numbers only, a
+    real-number default any number. `min`/`max` are inclusive bounds, `above`/`below`
+    exclusive ones. `parse` is the one place a configured value is checked.
+    """
+
+    default: int | float
+    help: str
+    min: float | None = None
+    max: float | None = None
+    above: float | None = None
+    below: float | None = None
+
+    def parse(self, value: Any, where: str) -> int | float:
+        whole = isinstance(self.default, int)
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (int, float))
+            or (whole and not isinstance(value, int))
+            or value != value  # NaN
+        ):
+            raise DslintError(f"{where} must be {self.describe()}, not {value!r}")
+        if (
+            (self.min is not None and value < self.min)
+            or (self.max is not None and value > self.max)
+            or (self.above is not None and value <= self.above)
+            or (self.below is not None and value >= self.below)
+        ):
+            raise DslintError(f"{where} must be {self.describe()}, not {value!r}")
+        return value
+
+    def describe(self) -> str:
+        """The type and range in words: 'a whole number from 0 to 32'."""
+        kind = "a whole number" if isinstance(self.default, int) else "a number"
+        if self.min is not None and self.max is not None:
+            return f"{kind} from {_number(self.min)} to {_number(self.max)}"
+        bounds = [
+            f"{word} {_number(value)}"
+            for word, value in (
+                ("at least", self.min),
+                ("above", self.above),
+                ("at most", self.max),
+                ("below", self.below),
+            )
+            if value is not None
+        ]
+        if not bounds:
+            return kind
+        return f"{kind} {'of ' if bounds[0].startswith('at') else ''}{' and '.join(bounds)}"
+
+
+def _number(value: float | None) -> str:
+    return f"{value:g}" if isinstance(value, float) else f"{value:,}"
+
+
+@dataclass(frozen=True)
 class Task:
     """What the training expects of the labels, from `[tool.dslint.task]`."""
 
@@ -127,7 +186,7 @@ class Rule:
     name: ClassVar[str]
     summary: ClassVar[str]
     default_severity: ClassVar[str]
-    options: ClassVar[dict[str, Any]] = {}
+    options: ClassVar[dict[str, Option]] = {}
     # Rules that read other rules' findings (to name a shared cause) run after the
     # others, once per check, with `ctx.findings`, `ctx.history` and `ctx.predictions`.
     reads_findings: ClassVar[bool] = False
@@ -146,11 +205,18 @@ class Rule:
             raise TypeError(f"rule {where}: default_severity must be one of {SEVERITIES}")
         if not (cls.__doc__ or "").strip():
             raise TypeError(f"rule {where} needs a docstring: it is the rule's documentation")
+        for name, option in cls.options.items():
+            if not isinstance(option, Option):
+                raise TypeError(
+                    f"rule {where}: option {name} must be declared as an Option "
+                    "(default, help and range)"
+                )
+            option.parse(option.default, f"rule {where}: the default of {name}")
 
     def __init__(self, severity: str | None = None, options: dict[str, Any] | None = None):
         self.configured_severity = severity
         self.severity = severity or self.default_severity
-        self.options = {**self.options, **(options or {})}
+        self.options = {name: o.default for name, o in self.options.items()} | (options or {})
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         raise NotImplementedError

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 
-from dslint.rule import Context, Finding, Rule
+from dslint.rule import Context, Finding, Option, Rule
 from dslint.wording import class_name, label_set
 
 
@@ -34,7 +34,9 @@ class ChanceAccuracy(Rule):
     summary = "prediction accuracy not above chance"
     default_severity = "warning"
     reads_findings = True
-    options = {"alpha": 0.05}
+    options = {
+        "alpha": Option(0.05, "significance level of the test against chance", above=0, below=1)
+    }
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         predictions = ctx.predictions

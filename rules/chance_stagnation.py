@@ -4,7 +4,7 @@ import math
 from collections import Counter
 from collections.abc import Iterator
 
-from dslint.rule import Context, Finding, Rule
+from dslint.rule import Context, Finding, Option, Rule
 from dslint.training import chance, epochs_text, span
 
 
@@ -46,7 +46,9 @@ class ChanceStagnation(Rule):
     summary = "accuracy stays at chance / loss stays at ln K"
     default_severity = "error"
     reads_findings = True
-    options = {"margin": 0.06}
+    options = {
+        "margin": Option(0.06, "how far above chance accuracy still counts as chance", min=0, max=1)
+    }
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         history = ctx.history

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dslint.rule import Context, Finding, Rule
+from dslint.rule import Context, Finding, Option, Rule
 from dslint.wording import class_name, examples
 
 
@@ -35,7 +35,7 @@ class ClassImbalance(Rule):
     name = "class-imbalance"
     summary = "max/min class ratio over threshold; majority-class baseline accuracy stated"
     default_severity = "warning"
-    options = {"max_ratio": 4.0}
+    options = {"max_ratio": Option(4.0, "largest class count over smallest allowed", min=1)}
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         dataset = ctx.dataset

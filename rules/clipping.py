@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from dslint.audio import audio_files
-from dslint.rule import Context, Finding, Rule
+from dslint.rule import Context, Finding, Option, Rule
 from dslint.wording import examples, plural
 
 
@@ -33,7 +33,11 @@ class Clipping(Rule):
     name = "clipping"
     summary = "samples at full scale"
     default_severity = "warning"
-    options = {"max_fraction": 0.001}
+    options = {
+        "max_fraction": Option(
+            0.001, "share of samples at full scale allowed in a recording", min=0, max=1
+        )
+    }
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         limit = self.options["max_fraction"]

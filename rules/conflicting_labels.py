@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from dslint.dataset import format_label, is_class, sort_labels
 from dslint.duplicates import duplicate_groups
 from dslint.near import DEFAULT_DISTANCE, near_groups_within
-from dslint.rule import Context, Finding, Rule
+from dslint.rule import Context, Finding, Option, Rule
 
 
 class ConflictingLabels(Rule):
@@ -35,7 +35,11 @@ class ConflictingLabels(Rule):
     name = "conflicting-labels"
     summary = "identical or near content carrying different labels"
     default_severity = "error"
-    options = {"max_distance": DEFAULT_DISTANCE}
+    options = {
+        "max_distance": Option(
+            DEFAULT_DISTANCE, "fingerprint bits two near-duplicates may differ in", min=0, max=32
+        )
+    }
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         for group in ctx.shared(duplicate_groups):

@@ -4,7 +4,7 @@ from collections.abc import Iterator
 
 from dslint.dataset import format_label
 from dslint.probe import confused_pairs, probe_result
-from dslint.rule import Context, Finding, Rule
+from dslint.rule import Context, Finding, Option, Rule
 from dslint.wording import examples
 
 
@@ -35,7 +35,11 @@ class ConfusableClasses(Rule):
     name = "confusable-classes"
     summary = "class pairs the probe cannot tell apart"
     default_severity = "warning"
-    options = {"min_confusion": 0.3}
+    options = {
+        "min_confusion": Option(
+            0.3, "share of a class the probe gives the other class", above=0, max=1
+        )
+    }
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         result = ctx.shared(probe_result)

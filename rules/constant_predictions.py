@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 
-from dslint.rule import Context, Finding, Rule
+from dslint.rule import Context, Finding, Option, Rule
 from dslint.wording import class_name, percent
 
 
@@ -34,7 +34,7 @@ class ConstantPredictions(Rule):
     summary = "the model predicts one class for (nearly) all samples"
     default_severity = "error"
     reads_findings = True
-    options = {"max_share": 0.95}
+    options = {"max_share": Option(0.95, "share of predictions one class may take", above=0, max=1)}
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         predictions = ctx.predictions

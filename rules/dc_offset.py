@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from dslint.audio import audio_files
-from dslint.rule import Context, Finding, Rule
+from dslint.rule import Context, Finding, Option, Rule
 from dslint.wording import examples, plural
 
 
@@ -32,7 +32,11 @@ class DcOffset(Rule):
     name = "dc-offset"
     summary = "strong DC offset"
     default_severity = "warning"
-    options = {"max_offset": 0.05}
+    options = {
+        "max_offset": Option(
+            0.05, "mean sample value allowed, as a share of full scale", min=0, max=1
+        )
+    }
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         limit = self.options["max_offset"]

@@ -4,7 +4,7 @@ import statistics
 from collections.abc import Iterator
 
 from dslint.audio import audio_files, seconds
-from dslint.rule import Context, Finding, Rule
+from dslint.rule import Context, Finding, Option, Rule
 from dslint.wording import examples, plural
 
 
@@ -36,7 +36,10 @@ class DurationSpread(Rule):
     name = "duration-spread"
     summary = "clip lengths vary widely or clips too short"
     default_severity = "warning"
-    options = {"max_ratio": 4.0, "min_seconds": 0.0}
+    options = {
+        "max_ratio": Option(4.0, "longest clip over shortest allowed", min=1),
+        "min_seconds": Option(0.0, "the training window: shorter clips are reported", min=0),
+    }
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         files = ctx.shared(audio_files)

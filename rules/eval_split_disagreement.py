@@ -3,7 +3,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 
-from dslint.rule import Context, Finding, Rule
+from dslint.rule import Context, Finding, Option, Rule
 
 
 class EvalSplitDisagreement(Rule):
@@ -33,7 +33,9 @@ class EvalSplitDisagreement(Rule):
     summary = "test accuracy far below validation accuracy"
     default_severity = "warning"
     reads_findings = True
-    options = {"max_gap": 0.1}
+    options = {
+        "max_gap": Option(0.1, "test accuracy below validation accuracy allowed", min=0, max=1)
+    }
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         if ctx.predictions is None or ctx.history is None or not len(ctx.predictions):

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from dslint.rule import Context, Finding, Rule
+from dslint.rule import Context, Finding, Option, Rule
 from dslint.training import chance, epochs_text
 
 
@@ -41,7 +41,11 @@ class NotConverging(Rule):
     summary = "loss oscillates or does not decrease"
     default_severity = "warning"
     reads_findings = True
-    options = {"max_swing": 0.1}
+    options = {
+        "max_swing": Option(
+            0.1, "epoch-to-epoch swing of the loss allowed, relative to its mean", min=0
+        )
+    }
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         history = ctx.history

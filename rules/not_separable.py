@@ -4,7 +4,7 @@ import math
 from collections.abc import Iterator
 
 from dslint.probe import probe_result
-from dslint.rule import Context, Finding, Rule
+from dslint.rule import Context, Finding, Option, Rule
 
 
 class NotSeparable(Rule):
@@ -41,7 +41,14 @@ class NotSeparable(Rule):
         "the probe cannot beat chance: training will stagnate at chance accuracy (loss ≈ ln K)"
     )
     default_severity = "error"
-    options = {"max_p": 0.01, "max_gain": 0.1}
+    options = {
+        "max_p": Option(
+            0.01, "p-value of the probe against chance above which it failed", above=0, max=1
+        ),
+        "max_gain": Option(
+            0.1, "accuracy above chance that still counts as no signal", min=0, max=1
+        ),
+    }
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         result = ctx.shared(probe_result)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dslint.rule import Context, Finding, Rule
+from dslint.rule import Context, Finding, Option, Rule
 
 
 class Overfitting(Rule):
@@ -43,7 +43,14 @@ class Overfitting(Rule):
     summary = "train accuracy rises while validation stalls or falls; names the epoch they part"
     default_severity = "warning"
     reads_findings = True
-    options = {"min_gap": 0.1, "min_rise": 0.1}
+    options = {
+        "min_gap": Option(
+            0.1, "train minus validation accuracy that counts as parting", min=0, max=1
+        ),
+        "min_rise": Option(
+            0.1, "rise of validation loss over its minimum that counts, as a share", min=0
+        ),
+    }
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         history = ctx.history

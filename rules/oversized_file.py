@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from dslint.decode import MAX_DECODE_PIXELS
-from dslint.rule import Context, Finding, Rule
+from dslint.rule import Context, Finding, Option, Rule
 
 
 class OversizedFile(Rule):
@@ -33,7 +33,11 @@ class OversizedFile(Rule):
     name = "oversized-file"
     summary = "pixel count over the decompression-bomb limit"
     default_severity = "error"
-    options = {"max_pixels": MAX_DECODE_PIXELS}
+    options = {
+        "max_pixels": Option(
+            MAX_DECODE_PIXELS, "pixel count above which a file is not decoded", min=1
+        )
+    }
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         limit = self.options["max_pixels"]

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from dslint.probe import probe_result
-from dslint.rule import Context, Finding, Rule
+from dslint.rule import Context, Finding, Option, Rule
 
 
 class ShortcutFeature(Rule):
@@ -40,7 +40,11 @@ class ShortcutFeature(Rule):
         "(size, file size, format, brightness, border, loudness)"
     )
     default_severity = "warning"
-    options = {"tolerance": 0.02}
+    options = {
+        "tolerance": Option(
+            0.02, "accuracy a shortcut may fall short of the probe's and still count", min=0, max=1
+        )
+    }
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         result = ctx.shared(probe_result)

@@ -4,7 +4,7 @@ import math
 from collections.abc import Iterator
 
 from dslint.dataset import EVAL_SPLITS
-from dslint.rule import Context, Finding, Rule
+from dslint.rule import Context, Finding, Option, Rule
 
 
 class SmallEvalSplit(Rule):
@@ -34,7 +34,11 @@ class SmallEvalSplit(Rule):
     name = "small-eval-split"
     summary = "val/test too small to measure accuracy (confidence half-width stated)"
     default_severity = "warning"
-    options = {"max_half_width": 0.05}
+    options = {
+        "max_half_width": Option(
+            0.05, "half-width of the accuracy's 95 % interval allowed", above=0, max=1
+        )
+    }
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         limit = self.options["max_half_width"]

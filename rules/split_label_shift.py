@@ -4,7 +4,7 @@ import math
 from collections.abc import Iterator
 
 from dslint.dataset import EVAL_SPLITS, sort_labels
-from dslint.rule import Context, Finding, Rule
+from dslint.rule import Context, Finding, Option, Rule
 from dslint.stats import chi2_homogeneity
 from dslint.wording import class_name, percent
 
@@ -37,7 +37,12 @@ class SplitLabelShift(Rule):
     name = "split-label-shift"
     summary = "class proportions differ between splits"
     default_severity = "warning"
-    options = {"max_p": 0.01, "min_effect": 0.1}
+    options = {
+        "max_p": Option(
+            0.01, "p-value of the chi-squared test below which it counts", above=0, max=1
+        ),
+        "min_effect": Option(0.1, "Cramér's V below which a shift is too small", min=0, max=1),
+    }
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         dataset = ctx.dataset

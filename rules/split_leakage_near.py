@@ -4,7 +4,7 @@ from collections.abc import Iterator
 
 from dslint.dataset import split_sort_key
 from dslint.near import DEFAULT_DISTANCE, NearGroup, near_groups_within
-from dslint.rule import Context, Finding, Rule
+from dslint.rule import Context, Finding, Option, Rule
 from dslint.wording import examples, percent
 
 
@@ -42,7 +42,11 @@ class SplitLeakageNear(Rule):
     name = "split-leakage-near"
     summary = "near-duplicate content across splits"
     default_severity = "warning"  # a fingerprint match is evidence, not proof
-    options = {"max_distance": DEFAULT_DISTANCE}
+    options = {
+        "max_distance": Option(
+            DEFAULT_DISTANCE, "fingerprint bits two near-duplicates may differ in", min=0, max=32
+        )
+    }
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         groups = ctx.shared(near_groups_within(self.options["max_distance"]))

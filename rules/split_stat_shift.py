@@ -4,7 +4,7 @@ import math
 from collections.abc import Iterator
 
 from dslint.dataset import EVAL_SPLITS
-from dslint.rule import Context, Finding, Rule
+from dslint.rule import Context, Finding, Option, Rule
 from dslint.stats import welch_t_test
 from dslint.values import scale_of, split_values
 
@@ -41,7 +41,11 @@ class SplitStatShift(Rule):
     name = "split-stat-shift"
     summary = "per-split intensity/feature statistics differ"
     default_severity = "warning"
-    options = {"max_shift": 0.5}
+    options = {
+        "max_shift": Option(
+            0.5, "shift of a split's mean allowed, in training standard deviations", min=0
+        )
+    }
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         values = ctx.shared(split_values)

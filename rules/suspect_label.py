@@ -4,7 +4,7 @@ from collections.abc import Iterator
 
 from dslint.dataset import format_label
 from dslint.probe import confused_pairs, probe_result
-from dslint.rule import Context, Finding, Rule
+from dslint.rule import Context, Finding, Option, Rule
 from dslint.wording import examples
 
 
@@ -37,7 +37,18 @@ class SuspectLabel(Rule):
     name = "suspect-label"
     summary = "samples the probe confidently assigns to another class"
     default_severity = "info"
-    options = {"min_confidence": 0.8, "max_listed": 50, "max_p": 0.01, "min_margin": 0.5}
+    options = {
+        "min_confidence": Option(
+            0.8, "probe probability of another class that makes a sample suspect", above=0, max=1
+        ),
+        "max_listed": Option(50, "suspects named at most", min=1),
+        "max_p": Option(
+            0.01, "p-value of the probe against chance above which it is too weak", above=0, max=1
+        ),
+        "min_margin": Option(
+            0.5, "balanced accuracy over chance, as a share of the way to 1, needed", min=0, max=1
+        ),
+    }
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         result = ctx.shared(probe_result)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dslint.rule import Context, Finding, Rule
+from dslint.rule import Context, Finding, Option, Rule
 
 CAUSES = {
     "L001": "the labels are two values other than {0, 1} (L001): with sigmoid + binary "
@@ -42,7 +42,7 @@ class SuspiciousPerfect(Rule):
     summary = "acc and val_acc both ≈ 1.0"
     default_severity = "warning"
     reads_findings = True
-    options = {"threshold": 0.995}
+    options = {"threshold": Option(0.995, "accuracy that counts as perfect", above=0, max=1)}
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         history = ctx.history

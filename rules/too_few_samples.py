@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from dslint.dataset import sort_labels
-from dslint.rule import Context, Finding, Rule
+from dslint.rule import Context, Finding, Option, Rule
 from dslint.wording import class_name, examples, plural
 
 
@@ -31,7 +31,7 @@ class TooFewSamples(Rule):
     name = "too-few-samples"
     summary = "classes with too few training samples to generalise"
     default_severity = "warning"
-    options = {"min_samples": 10}
+    options = {"min_samples": Option(10, "training samples a class needs", min=1)}
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         counts = ctx.dataset.class_counts("train")

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from dslint.probe import probe_result
-from dslint.rule import Context, Finding, Rule
+from dslint.rule import Context, Finding, Option, Rule
 
 
 class WeaklySeparable(Rule):
@@ -35,7 +35,20 @@ class WeaklySeparable(Rule):
     name = "weakly-separable"
     summary = "the probe barely beats chance: expect train/val divergence"
     default_severity = "warning"
-    options = {"min_margin": 0.3, "max_p": 0.01}
+    options = {
+        "min_margin": Option(
+            0.3,
+            "balanced accuracy over chance, as a share of the way to 1, below which it is weak",
+            min=0,
+            max=1,
+        ),
+        "max_p": Option(
+            0.01,
+            "p-value at or above which the probe did not beat chance (then S001 speaks)",
+            above=0,
+            max=1,
+        ),
+    }
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         result = ctx.shared(probe_result)

@@ -64,7 +64,28 @@ def test_severity_override_and_rule_options(tmp_path: Path) -> None:
         ("[severity]\nL001 = 'fatal'\n", "severity.L001 must be one of error, warning, info"),
         ("[severity]\nZ123 = 'info'\n", "unknown rule 'Z123' in severity.Z123"),
         ("[rules.F006]\nmax-pixel = 3\n", "unknown option rules.F006.max-pixel"),
-        ("[rules.F006]\nmax-pixels = 'big'\n", "rules.F006.max-pixels must be of type int"),
+        (
+            "[rules.F006]\nmax-pixels = 'big'\n",
+            "rules.F006.max-pixels must be a whole number of at least 1, not 'big'",
+        ),
+        (
+            "[rules.D002]\nmax-distance = -3\n",
+            "rules.D002.max-distance must be a whole number from 0 to 32, not -3",
+        ),
+        (
+            "[rules.not-separable]\nmax-p = 5.0\n",
+            "rules.not-separable.max-p must be a number above 0 and at most 1, not 5.0",
+        ),
+        (
+            "[rules.B001]\nmax-ratio = 0\n",
+            "rules.B001.max-ratio must be a number of at least 1, not 0",
+        ),
+        (
+            "[rules.B003]\nmin-samples = 2.5\n",
+            "rules.B003.min-samples must be a whole number of at least 1, not 2.5",
+        ),
+        ("[rules.H003]\nthreshold = nan\n", "rules.H003.threshold must be a number above 0"),
+        ("[rules.H003]\nthreshold = true\n", "rules.H003.threshold must be a number above 0"),
         ("select = ['Q']\n", "select names 'Q', which matches no rule"),
         ("fail-on = 'often'\n", "fail-on must be one of error, warning, info, never"),
         ("select = [\n", "not valid TOML"),
@@ -73,6 +94,44 @@ def test_severity_override_and_rule_options(tmp_path: Path) -> None:
 def test_bad_config_names_the_key(tmp_path: Path, text: str, message: str) -> None:
     with pytest.raises(DslintError, match=re.escape(message)):
         config_from(tmp_path, text)
+
+
+def test_a_whole_number_is_a_valid_real_option(tmp_path: Path) -> None:
+    config = config_from(tmp_path, "[rules.B001]\nmax-ratio = 3\n")
+    assert config.rule_options == {"B001": {"max_ratio": 3}}
+
+
+def test_rule_documentation_shows_each_option_with_its_meaning_and_range() -> None:
+    doc = run_cli("rule", "D002").stdout
+    assert doc.endswith(
+        "Options ([tool.dslint.rules.D002]):\n"
+        "    max-distance = 6\n"
+        "        fingerprint bits two near-duplicates may differ in; "
+        "a whole number from 0 to 32\n"
+    )
+
+
+def test_every_builtin_option_declares_a_meaning_and_a_range() -> None:
+    for rule in load_rules().values():
+        for name, option in rule.options.items():
+            assert option.help, (rule.id, name)
+            bounds = (option.min, option.max, option.above, option.below)
+            assert any(b is not None for b in bounds), (rule.id, name)
+
+
+def test_a_rule_option_declared_without_its_range_is_refused() -> None:
+    from dslint.rule import Rule
+
+    with pytest.raises(TypeError, match="option limit must be declared as an Option"):
+
+        class Loose(Rule):
+            """Docs."""
+
+            id = "X001"
+            name = "loose"
+            summary = "s"
+            default_severity = "info"
+            options = {"limit": 3}
 
 
 def test_bad_config_on_the_command_line_exits_2_with_one_line(tmp_path: Path) -> None:
