@@ -6,6 +6,8 @@ from __future__ import annotations
 import io
 import re
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 
 import numpy as np
@@ -48,9 +50,21 @@ def fingerprint_images(batch: list[FileFacts]) -> None:
             facts.fingerprint, facts.tint = fingerprint, tint
 
 
+@contextmanager
+def pixel_limit(limit: int | None) -> Iterator[None]:
+    """Pillow's decompression-bomb limit (a process-wide setting) for the duration of
+    a block, then as it was: a caller of `dslint.check` keeps the guard it had."""
+    previous = Image.MAX_IMAGE_PIXELS
+    Image.MAX_IMAGE_PIXELS = limit
+    try:
+        yield
+    finally:
+        Image.MAX_IMAGE_PIXELS = previous
+
+
 def _image(facts: FileFacts, data: bytes) -> None:
-    Image.MAX_IMAGE_PIXELS = None  # the limit is applied below, before decoding
-    with Image.open(io.BytesIO(data)) as image:
+    # Pillow's own guard is off here: the limit is applied below, before decoding
+    with pixel_limit(None), Image.open(io.BytesIO(data)) as image:
         facts.format = image.format
         facts.width, facts.height = image.size
         facts.mode = image.mode

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -40,3 +41,19 @@ def test_several_paths_make_one_report_with_a_summary_each() -> None:
 def test_input_errors_raise_dslint_error() -> None:
     with pytest.raises(DslintError, match="does not exist"):
         dslint.check("/no/such/dataset")
+
+
+def test_check_leaves_pillows_decompression_bomb_guard_as_it_found_it(tmp_path: Path) -> None:
+    from PIL import Image
+
+    from tests.helpers import class_folders
+
+    data = class_folders(tmp_path / "data", {"train": {"cat": 3, "dog": 3}})
+    before = Image.MAX_IMAGE_PIXELS
+    try:
+        Image.MAX_IMAGE_PIXELS = 1_234_567
+        dslint.check(data, use_cache=False, probe=False, jobs=1)
+        dslint.check(TRUNCATED, use_cache=False, probe=False, jobs=1)
+        assert Image.MAX_IMAGE_PIXELS == 1_234_567
+    finally:
+        Image.MAX_IMAGE_PIXELS = before

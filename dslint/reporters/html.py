@@ -29,6 +29,7 @@ MAX_THUMBS = 8
 MAX_FINDINGS = 200
 THUMB = 96
 MAX_BYTES = 20 * 1024 * 1024
+PILLOW_PIXEL_LIMIT = 89_478_485  # Pillow's own default, whatever the process has set
 PALETTE = (
     "#4e79a7",
     "#f28e2b",
@@ -235,8 +236,9 @@ def _remote_bytes(url: str, rel: str) -> bytes | None:
 def _image(file: IO[bytes]) -> str:
     from PIL import Image
 
-    Image.MAX_IMAGE_PIXELS = 89_478_485  # Pillow's guard stays on here
-    with Image.open(file) as image:
+    from dslint.decode import pixel_limit
+
+    with pixel_limit(PILLOW_PIXEL_LIMIT), Image.open(file) as image:  # Pillow's guard on
         image.draft("RGB", (THUMB, THUMB))
         image.thumbnail((THUMB, THUMB))
         return _png(image.convert("RGB"))
