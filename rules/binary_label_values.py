@@ -38,7 +38,9 @@ class BinaryLabelValues(Rule):
 
     id = "L001"
     name = "binary-label-values"
-    summary = "two-class numeric labels other than {0,1} (e.g. {-1,1})"
+    summary = (
+        "two-class numeric labels other than {0,1}; error when the configured loss expects {0,1}"
+    )
     default_severity = "warning"
 
     def check(self, ctx: Context) -> Iterator[Finding]:

@@ -31,7 +31,10 @@ class ChanceAccuracy(Rule):
 
     id = "P003"
     name = "chance-accuracy"
-    summary = "prediction accuracy not above chance"
+    summary = (
+        "prediction accuracy not above chance (binomial test), or predictions in another "
+        "class space"
+    )
     default_severity = "warning"
     reads_findings = True
     options = {

@@ -43,7 +43,10 @@ class ChanceStagnation(Rule):
 
     id = "H001"
     name = "chance-stagnation"
-    summary = "accuracy stays at chance / loss stays at ln K"
+    summary = (
+        "accuracy stays at chance / loss stays at ln K; a loss at ln K beside high "
+        "accuracy is called a contradiction"
+    )
     default_severity = "error"
     reads_findings = True
     options = {

@@ -33,7 +33,7 @@ class ConflictingLabels(Rule):
 
     id = "D003"
     name = "conflicting-labels"
-    summary = "identical or near content carrying different labels"
+    summary = "identical or near-identical content carrying different labels"
     default_severity = "error"
     options = {
         "max_distance": Option(

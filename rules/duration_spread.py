@@ -34,7 +34,7 @@ class DurationSpread(Rule):
 
     id = "A003"
     name = "duration-spread"
-    summary = "clip lengths vary widely or clips too short"
+    summary = "clip lengths vary widely, or clips shorter than the configured window"
     default_severity = "warning"
     options = {
         "max_ratio": Option(4.0, "longest clip over shortest allowed", min=1),

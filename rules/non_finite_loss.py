@@ -29,7 +29,7 @@ class NonFiniteLoss(Rule):
 
     id = "H005"
     name = "non-finite-loss"
-    summary = "NaN/Inf loss"
+    summary = "NaN/Inf loss, from which epoch"
     default_severity = "error"
     reads_findings = True
 

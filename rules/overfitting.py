@@ -40,7 +40,10 @@ class Overfitting(Rule):
 
     id = "H002"
     name = "overfitting"
-    summary = "train accuracy rises while validation stalls or falls; names the epoch they part"
+    summary = (
+        "train improves while validation stalls or falls; names the epoch they part and "
+        "where to stop"
+    )
     default_severity = "warning"
     reads_findings = True
     options = {

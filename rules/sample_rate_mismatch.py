@@ -34,7 +34,7 @@ class SampleRateMismatch(Rule):
 
     id = "A001"
     name = "sample-rate-mismatch"
-    summary = "audio files at different sample rates"
+    summary = "audio files at different sample rates, with what loaders do about it"
     default_severity = "warning"
 
     def check(self, ctx: Context) -> Iterator[Finding]:

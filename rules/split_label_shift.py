@@ -35,7 +35,7 @@ class SplitLabelShift(Rule):
 
     id = "B002"
     name = "split-label-shift"
-    summary = "class proportions differ between splits"
+    summary = "class proportions differ between splits (χ² test, Cramér's V)"
     default_severity = "warning"
     options = {
         "max_p": Option(

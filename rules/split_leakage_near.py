@@ -40,7 +40,7 @@ class SplitLeakageNear(Rule):
 
     id = "D002"
     name = "split-leakage-near"
-    summary = "near-duplicate content across splits"
+    summary = "near-duplicate images or recordings across splits (fingerprints, grouped)"
     default_severity = "warning"  # a fingerprint match is evidence, not proof
     options = {
         "max_distance": Option(

@@ -39,7 +39,7 @@ class SuspiciousPerfect(Rule):
 
     id = "H003"
     name = "suspicious-perfect"
-    summary = "acc and val_acc both ≈ 1.0"
+    summary = "acc and val_acc both ≈ 1.0, with the label or leak finding that explains it"
     default_severity = "warning"
     reads_findings = True
     options = {"threshold": Option(0.995, "accuracy that counts as perfect", above=0, max=1)}

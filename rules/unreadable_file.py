@@ -30,7 +30,7 @@ class UnreadableFile(Rule):
 
     id = "F001"
     name = "unreadable-file"
-    summary = "file cannot be decoded: corrupt, truncated, zero bytes"
+    summary = "file cannot be decoded: corrupt, truncated, zero bytes, missing"
     default_severity = "error"
 
     def check(self, ctx: Context) -> Iterator[Finding]:

@@ -41,7 +41,7 @@ class UnscaledInput(Rule):
 
     id = "N002"
     name = "unscaled-input"
-    summary = "array inputs not normalised (e.g. float 0–255, linear-energy spectrograms)"
+    summary = "array inputs not normalised (float 0–255, linear-energy spectrograms)"
     default_severity = "warning"
 
     def check(self, ctx: Context) -> Iterator[Finding]:

@@ -14,8 +14,23 @@ README = (REPO / "README.md").read_text(encoding="utf-8")
 CI_RUN = (REPO / ".ci" / "run").read_text(encoding="utf-8")
 
 
+def fenced() -> list[tuple[str, str]]:
+    """The README's code blocks in order, each as (language, text)."""
+    found, language, lines = [], None, []
+    for line in README.splitlines(keepends=True):
+        if line.startswith("```"):
+            if language is None:
+                language, lines = line[3:].strip(), []
+            else:
+                found.append((language, "".join(lines)))
+                language = None
+        elif language is not None:
+            lines.append(line)
+    return found
+
+
 def blocks(language: str) -> list[str]:
-    return re.findall(rf"```{language}\n(.*?)```", README, re.DOTALL)
+    return [text for lang, text in fenced() if lang == language]
 
 
 def test_readme_starts_with_the_two_commands_and_ci_runs_the_test_command() -> None:
@@ -71,3 +86,60 @@ def test_no_install_command_fetches_the_unrelated_dslint_from_the_package_index(
         if re.search(rf"(^|[\s\"']){name}\b", head):
             assert "@ git+https://github.com/dslint/dslint" in head, command
     assert f'"{name}[s3] @ git+https://github.com/dslint/dslint"' in README
+
+
+def test_readme_rule_table_is_written_from_the_rules() -> None:
+    from dslint.docs import with_rule_table
+    from dslint.registry import load_rules
+
+    assert with_rule_table(README, load_rules()) == README, (
+        "the README's rule table differs from the rules: run `python -m dslint.docs`"
+    )
+
+
+def _timeless(text: str) -> str:
+    return re.sub(r"\d+\.\d\d s · dslint", "N s · dslint", text)
+
+
+def test_readme_example_prints_what_it_shows(tmp_path) -> None:
+    (example,) = [b for b in blocks("text") if b.startswith("$ dslint ")]
+    command, shown = example.split("\n", 1)
+    result = run_cli(*shlex.split(command)[2:], "--cache-dir", tmp_path, cwd=REPO)
+    assert result.returncode == 0, result.stderr
+    assert _timeless(result.stdout) == _timeless(shown)
+
+
+# The README's placeholders, and the bundled files that stand in for them.
+PLACEHOLDERS = {
+    "data/": "fixtures/H001-chance-stagnation/fail-majority-class/data",
+    "training.log": "fixtures/H001-chance-stagnation/pass-healthy-console/training.log",
+    "preds.csv": "fixtures/P001-constant-predictions/fail-all-normal/predictions.csv",
+}
+
+
+def test_every_dslint_command_in_the_readme_runs(tmp_path) -> None:
+    commands = [
+        line.split("&&")[-1].split("#")[0].strip()
+        for block in blocks("bash")
+        for line in block.splitlines()
+        if "dslint " in line.split("&&")[-1]
+    ]
+    assert len(commands) >= 3
+    for command in commands:
+        args = [PLACEHOLDERS.get(word, word) for word in shlex.split(command)[1:]]
+        result = run_cli(*args, "--cache-dir", tmp_path, cwd=REPO)
+        assert result.returncode in (0, 1), (command, result.stderr)
+        assert result.stderr == "", (command, result.stderr)
+        assert result.stdout.strip(), command
+
+
+def test_readme_synopsis_lists_exactly_the_options_of_dslint_check() -> None:
+    import typer
+
+    from dslint.cli import app
+
+    (synopsis,) = [b for b in blocks("") if b.startswith("dslint check [PATH")]
+    shown = set(re.findall(r"--[a-z-]+", synopsis))
+    (check,) = [c for c in typer.main.get_command(app).commands.values() if c.name == "check"]
+    options = {o for p in check.params for o in (*p.opts, *p.secondary_opts) if o[:2] == "--"}
+    assert shown == options - {"--help"}

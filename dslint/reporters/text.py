@@ -67,7 +67,7 @@ def _dataset(console: Console, summary: DatasetSummary) -> None:
     if not summary.splits:
         return
     classes = list(dict.fromkeys(c for counts in summary.splits.values() for c in counts))
-    table = Table(box=None, padding=(0, 2, 0, 0), show_edge=False)
+    table = Table(box=None, padding=(0, 2, 0, 0), show_edge=False, pad_edge=False)
     table.add_column("split")
     for label in classes[:12]:
         table.add_column(escape(label), justify="right")
