@@ -26,7 +26,7 @@ CASES = {
         {"img.thumb": 4, "svg.bars": 1},
     ),
     "probe": (
-        ["check", FIXTURES / "S003-confusable-classes/fail-lookalike-classes/data"],
+        ["check", "--probe", FIXTURES / "S003-confusable-classes/fail-lookalike-classes/data"],
         {"svg.heatmap": 1, "svg.bars": 1},
     ),
     "near": (

@@ -36,7 +36,7 @@ def test_provider_choice(device: str, available: list[str], chosen: list[str]) -
 def test_asking_for_cuda_without_it_is_a_one_line_error() -> None:
     with pytest.raises(DslintError, match="no CUDAExecutionProvider"):
         choose_providers("cuda", [CPU])
-    result = run_cli("check", IDENTICAL, "--no-cache", "--device", "cuda")
+    result = run_cli("check", IDENTICAL, "--no-cache", "--device", "cuda", probe=True)
     assert result.returncode == 2
     assert result.stderr.startswith("dslint: error: --device cuda: this onnxruntime has no")
 
@@ -61,7 +61,9 @@ def test_planted_mislabels_come_first() -> None:
 
 def test_no_probe_skips_it_and_the_report_says_what_ran() -> None:
     assert dslint.check(IDENTICAL, use_cache=False, probe=False).datasets[0].probe is None
-    report = json.loads(run_cli("check", IDENTICAL, "--no-cache", "--format", "json").stdout)
+    report = json.loads(
+        run_cli("check", IDENTICAL, "--no-cache", "--format", "json", probe=True).stdout
+    )
     probe = report["datasets"][0]["probe"]
     assert np.array(probe["confusion"]).sum() == 160
     assert set(probe) == {
@@ -76,7 +78,7 @@ def test_no_probe_skips_it_and_the_report_says_what_ran() -> None:
         "chance",
         "p_value",
     }
-    text = run_cli("check", IDENTICAL, "--no-cache").stdout
+    text = run_cli("check", IDENTICAL, "--no-cache", probe=True).stdout
     assert "probe: 160 samples, out-of-fold accuracy" in text
 
 
@@ -109,7 +111,7 @@ def test_a_users_onnx_encoder_with_channels_last_input(tmp_path: Path) -> None:
 def test_a_broken_probe_model_is_a_one_line_error(tmp_path: Path) -> None:
     model = tmp_path / "broken.onnx"
     model.write_bytes(b"not onnx")
-    result = run_cli("check", IDENTICAL, "--no-cache", "--probe-model", model)
+    result = run_cli("check", IDENTICAL, "--no-cache", "--probe-model", model, probe=True)
     assert result.returncode == 2
     assert result.stderr.startswith("dslint: error: the probe model cannot be loaded")
 
