@@ -261,7 +261,7 @@ def _subsample(labels: list, limit: int) -> list[int]:
 def _features(pictures: np.ndarray, settings: ProbeSettings) -> tuple[np.ndarray, str, float]:
     import onnxruntime as ort
 
-    from dslint.probe_model import build_probe_model
+    from dslint.probe_model import probe_model
 
     available = ort.get_available_providers()
     providers = choose_providers(settings.device, available)
@@ -269,7 +269,7 @@ def _features(pictures: np.ndarray, settings: ProbeSettings) -> tuple[np.ndarray
         ort.preload_dlls()  # find cuDNN and cuBLAS installed as Python packages
     options = ort.SessionOptions()
     options.log_severity_level = 3
-    model = settings.model.read_bytes() if settings.model else build_probe_model()
+    model = settings.model.read_bytes() if settings.model else probe_model()
     try:
         session = ort.InferenceSession(model, options, providers=providers)
     except Exception as exc:

@@ -11,18 +11,37 @@ same inputs has little to start from either. Fixed seed (0), He-initialised weig
     max pool 2 → conv 3×3, 64 filters, ReLU → global avg and max  (128 features)
     max pool 2 → conv 3×3, 128 filters, ReLU → global avg and max (256 features)
     → 448 features per sample
+
+The model ships built, as `probe.onnx` beside this module, so that running dslint
+needs no `onnx` package; `python -m dslint.probe_model` rebuilds it (a test holds the
+shipped bytes equal to a rebuild). It is written with IR version 7 and opset 13, the
+oldest that express it, so that every onnxruntime dslint supports loads it: an
+onnxruntime refuses a model of a newer IR version than its own ("Unsupported model IR
+version: 14, max supported IR version: 10" from 1.19, 13 from 1.31).
 """
 
 from __future__ import annotations
+
+from functools import cache
+from importlib.resources import files
 
 import numpy as np
 
 INPUT_SIZE = 32
 WIDTHS = (32, 64, 128)
+IR_VERSION = 7
+OPSET = 13
+SHIPPED = "probe.onnx"
+
+
+@cache
+def probe_model() -> bytes:
+    """The shipped model's bytes."""
+    return files("dslint").joinpath(SHIPPED).read_bytes()
 
 
 def build_probe_model(seed: int = 0) -> bytes:
-    """The serialised ONNX model."""
+    """The serialised ONNX model, built anew (needs the `onnx` package)."""
     import onnx
     from onnx import TensorProto, helper, numpy_helper
 
@@ -69,7 +88,12 @@ def build_probe_model(seed: int = 0) -> bytes:
         inits,
     )
     model = helper.make_model(
-        graph, opset_imports=[helper.make_opsetid("", 13)], producer_name="dslint"
+        graph, opset_imports=[helper.make_opsetid("", OPSET)], producer_name="dslint"
     )
+    model.ir_version = IR_VERSION
     onnx.checker.check_model(model)
     return model.SerializeToString()
+
+
+if __name__ == "__main__":
+    files("dslint").joinpath(SHIPPED).write_bytes(build_probe_model())

@@ -4,6 +4,7 @@ ONNX encoder, and the report of what ran where."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import numpy as np
@@ -13,7 +14,7 @@ import dslint
 from dslint.errors import DslintError
 from dslint.probe import CPU, CUDA, choose_providers
 from fixtures.generate import heart_sound, write_wav
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, REPO
 from tests.helpers import run_cli
 
 PLANTED = FIXTURES / "S005-suspect-label/fail-planted-mislabels/data"
@@ -137,3 +138,55 @@ def test_a_class_recorded_quieter_is_a_loudness_shortcut_and_a_murmur_is_not(
     assert [f.evidence["property"] for f in report.findings] == ["loudness (RMS)"]
     murmurs = FIXTURES / "A001-sample-rate-mismatch/pass-one-rate/data"
     assert not dslint.check(murmurs, use_cache=False, select=["S004"]).findings
+
+
+def test_the_shipped_probe_model_is_what_the_builder_makes() -> None:
+    from dslint.probe_model import build_probe_model, probe_model
+
+    assert probe_model() == build_probe_model(), "rebuild it: python -m dslint.probe_model"
+
+
+def test_the_oldest_supported_onnxruntime_loads_the_shipped_model(tmp_path: Path) -> None:
+    """The floor in pyproject.toml, installed apart (pip, its CPU build), loads the
+    model and computes the features the installed onnxruntime computes."""
+    import subprocess
+    import sys
+
+    import onnxruntime
+
+    from dslint.config import tomllib
+    from dslint.probe_model import SHIPPED
+
+    dependencies = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["dependencies"]
+    (floor,) = [d.split(">=")[1] for d in dependencies if d.startswith("onnxruntime>=")]
+    site = tmp_path / "site"
+    pip = [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", site]
+    install = subprocess.run(
+        [*pip, f"onnxruntime=={floor}.*"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert install.returncode == 0, install.stderr
+    features = (
+        "import sys, numpy as np, onnxruntime as ort; "
+        f"s = ort.InferenceSession({str(REPO / 'dslint' / SHIPPED)!r}, "
+        "providers=['CPUExecutionProvider']); "
+        "x = np.random.default_rng(0).random((8, 3, 32, 32), dtype=np.float32); "
+        "print(ort.__version__); np.save(sys.argv[1], s.run(None, {'input': x})[0])"
+    )
+    oldest = subprocess.run(
+        [sys.executable, "-c", features, tmp_path / "oldest.npy"],
+        env={**os.environ, "PYTHONPATH": str(site)},
+        capture_output=True,
+        text=True,
+    )
+    assert oldest.returncode == 0, oldest.stderr
+    assert oldest.stdout.startswith(f"{floor}.")
+    newest = subprocess.run(
+        [sys.executable, "-c", features, tmp_path / "newest.npy"], capture_output=True, text=True
+    )
+    assert newest.stdout.strip() == onnxruntime.__version__
+    np.testing.assert_allclose(
+        np.load(tmp_path / "oldest.npy"), np.load(tmp_path / "newest.npy"), rtol=1e-5
+    )
