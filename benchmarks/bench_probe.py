@@ -1,11 +1,15 @@
-"""Time the separability probe on a folder with each onnxruntime execution provider, in
-one run and on the same files: first a check that fills the facts cache (so that no
-provider pays for the scan), then one `dslint check --select S` process per device.
+"""Time the separability probe: what it adds to a check, and how fast each onnxruntime
+execution provider computes its features, in one run on the same files.
 
-    python benchmarks/bench_probe.py /tmp/jpegs20k [--devices cpu cuda]
+    python benchmarks/bench_probe.py /tmp/jpegs20k [--devices cpu cuda] [--rounds 3]
 
-By default the devices are `cpu`, and `cuda` as well when onnxruntime lists the CUDA
-execution provider (onnxruntime-gpu on a machine with an NVIDIA GPU).
+Overhead: `--rounds` interleaved rounds of four `dslint check` processes (cold with
+`--no-probe`, cold with the probe, then the same two again from the cache the cold
+runs filled), with medians and spreads of wall and CPU time; the probe's share is
+(with probe - without) / without. Providers: a cache filled once (thumbnails, no
+features), copied for each device, then one `dslint check --select S` per device, so
+that every provider computes every feature. By default the devices are `cpu`, and
+`cuda` as well when onnxruntime lists the CUDA execution provider.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -20,23 +25,75 @@ import time
 from pathlib import Path
 
 import onnxruntime
-from bench_scan import MEASURE  # beside this script
+
+# Runs the command; prints the peak RSS (KiB) and CPU seconds of its process tree last.
+MEASURE = (
+    "import resource, subprocess, sys; r = subprocess.run(sys.argv[1:]); "
+    "u = resource.getrusage(resource.RUSAGE_CHILDREN); "
+    "print(u.ru_maxrss, u.ru_utime + u.ru_stime, file=sys.stderr); sys.exit(r.returncode)"
+)
 
 
-def check(data: Path, cache: Path, *options: str) -> tuple[dict, float, int]:
-    """The JSON report, the wall time and the peak RSS (KiB) of one `dslint check`;
-    its one-line error (a device that is not there) ends the benchmark."""
+def check(data: Path, cache: Path, *options: str) -> tuple[dict, float, float, int]:
+    """The JSON report, the wall and CPU seconds and the peak RSS (KiB) of one
+    `dslint check`; its one-line error (a device that is not there) ends the run."""
     command = [sys.executable, "-m", "dslint", "check", str(data), "--format", "json"]
-    command += ["--cache-dir", str(cache), "--fail-on", "never", *options]
+    command += ["--cache-dir", str(cache), "--fail-on", "never", "--jobs", "2", *options]
     started = time.perf_counter()
     result = subprocess.run(
         [sys.executable, "-c", MEASURE, *command], capture_output=True, text=True
     )
     wall = time.perf_counter() - started
-    *messages, peak = result.stderr.strip().splitlines()
+    *messages, last = result.stderr.strip().splitlines()
     if result.returncode != 0:
         sys.exit(f"{' '.join(options)}: {' '.join(messages)}")
-    return json.loads(result.stdout), wall, int(peak)
+    peak, cpu = last.split()
+    return json.loads(result.stdout), wall, float(cpu), int(peak)
+
+
+def spread(values: list[float]) -> str:
+    return f"{statistics.median(values):6.2f} s ({min(values):.2f}–{max(values):.2f})"
+
+
+def overhead(data: Path, rounds: int, work: Path) -> None:
+    runs: dict[str, list[tuple[float, float]]] = {}
+    for round_ in range(rounds):
+        for probe in ("--no-probe", "--probe"):
+            cache = work / f"overhead-{round_}{probe}"
+            for state in ("cold", "cached"):
+                report, wall, cpu, _ = check(data, cache, probe)
+                runs.setdefault(f"{state} {probe}", []).append((wall, cpu))
+                if probe == "--probe" and state == "cached":
+                    print(f"  round {round_ + 1}: cached probe {report['datasets'][0]['probe']}")
+    print(f"{'run':20s} {'wall, median (range)':28s} CPU, median (range)")
+    for name, values in runs.items():
+        print(f"{name:20s} {spread([w for w, _ in values]):28s} {spread([c for _, c in values])}")
+    for state in ("cold", "cached"):
+        without = [w for w, _ in runs[f"{state} --no-probe"]]
+        with_probe = [w for w, _ in runs[f"{state} --probe"]]
+        added = statistics.median(with_probe) - statistics.median(without)
+        print(
+            f"{state}: the probe adds {added:.2f} s wall "
+            f"({added / statistics.median(without):.0%} of the check without it)"
+        )
+
+
+def providers(data: Path, devices: list[str], work: Path) -> None:
+    filled = work / "filled"
+    check(data, filled, "--select", "F001")  # the scan's facts and thumbnails, no features
+    for device in devices:
+        cache = work / f"device-{device}"
+        shutil.copytree(filled, cache)
+        report, wall, _, peak = check(data, cache, "--select", "S", "--device", device)
+        probe = report["datasets"][0]["probe"]
+        print(
+            f"--device {device:4s}  provider {probe['provider']}  "
+            f"{probe['samples']:,} samples  features {probe['features_seconds']:.2f} s "
+            f"({probe['features_per_second']:,.0f} images/s)  fit {probe['fit_seconds']:.2f} s  "
+            f"imports {probe['import_seconds']:.2f} s  check wall {wall:.2f} s  "
+            f"peak RSS {peak / 1024:.0f} MB  "
+            f"findings {sorted({f['rule'] for f in report['findings']})}"
+        )
 
 
 def main() -> None:
@@ -44,23 +101,15 @@ def main() -> None:
     parser.add_argument("data", type=Path)
     cuda = "CUDAExecutionProvider" in onnxruntime.get_available_providers()
     parser.add_argument("--devices", nargs="+", default=["cpu", "cuda"] if cuda else ["cpu"])
+    parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     print(f"onnxruntime {onnxruntime.__version__}: {onnxruntime.get_available_providers()}")
-    cache = Path(tempfile.mkdtemp(prefix="dslint-bench-probe-"))
+    work = Path(tempfile.mkdtemp(prefix="dslint-bench-probe-"))
     try:
-        check(args.data, cache, "--select", "F001")  # fills the cache, thumbnails included
-        for device in args.devices:
-            report, wall, peak = check(args.data, cache, "--select", "S", "--device", device)
-            probe = report["datasets"][0]["probe"]
-            print(
-                f"--device {device:4s}  provider {probe['provider']}  "
-                f"{probe['samples']:,} samples  probe {probe['seconds']:.2f} s  "
-                f"features {probe['features_per_second']:,.0f} images/s  "
-                f"check wall {wall:.2f} s  peak RSS {peak / 1024:.0f} MB  "
-                f"findings {sorted({f['rule'] for f in report['findings']})}"
-            )
+        overhead(args.data, args.rounds, work)
+        providers(args.data, args.devices, work)
     finally:
-        shutil.rmtree(cache)
+        shutil.rmtree(work)
 
 
 if __name__ == "__main__":

@@ -25,7 +25,7 @@ from dslint.rule import Context, Finding, Rule, Task
 from dslint.scan import ScanTarget, scan
 from dslint.since import changed_files, involves
 
-ProgressFactory = Callable[[int], Callable[[int], None]]
+ProgressFactory = Callable[..., Callable[[int], None]]  # (total, label) -> tick
 EXECUTORS = ("local", "dask")
 
 
@@ -72,6 +72,7 @@ def check(
     for dataset in datasets:
         require_samples(dataset)
     cache = _open_cache(cache_dir, datasets) if use_cache else None
+    probe_settings = replace(probe_settings, cache=cache, progress=progress)
     findings: list[Finding] = []
     probes: dict[str, dict] = {}
     suppressed: dict[str, int] = {}

@@ -24,6 +24,8 @@ import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+import numpy as np
+
 from dslint import __version__
 from dslint.facts import CACHED_FIELDS
 
@@ -35,6 +37,7 @@ THUMBNAIL = CACHED_FIELDS.index("thumbnail")
 # rows written by a dslint with other fact fields are never read as this one's
 VERSION = f"{__version__}+{hashlib.sha256(' '.join(CACHED_FIELDS).encode()).hexdigest()[:8]}"
 MARSHAL_VERSION = 4
+LOOKUP_CHUNK = 500  # keys per query: SQLite's limit on parameters is 999 in old builds
 
 
 class FactsCache:
@@ -66,6 +69,10 @@ class FactsCache:
                 self._db.execute(
                     "CREATE TABLE IF NOT EXISTS thumbnails "
                     "(key_path BLOB PRIMARY KEY, thumbnail BLOB)"
+                )
+                self._db.execute(
+                    "CREATE TABLE IF NOT EXISTS probe_features "
+                    "(key BLOB PRIMARY KEY, features BLOB)"
                 )
                 self._db.commit()
                 return
@@ -124,6 +131,29 @@ class FactsCache:
             with self._db:
                 self._db.executemany("INSERT OR REPLACE INTO facts VALUES (?, ?, ?, ?, ?)", records)
                 self._db.executemany("INSERT OR REPLACE INTO thumbnails VALUES (?, ?)", pictures)
+        except sqlite3.Error as exc:
+            print(f"dslint: warning: cache {self.file} not updated: {exc}", file=sys.stderr)
+
+    def features(self, keys: list[bytes]) -> dict[bytes, np.ndarray]:
+        """The probe's cached features by key (a digest of the picture and the model,
+        so no stale entry can match)."""
+        found: dict[bytes, np.ndarray] = {}
+        try:
+            for start in range(0, len(keys), LOOKUP_CHUNK):
+                chunk = keys[start : start + LOOKUP_CHUNK]
+                query = "SELECT key, features FROM probe_features WHERE key IN "
+                rows = self._db.execute(query + f"({','.join('?' * len(chunk))})", chunk)
+                found.update((key, np.frombuffer(blob, np.float32)) for key, blob in rows)
+        except sqlite3.Error as exc:
+            print(f"dslint: warning: cache {self.file} unreadable: {exc}", file=sys.stderr)
+            return {}
+        return found
+
+    def put_features(self, items: Iterable[tuple[bytes, np.ndarray]]) -> None:
+        rows = [(key, np.asarray(f, np.float32).tobytes()) for key, f in items]
+        try:
+            with self._db:
+                self._db.executemany("INSERT OR REPLACE INTO probe_features VALUES (?, ?)", rows)
         except sqlite3.Error as exc:
             print(f"dslint: warning: cache {self.file} not updated: {exc}", file=sys.stderr)
 

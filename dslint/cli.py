@@ -252,8 +252,8 @@ def _progress():
 
     with Progress(transient=True) as bar:
 
-        def start(total: int) -> Callable[[int], None]:
-            task = bar.add_task("scanning", total=total)
+        def start(total: int, label: str = "scanning") -> Callable[[int], None]:
+            task = bar.add_task(label, total=total)
             return lambda done: bar.advance(task, done)
 
         yield start

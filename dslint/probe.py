@@ -10,11 +10,15 @@ asks whether trivial properties of the files give the label away.
 
 from __future__ import annotations
 
+import importlib
 import math
 import time
+import warnings
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from threadpoolctl import threadpool_limits
@@ -24,6 +28,11 @@ from dslint.errors import DslintError
 from dslint.extras import install_hint
 from dslint.rule import Context
 
+if TYPE_CHECKING:
+    from dslint.cache import FactsCache
+
+VERDICT_KEYS = ("samples", "classes", "accuracy", "balanced_accuracy", "chance", "p_value")
+PROBE_LIBRARIES = ("onnxruntime", "sklearn.linear_model", "sklearn.model_selection", "sklearn.tree")
 MIN_PER_CLASS = 8
 BATCH = 512  # pictures per onnxruntime call, preprocessed one batch at a time
 CPU = "CPUExecutionProvider"
@@ -36,14 +45,47 @@ class ProbeSettings:
     device: str = "auto"  # auto | cpu | cuda
     model: Path | None = None  # an ONNX encoder of the user's
     max_samples: int = 20_000  # a stratified subsample beyond this
+    # where features are kept between runs, and a progress bar: set for the run
+    cache: FactsCache | None = field(default=None, compare=False)
+    progress: Callable[[int, str], Callable[[int], None]] | None = field(
+        default=None, compare=False
+    )
+
+
+@dataclass
+class Timing:
+    """Where the probe's time went. Library imports (onnxruntime, scikit-learn) are
+    counted apart: they are paid once per process, whatever the dataset."""
+
+    imports: float = 0.0
+    features: float = 0.0  # computing the features that were not in the cache
+    computed: int = 0
+    from_cache: int = 0
+    fit: float = 0.0
+
+    @property
+    def total(self) -> float:
+        return self.features + self.fit
+
+    def summary(self) -> dict:
+        return {
+            "seconds": round(self.total, 3),
+            "import_seconds": round(self.imports, 3),
+            "features_seconds": round(self.features, 3),
+            "features_computed": self.computed,
+            "features_from_cache": self.from_cache,
+            "features_per_second": round(self.computed / self.features, 1)
+            if self.computed and self.features
+            else None,
+            "fit_seconds": round(self.fit, 3),
+        }
 
 
 @dataclass
 class ProbeResult:
-    provider: str
+    provider: str  # the execution provider that computed features, or "cache"
     samples: int
-    seconds: float
-    features_per_second: float
+    timing: Timing
     classes: list[Label]
     chance: float
     accuracy: float
@@ -54,28 +96,48 @@ class ProbeResult:
     proba: np.ndarray  # out-of-fold class probabilities
     sources: list[str]
     shortcuts: dict[str, float] = field(default_factory=dict)  # property -> accuracy
+    provider_note: str | None = None  # why CUDA was not used, when it was listed
+    converged: bool = True  # whether every logistic-regression fit converged
 
     def verdict(self) -> dict:
         """The deterministic part of the summary, for findings' evidence."""
-        return {
-            k: v
-            for k, v in self.summary().items()
-            if k not in ("seconds", "features_per_second", "provider", "confusion")
-        }
+        return {k: v for k, v in self.summary().items() if k in VERDICT_KEYS}
 
     def summary(self) -> dict:
         return {
             "provider": self.provider,
+            "provider_note": self.provider_note,
             "samples": self.samples,
             "classes": [str(c) for c in self.classes],
             "confusion": self.confusion.tolist(),
-            "seconds": round(self.seconds, 3),
-            "features_per_second": round(self.features_per_second, 1),
+            **self.timing.summary(),
+            "fit_converged": self.converged,
             "accuracy": round(self.accuracy, 4),
             "balanced_accuracy": round(self.balanced_accuracy, 4),
             "chance": round(self.chance, 4),
             "p_value": float(f"{self.p_value:.3g}"),
         }
+
+
+def describe_run(summary: dict) -> str:
+    """Where the probe's time went and what ran it, in words, for the reports."""
+    computed, cached = summary["features_computed"], summary["features_from_cache"]
+    parts = []
+    if computed:
+        parts.append(
+            f"features of {computed:,} on {summary['provider']} in "
+            f"{summary['features_seconds']:.2f} s ({summary['features_per_second']:,.0f}/s)"
+            + (f", {cached:,} from the cache" if cached else "")
+        )
+    else:
+        parts.append(f"features from the cache ({cached:,})")
+    parts.append(f"fit {summary['fit_seconds']:.2f} s")
+    text = "; ".join(parts) + f" (library imports {summary['import_seconds']:.2f} s, not counted)"
+    if summary.get("provider_note"):
+        text += f"; {summary['provider_note']}"
+    if not summary.get("fit_converged", True):
+        text += "; the logistic regression did not converge in 300 iterations"
+    return text
 
 
 def confused_pairs(matrix: np.ndarray, limit: float) -> list[tuple[float, int, int]]:
@@ -120,13 +182,22 @@ def probe_result(ctx: Context) -> ProbeResult | None:
     counts = np.bincount(truth, minlength=len(classes))
     if counts.min() < MIN_PER_CLASS:
         return None  # too few samples for any verdict
+    timing = Timing()
     started = time.perf_counter()
-    features, provider, rate = _features(pictures, settings)
-    with threadpool_limits(limits=1, user_api="blas"):
+    for library in PROBE_LIBRARIES:  # imported here, to be timed apart
+        importlib.import_module(library)
+    timing.imports = time.perf_counter() - started
+    features, provider, note = _features(pictures, settings, timing)
+    started = time.perf_counter()
+    folds = int(min(5, counts.min()))
+    with threadpool_limits(limits=1, user_api="blas"), warnings.catch_warnings(record=True) as said:
         # The fits are many small products: BLAS threads only contend, and on a busy
         # two-core machine they made `--select S` six times slower (23 s against 4 s).
-        proba = _out_of_fold(features, truth, int(min(5, counts.min())))
-        shortcuts = _shortcuts(properties, truth, int(min(5, counts.min())))
+        # scikit-learn's warnings are caught: what they say goes into the report.
+        warnings.simplefilter("always")
+        proba = _out_of_fold(features, truth, folds)
+        shortcuts = _shortcuts(properties, truth, folds)
+    timing.fit = time.perf_counter() - started
     predicted = proba.argmax(axis=1)
     accuracy = float((predicted == truth).mean())
     recall = [float((predicted[truth == k] == k).mean()) for k in range(len(classes))]
@@ -139,9 +210,10 @@ def probe_result(ctx: Context) -> ProbeResult | None:
 
     return ProbeResult(
         provider=provider,
+        provider_note=note,
+        converged=not any(w.category.__name__ == "ConvergenceWarning" for w in said),
         samples=len(samples),
-        seconds=time.perf_counter() - started,
-        features_per_second=rate,
+        timing=timing,
         classes=classes,
         chance=chance,
         accuracy=accuracy,
@@ -258,31 +330,78 @@ def _subsample(labels: list, limit: int) -> list[int]:
     return sorted(keep)
 
 
-def _features(pictures: np.ndarray, settings: ProbeSettings) -> tuple[np.ndarray, str, float]:
+def _features(
+    pictures: np.ndarray, settings: ProbeSettings, timing: Timing
+) -> tuple[np.ndarray, str, str | None]:
+    """Each picture's features, the provider that computed them (or "cache") and why
+    CUDA was not used where onnxruntime listed it. Features are kept in the cache by
+    picture and model, so a re-run computes only those of new pictures."""
     import onnxruntime as ort
 
     from dslint.probe_model import probe_model
 
-    available = ort.get_available_providers()
-    providers = choose_providers(settings.device, available)
+    providers = choose_providers(settings.device, ort.get_available_providers())
+    model = settings.model.read_bytes() if settings.model else probe_model()
+    keys = _feature_keys(pictures, model)
+    found = settings.cache.features(keys) if settings.cache else {}
+    missing = [i for i, key in enumerate(keys) if key not in found]
+    timing.from_cache, timing.computed = len(keys) - len(missing), len(missing)
+    provider, note = "cache", None
+    if missing or settings.device == "cuda":
+        session, provider, note = _session(ort, model, providers, settings.device)
+        started = time.perf_counter()
+        computed = _run(session, pictures[missing], settings.progress)
+        timing.features = time.perf_counter() - started
+        found.update(zip((keys[i] for i in missing), computed, strict=True))
+        if settings.cache:
+            settings.cache.put_features((keys[i], found[keys[i]]) for i in missing)
+    return np.stack([found[key] for key in keys]), provider, note
+
+
+def _feature_keys(pictures: np.ndarray, model: bytes) -> list[bytes]:
+    import xxhash
+
+    model_id = xxhash.xxh3_128_digest(model)
+    return [xxhash.xxh3_128_digest(model_id + picture.tobytes()) for picture in pictures]
+
+
+def _session(ort, model: bytes, providers: list[str], device: str) -> tuple:
+    """An inference session, its first provider, and why CUDA was not used where it
+    was asked for or listed (onnxruntime falls back to the CPU with a log line)."""
     if CUDA in providers and hasattr(ort, "preload_dlls"):
         ort.preload_dlls()  # find cuDNN and cuBLAS installed as Python packages
+    ort.set_default_logger_severity(3)  # its warnings are the report's to give
     options = ort.SessionOptions()
     options.log_severity_level = 3
-    model = settings.model.read_bytes() if settings.model else probe_model()
     try:
         session = ort.InferenceSession(model, options, providers=providers)
     except Exception as exc:
         raise DslintError(f"the probe model cannot be loaded: {exc}") from None
+    provider = session.get_providers()[0]
+    note = None
+    if CUDA in providers and provider != CUDA:
+        note = (
+            "onnxruntime lists the CUDAExecutionProvider but could not start it: its CUDA "
+            "or cuDNN libraries did not load, or no GPU is visible"
+        )
+        if device == "cuda":
+            raise DslintError(f"--device cuda: {note}")
+    return session, provider, note
+
+
+def _run(
+    session, pictures: np.ndarray, progress: Callable[[int, str], Callable[[int], None]] | None
+) -> list[np.ndarray]:
+    """The features of `pictures`, batch by batch (memory stays flat)."""
     shape, name = session.get_inputs()[0].shape, session.get_inputs()[0].name
-    started = time.perf_counter()
-    outputs = []
-    for start in range(0, len(pictures), BATCH):  # batch by batch: memory stays flat
+    tick = progress(len(pictures), "probe features") if progress and len(pictures) else None
+    found = []
+    for start in range(0, len(pictures), BATCH):
         batch = _preprocess(pictures[start : start + BATCH], shape)
-        outputs.append(session.run(None, {name: batch})[0].reshape(len(batch), -1))
-    seconds = time.perf_counter() - started
-    rate = len(pictures) / max(seconds, 1e-9)
-    return np.concatenate(outputs), session.get_providers()[0], rate
+        found.extend(session.run(None, {name: batch})[0].reshape(len(batch), -1))
+        if tick:
+            tick(len(batch))
+    return found
 
 
 def _preprocess(pictures: np.ndarray, shape: list) -> np.ndarray:

@@ -69,11 +69,18 @@ def test_no_probe_skips_it_and_the_report_says_what_ran() -> None:
     assert np.array(probe["confusion"]).sum() == 160
     assert set(probe) == {
         "provider",
+        "provider_note",
         "samples",
         "classes",
         "confusion",
         "seconds",
+        "import_seconds",
+        "features_seconds",
+        "features_computed",
+        "features_from_cache",
         "features_per_second",
+        "fit_seconds",
+        "fit_converged",
         "accuracy",
         "balanced_accuracy",
         "chance",
@@ -190,3 +197,35 @@ def test_the_oldest_supported_onnxruntime_loads_the_shipped_model(tmp_path: Path
     np.testing.assert_allclose(
         np.load(tmp_path / "oldest.npy"), np.load(tmp_path / "newest.npy"), rtol=1e-5
     )
+
+
+def test_a_rerun_reads_the_probe_features_from_the_cache_and_says_so(tmp_path: Path) -> None:
+    args = ("check", IDENTICAL, "--cache-dir", tmp_path, "--format", "json")
+    first = json.loads(run_cli(*args, probe=True).stdout)
+    again = run_cli(*args, probe=True)
+    assert again.stderr == ""  # no library warning or log line reaches the terminal
+    second = json.loads(again.stdout)
+    before, after = first["datasets"][0]["probe"], second["datasets"][0]["probe"]
+    assert (before["features_computed"], before["features_from_cache"]) == (160, 0)
+    assert (after["features_computed"], after["features_from_cache"]) == (0, 160)
+    assert after["provider"] == "cache" and after["features_seconds"] == 0
+    assert second["findings"] == first["findings"]
+    text = run_cli("check", IDENTICAL, "--cache-dir", tmp_path, probe=True).stdout
+    assert "features from the cache (160); fit " in text
+    assert "(library imports " in text
+
+
+def test_features_of_another_probe_model_are_not_taken_from_the_cache(tmp_path: Path) -> None:
+    from dslint.probe_model import probe_model
+
+    other = tmp_path / "other.onnx"
+    other.write_bytes(probe_model())  # the same network under another name: same key
+    base = ("check", IDENTICAL, "--cache-dir", tmp_path / "cache", "--format", "json")
+    json.loads(run_cli(*base, probe=True).stdout)
+    same = json.loads(run_cli(*base, "--probe-model", other, probe=True).stdout)
+    assert same["datasets"][0]["probe"]["features_from_cache"] == 160
+    changed = bytearray(probe_model())
+    changed[-200] ^= 1  # one weight's bit: another model
+    other.write_bytes(bytes(changed))
+    fresh = json.loads(run_cli(*base, "--probe-model", other, probe=True).stdout)
+    assert fresh["datasets"][0]["probe"]["features_computed"] == 160

@@ -21,6 +21,7 @@ from typing import IO, TextIO
 
 from dslint import __version__
 from dslint.filetypes import kind_of
+from dslint.probe import describe_run
 from dslint.remote import is_url, read_objects
 from dslint.report import DatasetSummary, Report
 from dslint.rule import Finding
@@ -142,8 +143,7 @@ def _dataset(summary: DatasetSummary, report: Report) -> str:
         rows.append(
             f"<h3>Separability probe</h3><p>{p['samples']:,} samples: out-of-fold "
             f"accuracy <b>{p['accuracy']:.3f}</b> against chance {p['chance']:.3f} "
-            f"(p = {p['p_value']:.2g}); {_e(p['provider'])}, "
-            f"{p['features_per_second']:,.0f} samples/s, {p['seconds']:.2f} s</p>"
+            f"(p = {p['p_value']:.2g}); {_e(describe_run(p))}</p>"
         )
         pairs = [
             tuple(pair["classes"])

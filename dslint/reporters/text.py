@@ -11,6 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from dslint import __version__
+from dslint.probe import describe_run
 from dslint.report import DatasetSummary, Report
 from dslint.rule import Finding
 from dslint.wording import plural
@@ -84,9 +85,7 @@ def _dataset(console: Console, summary: DatasetSummary) -> None:
         p = summary.probe
         console.print(
             f"[dim]probe: {p['samples']:,} samples, out-of-fold accuracy "
-            f"{p['accuracy']:.3f} (chance {p['chance']:.3f}), "
-            f"{p['provider']}, {p['features_per_second']:,.0f} samples/s, "
-            f"{p['seconds']:.2f} s[/]"
+            f"{p['accuracy']:.3f} (chance {p['chance']:.3f}); {escape(describe_run(p))}[/]"
         )
     console.print()
 
