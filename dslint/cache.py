@@ -16,6 +16,8 @@ share one cache.
 from __future__ import annotations
 
 import hashlib
+import io
+import json
 import marshal
 import os
 import sqlite3
@@ -23,11 +25,15 @@ import sys
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from dslint import __version__
 from dslint.facts import CACHED_FIELDS
+
+if TYPE_CHECKING:
+    from dslint.probe import Fit
 
 CacheKey = tuple[str, int, int | str]  # absolute path or URL, size, mtime_ns or ETag
 FILE_NAME = "facts-v2.sqlite"
@@ -73,6 +79,10 @@ class FactsCache:
                 self._db.execute(
                     "CREATE TABLE IF NOT EXISTS probe_features "
                     "(key BLOB PRIMARY KEY, features BLOB)"
+                )
+                self._db.execute(
+                    "CREATE TABLE IF NOT EXISTS probe_fits (key BLOB PRIMARY KEY, proba BLOB, "
+                    "shortcuts TEXT, converged INTEGER)"
                 )
                 self._db.commit()
                 return
@@ -154,6 +164,34 @@ class FactsCache:
         try:
             with self._db:
                 self._db.executemany("INSERT OR REPLACE INTO probe_features VALUES (?, ?)", rows)
+        except sqlite3.Error as exc:
+            print(f"dslint: warning: cache {self.file} not updated: {exc}", file=sys.stderr)
+
+    def fit(self, key: bytes) -> Fit | None:
+        """The probe's fit for these inputs (`key` is a digest of all it reads)."""
+        from dslint.probe import Fit
+
+        try:
+            row = self._db.execute(
+                "SELECT proba, shortcuts, converged FROM probe_fits WHERE key = ?", (key,)
+            ).fetchone()
+            if row is None:
+                return None
+            proba = np.load(io.BytesIO(row[0]), allow_pickle=False)
+            return Fit(proba, json.loads(row[1]), bool(row[2]))
+        except (sqlite3.Error, ValueError, OSError) as exc:
+            print(
+                f"dslint: warning: cache {self.file}: probe fit unreadable: {exc}", file=sys.stderr
+            )
+            return None
+
+    def put_fit(self, key: bytes, fit: Fit) -> None:
+        packed = io.BytesIO()
+        np.save(packed, fit.proba, allow_pickle=False)
+        row = (key, packed.getvalue(), json.dumps(fit.shortcuts), int(fit.converged))
+        try:
+            with self._db:
+                self._db.execute("INSERT OR REPLACE INTO probe_fits VALUES (?, ?, ?, ?)", row)
         except sqlite3.Error as exc:
             print(f"dslint: warning: cache {self.file} not updated: {exc}", file=sys.stderr)
 

@@ -18,14 +18,17 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
+import xxhash
 from threadpoolctl import threadpool_limits
 
+from dslint import __version__
 from dslint.dataset import Label, is_class, sort_labels
 from dslint.errors import DslintError
 from dslint.extras import install_hint
+from dslint.probe_model import probe_model
 from dslint.rule import Context
 
 if TYPE_CHECKING:
@@ -33,6 +36,7 @@ if TYPE_CHECKING:
 
 VERDICT_KEYS = ("samples", "classes", "accuracy", "balanced_accuracy", "chance", "p_value")
 PROBE_LIBRARIES = ("onnxruntime", "sklearn.linear_model", "sklearn.model_selection", "sklearn.tree")
+FIT_VERSION = 1  # raise when the fit changes: cached fits of another version are not read
 MIN_PER_CLASS = 8
 BATCH = 512  # pictures per onnxruntime call, preprocessed one batch at a time
 CPU = "CPUExecutionProvider"
@@ -52,6 +56,12 @@ class ProbeSettings:
     )
 
 
+class Fit(NamedTuple):
+    proba: np.ndarray  # out-of-fold class probabilities, one row per sample
+    shortcuts: dict[str, float]  # trivial property -> out-of-fold accuracy
+    converged: bool
+
+
 @dataclass
 class Timing:
     """Where the probe's time went. Library imports (onnxruntime, scikit-learn) are
@@ -62,6 +72,7 @@ class Timing:
     computed: int = 0
     from_cache: int = 0
     fit: float = 0.0
+    fit_from_cache: bool = False  # nothing the fit reads changed since a run that made it
 
     @property
     def total(self) -> float:
@@ -78,6 +89,7 @@ class Timing:
             if self.computed and self.features
             else None,
             "fit_seconds": round(self.fit, 3),
+            "fit_from_cache": self.fit_from_cache,
         }
 
 
@@ -122,6 +134,8 @@ class ProbeResult:
 def describe_run(summary: dict) -> str:
     """Where the probe's time went and what ran it, in words, for the reports."""
     computed, cached = summary["features_computed"], summary["features_from_cache"]
+    if summary["fit_from_cache"]:
+        return f"features and fit from the cache ({cached:,}): nothing the probe reads changed"
     parts = []
     if computed:
         parts.append(
@@ -183,21 +197,27 @@ def probe_result(ctx: Context) -> ProbeResult | None:
     if counts.min() < MIN_PER_CLASS:
         return None  # too few samples for any verdict
     timing = Timing()
-    started = time.perf_counter()
-    for library in PROBE_LIBRARIES:  # imported here, to be timed apart
-        importlib.import_module(library)
-    timing.imports = time.perf_counter() - started
-    features, provider, note = _features(pictures, settings, timing)
-    started = time.perf_counter()
     folds = int(min(5, counts.min()))
-    with threadpool_limits(limits=1, user_api="blas"), warnings.catch_warnings(record=True) as said:
-        # The fits are many small products: BLAS threads only contend, and on a busy
-        # two-core machine they made `--select S` six times slower (23 s against 4 s).
-        # scikit-learn's warnings are caught: what they say goes into the report.
-        warnings.simplefilter("always")
-        proba = _out_of_fold(features, truth, folds)
-        shortcuts = _shortcuts(properties, truth, folds)
-    timing.fit = time.perf_counter() - started
+    model = settings.model.read_bytes() if settings.model else probe_model()
+    keys = _feature_keys(pictures, model)
+    fit_key = _fit_key(keys, truth, properties, folds)
+    fit = settings.cache.fit(fit_key) if settings.cache else None
+    if fit is not None and settings.device != "cuda":
+        # nothing the fit reads has changed: neither onnxruntime nor scikit-learn is needed
+        provider, note = "cache", None
+        timing.from_cache, timing.fit_from_cache = len(keys), True
+    else:
+        started = time.perf_counter()
+        for library in PROBE_LIBRARIES:  # imported here, to be timed apart
+            importlib.import_module(library)
+        timing.imports = time.perf_counter() - started
+        features, provider, note = _features(pictures, keys, model, settings, timing)
+        started = time.perf_counter()
+        fit = _fit(features, truth, properties, folds)
+        timing.fit = time.perf_counter() - started
+        if settings.cache:
+            settings.cache.put_fit(fit_key, fit)
+    proba, shortcuts, converged = fit
     predicted = proba.argmax(axis=1)
     accuracy = float((predicted == truth).mean())
     recall = [float((predicted[truth == k] == k).mean()) for k in range(len(classes))]
@@ -206,12 +226,12 @@ def probe_result(ctx: Context) -> ProbeResult | None:
 
     right = int((predicted == truth).sum())
     p_value = float(bdtrc(right - 1, len(truth), chance)) if right else 1.0
-    from sklearn.metrics import confusion_matrix
-
+    k = len(classes)
+    confusion = np.bincount(truth * k + predicted, minlength=k * k).reshape(k, k)
     return ProbeResult(
         provider=provider,
         provider_note=note,
-        converged=not any(w.category.__name__ == "ConvergenceWarning" for w in said),
+        converged=converged,
         samples=len(samples),
         timing=timing,
         classes=classes,
@@ -219,7 +239,7 @@ def probe_result(ctx: Context) -> ProbeResult | None:
         accuracy=accuracy,
         balanced_accuracy=float(np.mean(recall)),
         p_value=p_value,
-        confusion=confusion_matrix(truth, predicted, labels=range(len(classes))),
+        confusion=confusion,
         truth=truth,
         proba=proba,
         sources=[s.path or s.source for s in samples],
@@ -331,18 +351,14 @@ def _subsample(labels: list, limit: int) -> list[int]:
 
 
 def _features(
-    pictures: np.ndarray, settings: ProbeSettings, timing: Timing
+    pictures: np.ndarray, keys: list[bytes], model: bytes, settings: ProbeSettings, timing: Timing
 ) -> tuple[np.ndarray, str, str | None]:
     """Each picture's features, the provider that computed them (or "cache") and why
     CUDA was not used where onnxruntime listed it. Features are kept in the cache by
-    picture and model, so a re-run computes only those of new pictures."""
+    picture and model (`keys`), so a re-run computes only those of new pictures."""
     import onnxruntime as ort
 
-    from dslint.probe_model import probe_model
-
     providers = choose_providers(settings.device, ort.get_available_providers())
-    model = settings.model.read_bytes() if settings.model else probe_model()
-    keys = _feature_keys(pictures, model)
     found = settings.cache.features(keys) if settings.cache else {}
     missing = [i for i, key in enumerate(keys) if key not in found]
     timing.from_cache, timing.computed = len(keys) - len(missing), len(missing)
@@ -359,10 +375,40 @@ def _features(
 
 
 def _feature_keys(pictures: np.ndarray, model: bytes) -> list[bytes]:
-    import xxhash
-
     model_id = xxhash.xxh3_128_digest(model)
     return [xxhash.xxh3_128_digest(model_id + picture.tobytes()) for picture in pictures]
+
+
+def _fit_key(
+    keys: list[bytes], truth: np.ndarray, properties: dict[str, np.ndarray], folds: int
+) -> bytes:
+    """A digest of everything the fit reads (features by their keys, labels, the
+    trivial properties, folds) and of the code that fits."""
+    from importlib.metadata import version
+
+    code = f"{__version__} {FIT_VERSION} {version('scikit-learn')} {folds}"
+    digest = xxhash.xxh3_128(code.encode())
+    digest.update(b"".join(keys))
+    digest.update(truth.astype(np.int64).tobytes())
+    for name in sorted(properties):
+        digest.update(name.encode() + properties[name].astype(np.float64).tobytes())
+    return digest.digest()
+
+
+def _fit(
+    features: np.ndarray, truth: np.ndarray, properties: dict[str, np.ndarray], folds: int
+) -> Fit:
+    """Out-of-fold class probabilities, the shortcut properties' accuracies, and
+    whether every fit converged."""
+    with threadpool_limits(limits=1, user_api="blas"), warnings.catch_warnings(record=True) as said:
+        # The fits are many small products: BLAS threads only contend, and on a busy
+        # two-core machine they made `--select S` six times slower (23 s against 4 s).
+        # scikit-learn's warnings are caught: what they say goes into the report.
+        warnings.simplefilter("always")
+        proba = _out_of_fold(features, truth, folds)
+        shortcuts = _shortcuts(properties, truth, folds)
+    converged = not any(w.category.__name__ == "ConvergenceWarning" for w in said)
+    return Fit(proba, shortcuts, converged)
 
 
 def _session(ort, model: bytes, providers: list[str], device: str) -> tuple:

@@ -80,6 +80,7 @@ def test_no_probe_skips_it_and_the_report_says_what_ran() -> None:
         "features_from_cache",
         "features_per_second",
         "fit_seconds",
+        "fit_from_cache",
         "fit_converged",
         "accuracy",
         "balanced_accuracy",
@@ -208,11 +209,11 @@ def test_a_rerun_reads_the_probe_features_from_the_cache_and_says_so(tmp_path: P
     before, after = first["datasets"][0]["probe"], second["datasets"][0]["probe"]
     assert (before["features_computed"], before["features_from_cache"]) == (160, 0)
     assert (after["features_computed"], after["features_from_cache"]) == (0, 160)
-    assert after["provider"] == "cache" and after["features_seconds"] == 0
+    assert after["provider"] == "cache" and after["fit_from_cache"]
+    assert after["features_seconds"] == after["fit_seconds"] == after["import_seconds"] == 0
     assert second["findings"] == first["findings"]
     text = run_cli("check", IDENTICAL, "--cache-dir", tmp_path, probe=True).stdout
-    assert "features from the cache (160); fit " in text
-    assert "(library imports " in text
+    assert "features and fit from the cache (160): nothing the probe reads changed" in text
 
 
 def test_features_of_another_probe_model_are_not_taken_from_the_cache(tmp_path: Path) -> None:
@@ -229,3 +230,18 @@ def test_features_of_another_probe_model_are_not_taken_from_the_cache(tmp_path: 
     other.write_bytes(bytes(changed))
     fresh = json.loads(run_cli(*base, "--probe-model", other, probe=True).stdout)
     assert fresh["datasets"][0]["probe"]["features_computed"] == 160
+
+
+def test_a_changed_label_refits_from_cached_features(tmp_path: Path) -> None:
+    import shutil
+
+    data = shutil.copytree(IDENTICAL, tmp_path / "data")
+    args = ("check", data, "--cache-dir", tmp_path / "cache", "--format", "json")
+    run_cli(*args, probe=True)
+    moved = sorted((data / "train").iterdir())[0]
+    source = next(moved.iterdir())
+    target = sorted((data / "train").iterdir())[1] / f"moved-{source.name}"
+    source.rename(target)  # the same picture, now labelled as another class
+    probe = json.loads(run_cli(*args, probe=True).stdout)["datasets"][0]["probe"]
+    assert not probe["fit_from_cache"]
+    assert (probe["features_computed"], probe["features_from_cache"]) == (0, 160)
