@@ -10,8 +10,11 @@ asks whether trivial properties of the files give the label away.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
+import io
 import math
+import re
 import time
 import warnings
 import zlib
@@ -414,11 +417,10 @@ def _fit(
 def _session(ort, model: bytes, providers: list[str], device: str) -> tuple:
     """An inference session, its first provider, and why CUDA was not used where it
     was asked for or listed (onnxruntime falls back to the CPU with a log line)."""
-    if CUDA in providers and hasattr(ort, "preload_dlls"):
-        ort.preload_dlls()  # find cuDNN and cuBLAS installed as Python packages
-    ort.set_default_logger_severity(3)  # its warnings are the report's to give
+    missing = _preload_cuda(ort) if CUDA in providers else []
+    ort.set_default_logger_severity(4)  # what its errors say is the report's to give
     options = ort.SessionOptions()
-    options.log_severity_level = 3
+    options.log_severity_level = 4
     try:
         session = ort.InferenceSession(model, options, providers=providers)
     except Exception as exc:
@@ -426,13 +428,28 @@ def _session(ort, model: bytes, providers: list[str], device: str) -> tuple:
     provider = session.get_providers()[0]
     note = None
     if CUDA in providers and provider != CUDA:
-        note = (
-            "onnxruntime lists the CUDAExecutionProvider but could not start it: its CUDA "
-            "or cuDNN libraries did not load, or no GPU is visible"
+        why = (
+            f"{', '.join(missing)} did not load"
+            if missing
+            else "its CUDA or cuDNN libraries did not load, or no GPU is visible"
         )
+        note = f"onnxruntime lists the CUDAExecutionProvider but could not start it: {why}"
         if device == "cuda":
             raise DslintError(f"--device cuda: {note}")
     return session, provider, note
+
+
+def _preload_cuda(ort) -> list[str]:
+    """Load cuDNN and cuBLAS where they are installed as Python packages, and name the
+    libraries that did not load. onnxruntime prints its reasons on stdout, where they
+    would corrupt a JSON or SARIF report: they are caught and named in the report."""
+    if not hasattr(ort, "preload_dlls"):
+        return []
+    said = io.StringIO()
+    with contextlib.redirect_stdout(said), contextlib.redirect_stderr(said):
+        ort.preload_dlls()
+    failed = re.findall(r"^Failed to load (\S+?):", said.getvalue(), re.MULTILINE)
+    return list(dict.fromkeys(failed))
 
 
 def _run(

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -157,9 +160,6 @@ def test_the_shipped_probe_model_is_what_the_builder_makes() -> None:
 def test_the_oldest_supported_onnxruntime_loads_the_shipped_model(tmp_path: Path) -> None:
     """The floor in pyproject.toml, installed apart (pip, its CPU build), loads the
     model and computes the features the installed onnxruntime computes."""
-    import subprocess
-    import sys
-
     import onnxruntime
 
     from dslint.config import tomllib
@@ -233,8 +233,6 @@ def test_features_of_another_probe_model_are_not_taken_from_the_cache(tmp_path: 
 
 
 def test_a_changed_label_refits_from_cached_features(tmp_path: Path) -> None:
-    import shutil
-
     data = shutil.copytree(IDENTICAL, tmp_path / "data")
     args = ("check", data, "--cache-dir", tmp_path / "cache", "--format", "json")
     run_cli(*args, probe=True)
@@ -245,3 +243,28 @@ def test_a_changed_label_refits_from_cached_features(tmp_path: Path) -> None:
     probe = json.loads(run_cli(*args, probe=True).stdout)["datasets"][0]["probe"]
     assert not probe["fit_from_cache"]
     assert (probe["features_computed"], probe["features_from_cache"]) == (0, 160)
+
+
+@pytest.mark.skipif(
+    shutil.which("nvidia-smi") is not None, reason="a GPU is here: CUDA would start"
+)
+def test_the_gpu_build_without_a_gpu_runs_on_the_cpu_and_says_why(tmp_path: Path) -> None:
+    """onnxruntime-gpu installed as the README says (it replaces the CPU build: here it
+    is put first on the path), on a machine with no GPU and no CUDA libraries."""
+    site = tmp_path / "site"
+    pip = [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", site]
+    install = subprocess.run([*pip, "onnxruntime-gpu"], capture_output=True, text=True)
+    assert install.returncode == 0, install.stderr
+    env = {"PYTHONPATH": str(site)}
+    args = ("check", IDENTICAL, "--no-cache", "--format", "json")
+    auto = run_cli(*args, env=env, probe=True)
+    assert auto.returncode == 1 and auto.stderr == ""  # nothing printed beside the report
+    probe = json.loads(auto.stdout)["datasets"][0]["probe"]
+    assert probe["provider"] == CPU
+    assert probe["provider_note"].startswith(
+        "onnxruntime lists the CUDAExecutionProvider but could not start it: "
+    )
+    cuda = run_cli(*args, "--device", "cuda", env=env, probe=True)
+    assert cuda.returncode == 2 and cuda.stdout == ""
+    assert cuda.stderr.startswith("dslint: error: --device cuda: onnxruntime lists the CUDA")
+    assert cuda.stderr.count("\n") == 1
