@@ -261,12 +261,12 @@ def _inputs(ctx: Context, limit: int) -> tuple[list, np.ndarray, dict[str, np.nd
             continue
         chosen.append(sample)
         pictures.append(np.frombuffer(facts.thumbnail, dtype=np.uint8))
-        rows.append(_properties(facts, pictures[-1]))
+        rows.append(_properties(facts))
     arrays = _stacked_pictures(ctx)
     for sample, picture in arrays:
         chosen.append(sample)
         pictures.append(picture)
-        rows.append(_properties(None, picture))
+        rows.append({})
     if not chosen:
         return [], np.zeros((0, 32, 32, 3), np.uint8), {}
     keep = _subsample([s.label for s in chosen], limit)
@@ -276,7 +276,11 @@ def _inputs(ctx: Context, limit: int) -> tuple[list, np.ndarray, dict[str, np.nd
     properties = {
         name: np.array([rows[i].get(name, np.nan) for i in keep], dtype=float) for name in names
     }
-    return chosen, stacked, properties
+    recordings = np.array(["loudness (RMS)" in rows[i] for i in keep])
+    for name, values in _picture_properties(stacked).items():
+        if not recordings.all():
+            properties[name] = np.where(recordings, np.nan, values)
+    return chosen, stacked, dict(sorted(properties.items()))
 
 
 def _stacked_pictures(ctx: Context) -> list[tuple]:
@@ -306,17 +310,20 @@ def _stacked_pictures(ctx: Context) -> list[tuple]:
     return found
 
 
-def _properties(facts, picture: np.ndarray) -> dict[str, float]:
-    """What a model could read a label from without looking at the content."""
-    if facts is not None and facts.kind == "audio":
+def _picture_properties(pictures: np.ndarray) -> dict[str, np.ndarray]:
+    """The brightness of each picture and of its border, all pictures at once."""
+    grey = pictures.mean(axis=3)
+    edges = grey[:, 0].sum(1) + grey[:, -1].sum(1) + grey[:, :, 0].sum(1) + grey[:, :, -1].sum(1)
+    return {"mean brightness": grey.mean(axis=(1, 2)), "border brightness": edges / (4 * 32)}
+
+
+def _properties(facts) -> dict[str, float]:
+    """What a model could read a label from without looking at the content, from the
+    file's facts (the picture's brightness is `_picture_properties`)."""
+    found = {}
+    if facts.kind == "audio":
         # a recording's picture is its spectrogram: its "brightness" is the loudness
-        found = {"loudness (RMS)": 20 * math.log10(max(facts.rms or 0.0, 1e-9))}
-    else:
-        grey = picture.reshape(32, 32, 3).mean(axis=2)
-        border = np.concatenate([grey[0], grey[-1], grey[:, 0], grey[:, -1]])
-        found = {"mean brightness": float(grey.mean()), "border brightness": float(border.mean())}
-    if facts is None:
-        return found
+        found["loudness (RMS)"] = 20 * math.log10(max(facts.rms or 0.0, 1e-9))
     found["file size"] = math.log1p(facts.size)
     found["format"] = float(zlib.crc32(facts.format.encode()) % 1000) if facts.format else np.nan
     if facts.width:
