@@ -25,6 +25,7 @@ from dslint.filetypes import MANIFEST_EXTENSIONS, is_data_file, is_tool_dir, is_
 from dslint.labels import parse_label
 from dslint.manifest import Manifest, read_manifest
 from dslint.remote import RemoteTree, is_url, local_path
+from dslint.wording import plural
 
 CACHE_DIR_NAME = ".dslint_cache"
 
@@ -49,6 +50,12 @@ def discover(
     return dataset
 
 
+HOW_TO_LABEL = (
+    "put each class in a folder of its own (train/cat/1.jpg), or name the files and their "
+    "labels in a manifest (a CSV with path and label columns, given with --manifest)"
+)
+
+
 def require_samples(dataset: Dataset) -> None:
     """Refuse a dataset with no labelled sample: a check of nothing finds nothing, and
     a gate that passes on nothing passes a dataset that failed to load."""
@@ -64,8 +71,14 @@ def require_samples(dataset: Dataset) -> None:
     seen += [f"{name}: {reason}" for name, reason in dataset.unreadable_arrays[:3]]
     if dataset.empty_classes:
         seen.append(f"{len(dataset.empty_classes):,} class folders hold no data file")
-    if dataset.stray_files:
-        seen.append(f"{len(dataset.stray_files):,} files that are not data")
+    unlabelled = sorted(path for path in dataset.stray_files if is_data_file(path))
+    if unlabelled:
+        seen.append(
+            f"{plural(len(unlabelled), 'data file')} outside any class folder, so without a "
+            f"label (first: {unlabelled[0]}): {HOW_TO_LABEL}"
+        )
+    if len(dataset.stray_files) > len(unlabelled):
+        seen.append(f"{len(dataset.stray_files) - len(unlabelled):,} files that are not data")
     found = "; ".join(seen) or "no data files"
     raise DslintError(f"no labelled samples in {dataset.root} ({dataset.layout}): {found}")
 
@@ -121,6 +134,12 @@ def _discover(root: Path, manifest: str | Path | None, walk: Tree) -> Dataset:
         )
         _add_class_folders(dataset, root, "", "train", walk)
         return dataset
+    data_files = [name for name in files if is_data_file(name)]
+    if data_files:
+        raise DslintError(
+            f"{plural(len(data_files), 'data file')} in {root} (first: {data_files[0]}) but no "
+            f"class folders, so no labels: {HOW_TO_LABEL}"
+        )
     raise DslintError(
         f"no dataset found in {root}: expected class folders, split folders "
         f"(train/ val/ test/), a manifest (CSV/TSV) or NumPy arrays (x_train.npy)"

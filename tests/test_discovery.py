@@ -198,11 +198,17 @@ def test_exclude_patterns_drop_matching_files(tmp_path: Path) -> None:
     assert counts(discover(tmp_path, exclude=("train/dog/*",))) == {"train": {"cat": 2}}
 
 
-@pytest.mark.parametrize("what", ["nothing", "loose files"])
-def test_folders_without_a_dataset_are_an_error(tmp_path: Path, what: str) -> None:
+@pytest.mark.parametrize(
+    ("what", "message"),
+    [
+        ("nothing", "no dataset found"),
+        ("loose files", "1 data file in .* \\(first: a.png\\) but no class folders, so no labels"),
+    ],
+)
+def test_folders_without_a_dataset_are_an_error(tmp_path: Path, what: str, message: str) -> None:
     if what == "loose files":
         image(tmp_path / "a.png")
-    with pytest.raises(DslintError, match="no dataset found"):
+    with pytest.raises(DslintError, match=message):
         discover(tmp_path)
 
 

@@ -11,7 +11,7 @@ import pytest
 import dslint
 from dslint.errors import DslintError
 from tests.conftest import FIXTURES
-from tests.helpers import run_cli
+from tests.helpers import image, run_cli
 
 LEAK = FIXTURES / "D001-split-leakage-exact/fail-copied-val-images/data"
 TRUNCATED = FIXTURES / "F001-unreadable-file/fail-truncated-image/data"
@@ -149,3 +149,24 @@ def test_sarif_says_the_run_failed_when_a_rule_crashed(tmp_path: Path) -> None:
     (invocation,) = json.loads(result.stdout)["runs"][0]["invocations"]
     assert invocation["executionSuccessful"] is False
     assert [n["descriptor"]["id"] for n in invocation["toolExecutionNotifications"]] == ["X900"]
+
+
+def test_pictures_in_split_folders_without_class_folders_are_refused_with_how_to_label(
+    tmp_path: Path,
+) -> None:
+    """As cats-dogs-bench ships them: test/cat.123.jpg, no class folders."""
+    for name in ("cat.1.jpg", "dog.2.jpg"):
+        image(tmp_path / "data/test" / name)
+    result = run_cli("check", tmp_path / "data", "--no-cache")
+    assert result.returncode == 2
+    assert result.stderr.startswith(
+        f"dslint: error: no labelled samples in {tmp_path / 'data'} (class folders in split "
+        "folders): 2 data files outside any class folder, so without a label (first: "
+        "test/cat.1.jpg): put each class in a folder of its own"
+    )
+    flat = run_cli("check", tmp_path / "data/test", "--no-cache")
+    assert flat.returncode == 2
+    assert flat.stderr.startswith(
+        f"dslint: error: 2 data files in {tmp_path / 'data/test'} (first: cat.1.jpg) but no "
+        "class folders, so no labels: put each class in a folder of its own"
+    )
