@@ -32,6 +32,7 @@ EXECUTORS = ("local", "dask")
 def check(
     *paths: str | os.PathLike,
     manifest: str | os.PathLike | None = None,
+    label_from_name: str | None = None,
     config: str | os.PathLike | None = None,
     select: str | Iterable[str] | None = None,
     ignore: str | Iterable[str] | None = None,
@@ -66,7 +67,13 @@ def check(
         enabled=probe, device=device, model=Path(probe_model) if probe_model else None
     )
     datasets = [
-        discover(path, manifest=manifest, exclude=settings.exclude, follow_links=follow_links)
+        discover(
+            path,
+            manifest=manifest,
+            exclude=settings.exclude,
+            follow_links=follow_links,
+            label_from_name=label_from_name or settings.label_from_name,
+        )
         for path in paths
     ]
     for dataset in datasets:

@@ -70,6 +70,13 @@ def check(
     manifest: Annotated[
         str | None, typer.Option(help="Manifest (CSV/TSV/Parquet) with path and label columns.")
     ] = None,
+    label_from_name: Annotated[
+        str | None,
+        typer.Option(
+            help="Read labels from file paths: a regular expression with a group named "
+            "label (and optionally split), e.g. '(?P<label>cat|dog)\\.\\d+'."
+        ),
+    ] = None,
     fmt: Annotated[
         str, typer.Option("--format", help=f"Report format: {', '.join(FORMATS)}.")
     ] = "text",
@@ -146,6 +153,7 @@ def check(
                 history=history,
                 predictions=predictions,
                 manifest=manifest,
+                label_from_name=label_from_name,
                 config=config,
                 select=select,
                 ignore=ignore,

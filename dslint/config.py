@@ -8,6 +8,7 @@ the key, as in ruff and yamllint.
     fail-on = "error"              # error | warning | info | never
     exclude = ["train/augmented/*"]
     max-file-mb = 1024             # larger data files are not read (F006)
+    label-from-name = '(?P<label>[a-z]+)[.]'  # labels (and splits) from file paths
 
     [tool.dslint.severity]
     F002 = "info"
@@ -40,7 +41,17 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 FAIL_ON = (*SEVERITIES, "never")
-TOP_KEYS = ("select", "ignore", "fail-on", "exclude", "max-file-mb", "severity", "task", "rules")
+TOP_KEYS = (
+    "select",
+    "ignore",
+    "fail-on",
+    "exclude",
+    "max-file-mb",
+    "label-from-name",
+    "severity",
+    "task",
+    "rules",
+)
 TASK_KEYS = ("loss", "labels", "classes")
 
 
@@ -52,6 +63,7 @@ class Config:
     fail_on: str = "error"
     exclude: tuple[str, ...] = ()
     max_file_mb: int = 1024
+    label_from_name: str | None = None
     severity: dict[str, str] = field(default_factory=dict)
     rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
     task: Task = field(default_factory=Task)
@@ -104,6 +116,10 @@ def parse_config(data: dict[str, Any], source: str, rules: dict[str, type[Rule]]
         if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
             raise DslintError(f"{source}: max-file-mb must be a whole number of megabytes")
         config.max_file_mb = limit
+    if "label-from-name" in data:
+        if not isinstance(data["label-from-name"], str):
+            raise DslintError(f"{source}: label-from-name must be a regular expression (a string)")
+        config.label_from_name = data["label-from-name"]
     for key, value in _table(data.get("severity", {}), source, "severity").items():
         rule = _rule(key, rules, by_name, source, f"severity.{key}")
         config.severity[rule.id] = _choice(value, SEVERITIES, source, f"severity.{key}")

@@ -5,6 +5,7 @@ Discovery builds it; rules read it. Nothing here touches the file system.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -21,8 +22,18 @@ SPLIT_ALIASES = {
     "eval": "test",
     "evaluation": "test",
 }
+SPLIT_NOISE = {"set", "seg", "data", "dataset", "split", "images", "imgs", "files"}
 SPLIT_ORDER = ("train", "val", "test")
 EVAL_SPLITS = ("val", "test")
+
+
+def split_of_name(name: str) -> str | None:
+    """train, val or test for a folder name that says a split the way datasets ship
+    them (`train`, `Training`, `training_set`, `train_set`, `TRAIN`, `seg_train`,
+    `valid_set`, `DEV`, `test1`), else None."""
+    tokens = [t for t in re.split(r"[\W_]+", name.lower()) if t and t not in SPLIT_NOISE]
+    word = "".join(tokens)
+    return SPLIT_ALIASES.get(word) or SPLIT_ALIASES.get(word.rstrip("0123456789"))
 
 
 @dataclass(frozen=True)
@@ -75,6 +86,7 @@ class Dataset:
     missing_files: list[tuple[str, str]] = field(default_factory=list)
     unreadable_arrays: list[tuple[str, str]] = field(default_factory=list)
     array_inputs: dict[str, tuple[str, str | None]] = field(default_factory=dict)
+    unused_folders: list[tuple[str, int]] = field(default_factory=list)  # folder, data files
     label_files: list[str] = field(default_factory=list)
     skipped_links: list[tuple[str, str]] = field(default_factory=list)
     file_versions: dict[str, tuple[int, str]] | None = None

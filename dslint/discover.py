@@ -18,12 +18,14 @@ from fnmatch import fnmatch
 from pathlib import Path, PurePosixPath
 from typing import IO
 
+from dslint import name_labels
 from dslint.arrays import ARRAY_FILE, discover_arrays
-from dslint.dataset import SPLIT_ALIASES, Dataset, Sample
+from dslint.dataset import SPLIT_ALIASES, Dataset, Sample, split_of_name
 from dslint.errors import DslintError
 from dslint.filetypes import MANIFEST_EXTENSIONS, is_data_file, is_tool_dir, is_vcs_file
 from dslint.labels import parse_label
 from dslint.manifest import Manifest, read_manifest
+from dslint.name_labels import NameLabels
 from dslint.remote import RemoteTree, is_url, local_path
 from dslint.wording import plural
 
@@ -35,17 +37,21 @@ def discover(
     manifest: str | Path | None = None,
     exclude: tuple[str, ...] = (),
     follow_links: bool = False,
+    label_from_name: str | None = None,
 ) -> Dataset:
     """The dataset at `path`. Symbolic links are followed only where they stay inside
-    the dataset (files) unless `follow_links`; the others are recorded, not read."""
+    the dataset (files) unless `follow_links`; the others are recorded, not read.
+    `label_from_name` is a regular expression whose group `label` (and `split`) is read
+    from each data file's relative path, whatever the layout."""
     path = local_path(path)
+    names = name_labels.explicit(label_from_name) if label_from_name else None
     if is_url(path):
-        return _discover_remote(str(path), manifest, _exclusion(exclude))
+        return _discover_remote(str(path), manifest, _exclusion(exclude), names)
     root = Path(path)
     if not root.exists():
         raise DslintError(f"path {root} does not exist")
     walk = _Walk(root if root.is_dir() else root.parent, follow_links, _exclusion(exclude))
-    dataset = _discover(root, manifest, walk)
+    dataset = _discover(root, manifest, walk, names)
     dataset.skipped_links.extend(sorted(walk.links.items()))
     return dataset
 
@@ -83,18 +89,22 @@ def require_samples(dataset: Dataset) -> None:
     raise DslintError(f"no labelled samples in {dataset.root} ({dataset.layout}): {found}")
 
 
-def _discover_remote(url: str, manifest: str | Path | None, excluded: Callable) -> Dataset:
+def _discover_remote(
+    url: str, manifest: str | Path | None, excluded: Callable, names: NameLabels | None
+) -> Dataset:
     """A dataset by URL: walked over one listing of the store; its objects' versions
     are kept for the cache key."""
     tree = RemoteTree(url, excluded)
-    dataset = _discover(tree.root, manifest, tree)
+    dataset = _discover(tree.root, manifest, tree, names)
     root = PurePosixPath(dataset.root)
     dataset.root = tree.url_of(root)
     dataset.file_versions = tree.versions(root)
     return dataset
 
 
-def _discover(root: Path, manifest: str | Path | None, walk: Tree) -> Dataset:
+def _discover(
+    root: Path, manifest: str | Path | None, walk: Tree, names: NameLabels | None = None
+) -> Dataset:
     if manifest is not None:
         manifest_file = walk.locate(str(manifest))
         if walk.kind(manifest_file) != "file":
@@ -115,6 +125,8 @@ def _discover(root: Path, manifest: str | Path | None, walk: Tree) -> Dataset:
         )
     if not walk.readable(root):
         raise DslintError(f"folder {root} cannot be read (permission denied)")
+    if names is not None:
+        return _from_file_names(root, walk, names)
     entries = walk.list_dir(root)
     files = sorted(e.name for e in entries if walk.is_file(e, e.name))
     dirs = sorted(e.name for e in entries if walk.is_dir(e, e.name) and e.name != CACHE_DIR_NAME)
@@ -125,16 +137,25 @@ def _discover(root: Path, manifest: str | Path | None, walk: Tree) -> Dataset:
     manifests = _manifests_in(root, files, walk) or _manifests_in_subfolders(root, dirs, walk)
     if manifests:
         return _from_manifests(root, manifests, walk)
-    split_dirs = [d for d in dirs if d.lower() in SPLIT_ALIASES]
-    if split_dirs:
-        return _from_split_folders(root, split_dirs, walk)
-    if [d for d in dirs if not is_tool_dir(d)]:
+    folders = [d for d in dirs if not is_tool_dir(d)]
+    data_files = [name for name in files if is_data_file(name)]
+    if len(folders) == 1 and not data_files and _is_wrapper(walk, root / folders[0]):
+        return _discover(root / folders[0], None, walk)
+    splits = _split_level(root, folders, walk)
+    if splits:
+        return _from_split_folders(root, splits, folders, walk)
+    lone = _names_of_lone_folder(walk, root, folders, data_files)
+    if lone is not None:
+        return _from_file_names(root, walk, lone)
+    if folders:
         dataset = Dataset(
             root=str(root), layout="class folders (no split folders)", label_source="folder"
         )
         _add_class_folders(dataset, root, "", "train", walk)
         return dataset
-    data_files = [name for name in files if is_data_file(name)]
+    pattern = name_labels.inferred(data_files)
+    if pattern is not None:
+        return _from_file_names(root, walk, pattern)
     if data_files:
         raise DslintError(
             f"{plural(len(data_files), 'data file')} in {root} (first: {data_files[0]}) but no "
@@ -229,18 +250,153 @@ def _from_manifests(root: Path, manifests: list[Manifest], walk: Tree) -> Datase
     return dataset
 
 
-def _from_split_folders(root: Path, split_dirs: list[str], walk: Tree) -> Dataset:
-    dataset = Dataset(
-        root=str(root), layout="class folders in split folders", label_source="folder"
+def _split_level(root: Path, folders: list[str], walk: Tree) -> dict[str, str]:
+    """The folders of `root` that are splits, each with its split: the folders named
+    like one (`train`, `training_set`, `seg_test`, `DEV`), with the siblings that hold
+    the same classes as they do (`pre-train/` beside `test/`); where none is named so,
+    sibling folders that hold mostly the same classes (`A/cat A/dog B/cat B/dog`). A
+    split not named like one keeps its own name."""
+    named = [d for d in folders if split_of_name(d)]
+    if len(folders) < 2 and not named:
+        return {}
+    classes = {d: _class_names(walk, root / d) for d in folders}
+    if named:
+        known = set().union(*(classes[d] for d in named))
+        chosen = named + [
+            d for d in folders if d not in named and _mostly_within(classes[d], known)
+        ]
+    else:
+        chosen = [
+            d
+            for d in folders
+            if len(classes[d]) >= 2
+            and _mostly_within(classes[d], set().union(*(classes[o] for o in folders if o != d)))
+        ]
+        if len(chosen) < 2:
+            return {}
+    return {d: split_of_name(d) or d for d in sorted(chosen)}
+
+
+def _mostly_within(names: set[str], others: set[str]) -> bool:
+    return bool(names) and len(names & others) >= len(names) / 2
+
+
+def _class_names(walk: Tree, folder: Path) -> set[str]:
+    """The classes a folder holds: its class folders, else the labels in the names of
+    its files."""
+    folder = _unwrapped(walk, folder)
+    subfolders = _subfolders(walk, folder)
+    if subfolders:
+        return set(subfolders)
+    files = [e.name for e in walk.list_dir(folder) if is_data_file(e.name)]
+    pattern = name_labels.inferred(files)
+    return {pattern.read(name)[0] for name in files} - {None} if pattern else set()
+
+
+def _names_of_lone_folder(
+    walk: Tree, root: Path, folders: list[str], data_files: list[str]
+) -> NameLabels | None:
+    """The name pattern of a dataset that is one folder of files labelled by their
+    names (`recordings/7_jackson_32.wav`): read as one class folder, it would be a
+    dataset of one class."""
+    if len(folders) != 1 or data_files or _subfolders(walk, root / folders[0]):
+        return None
+    return name_labels.inferred([e.name for e in walk.list_dir(root / folders[0])])
+
+
+def _is_wrapper(walk: Tree, folder: Path) -> bool:
+    """A lone folder that holds the dataset, as unzipping leaves one (`data/dataset/
+    train/...`): not a split, and holding several folders of its own."""
+    return split_of_name(folder.name) is None and len(_subfolders(walk, folder)) >= 2
+
+
+def _subfolders(walk: Tree, folder: Path) -> list[str]:
+    return sorted(
+        e.name
+        for e in walk.list_dir(folder)
+        if e.is_dir() and not is_tool_dir(e.name) and e.name != CACHE_DIR_NAME
     )
-    for split_dir in split_dirs:
-        split = SPLIT_ALIASES[split_dir.lower()]
-        for entry in walk.list_dir(root / split_dir):
-            rel = f"{split_dir}/{entry.name}"
-            if walk.is_file(entry, rel) and is_data_file(entry.name) and not walk.excluded(rel):
-                dataset.stray_files.append(rel)
-        _add_class_folders(dataset, root / split_dir, split_dir + "/", split, walk)
+
+
+def _unwrapped(walk: Tree, folder: Path) -> Path:
+    """`training_set/training_set/` (as unzipping often leaves it) is followed to the
+    inner folder: a folder whose one entry is a folder of its own name."""
+    while True:
+        entries = walk.list_dir(folder)
+        if len(entries) != 1 or not entries[0].is_dir() or entries[0].name != folder.name:
+            return folder
+        folder = folder / entries[0].name
+
+
+def _from_split_folders(
+    root: Path, splits: dict[str, str], folders: list[str], walk: Tree
+) -> Dataset:
+    renamed = [f"{d} → {s}" for d, s in splits.items() if d != s and d.lower() not in SPLIT_ALIASES]
+    own = [d for d in splits if not split_of_name(d)]
+    notes = [", ".join(renamed)] if renamed else []
+    if own:
+        notes.append(f"{', '.join(own)} as splits of their own names, sharing their classes")
+    dataset = Dataset(
+        root=str(root),
+        layout="class folders in split folders" + (f" ({'; '.join(notes)})" if notes else ""),
+        label_source="folder",
+    )
+    for split_dir, split in splits.items():
+        folder = _unwrapped(walk, root / split_dir)
+        prefix = folder.relative_to(root).as_posix() + "/"
+        files = [
+            e.name
+            for e in walk.list_dir(folder)
+            if walk.is_file(e, prefix + e.name)
+            and is_data_file(e.name)
+            and not walk.excluded(prefix + e.name)
+        ]
+        pattern = None if _subfolders(walk, folder) else name_labels.inferred(files)
+        if pattern is not None:
+            dataset.layout = f"labels in file names in split folders, {pattern.describe()}"
+            dataset.label_source = "file name"
+            _add_named_files(dataset, folder, prefix, files, pattern, split)
+            continue
+        dataset.stray_files.extend(prefix + name for name in files)
+        _add_class_folders(dataset, folder, prefix, split, walk)
+    for other in folders:
+        if other not in splits:
+            dataset.unused_folders.append((other, _count_data_files(walk, root / other)))
     return dataset
+
+
+def _from_file_names(root: Path, walk: Tree, pattern: NameLabels) -> Dataset:
+    """Every data file under `root`, labelled by its name; the split from the name
+    (`--label-from-name` with a group `split`), else from a split folder on its path."""
+    dataset = Dataset(
+        root=str(root),
+        layout=f"labels in file names, {pattern.describe()}",
+        label_source="file name",
+    )
+    for folder, _, files in walk.walk(root):
+        prefix = Path(folder).relative_to(root).as_posix() + "/"
+        prefix = "" if prefix == "./" else prefix
+        names = sorted(n for n in files if is_data_file(n) and not walk.excluded(prefix + n))
+        _add_named_files(dataset, Path(folder), prefix, names, pattern, None)
+    return dataset
+
+
+def _add_named_files(
+    dataset: Dataset,
+    folder: Path,
+    prefix: str,
+    names: list[str],
+    pattern: NameLabels,
+    split: str | None,
+) -> None:
+    for name in names:
+        rel = prefix + name
+        label, named_split = pattern.read(rel)
+        if label is None:
+            dataset.stray_files.append(rel)
+            continue
+        where = _normalise_split(named_split) or split or _split_from_path(rel) or "train"
+        dataset.samples.append(Sample(source=rel, label=label, split=where, path=rel))
 
 
 def _add_class_folders(dataset: Dataset, folder: Path, prefix: str, split: str, walk: Tree) -> None:
@@ -409,8 +565,7 @@ def _split_of_manifest(manifest: Manifest) -> str | None:
 
 
 def _split_from_path(rel: str) -> str | None:
-    first = rel.split("/", 1)[0].lower()
-    return SPLIT_ALIASES.get(first) if "/" in rel else None
+    return split_of_name(rel.split("/", 1)[0]) if "/" in rel else None
 
 
 def _exclusion(patterns: tuple[str, ...]) -> Callable[[str], bool]:

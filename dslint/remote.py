@@ -60,6 +60,9 @@ class RemoteEntry:
     path: str
     folder: bool
 
+    def is_dir(self) -> bool:
+        return self.folder
+
 
 class RemoteTree:
     """A dataset by URL, listed once. Paths are the filesystem's own ("bucket/data/…"),

@@ -139,7 +139,8 @@ def test_bad_config_on_the_command_line_exits_2_with_one_line(tmp_path: Path) ->
     result = run_cli("check", HEART, "--config", tmp_path / "dslint.toml", "--no-cache")
     assert result.returncode == 2
     assert result.stderr.strip().endswith(
-        "unknown key 'colour' (known: select, ignore, fail-on, exclude, max-file-mb, severity, "
+        "unknown key 'colour' (known: select, ignore, fail-on, exclude, max-file-mb, "
+        "label-from-name, severity, "
         "task, rules)"
     )
     assert result.stderr.count("\n") == 1

@@ -215,3 +215,126 @@ def test_folders_without_a_dataset_are_an_error(tmp_path: Path, what: str, messa
 @given(st.text(alphabet="./aJ_ ", max_size=12))
 def test_extensions_are_those_os_path_splitext_finds(name: str) -> None:
     assert extension(name) == os.path.splitext(name)[1].lower()
+
+
+LAYOUTS = Path(__file__).resolve().parent.parent / "fixtures" / "_layouts"
+
+
+@pytest.mark.parametrize(
+    ("case", "layout", "expected"),
+    [
+        (
+            "kaggle-nested-split-sets",
+            "class folders in split folders (test_set → test, training_set → train)",
+            {"train": {"cat": 4, "dog": 4}, "test": {"cat": 2, "dog": 2}},
+        ),
+        (
+            "capitalised-training-testing",
+            "class folders in split folders",
+            {"train": {"cat": 4, "dog": 4}, "test": {"cat": 2, "dog": 2}},
+        ),
+        (
+            "intel-seg-train-seg-test",
+            "class folders in split folders (seg_test → test, seg_train → train)",
+            {"train": {"bird": 4, "cat": 4}, "test": {"bird": 2, "cat": 2}},
+        ),
+        (
+            "upper-case-train-dev",
+            "class folders in split folders",
+            {"train": {"cat": 4, "dog": 4}, "val": {"cat": 2, "dog": 2}},
+        ),
+        (
+            "unnamed-folds",
+            "class folders in split folders (fold1, fold2 as splits of their own names, "
+            "sharing their classes)",
+            {"fold1": {"cat": 3, "dog": 3}, "fold2": {"cat": 3, "dog": 3}},
+        ),
+        (
+            "zip-wrapper",
+            "class folders in split folders",
+            {"train": {"cat": 4, "dog": 4}, "val": {"cat": 2, "dog": 2}},
+        ),
+        (
+            "labels-in-file-names",
+            "labels in file names in split folders, part 1 of names like dog.1.jpg ('dog')",
+            {"train": {"cat": 4, "dog": 4}, "test": {"cat": 2, "dog": 2}},
+        ),
+        (
+            "names-in-sized-folders",
+            "labels in file names in split folders, part 1 of names like dog.1.jpg ('dog')",
+            {
+                "test": {"cat": 2, "dog": 2},
+                "100": {"cat": 2, "dog": 2},
+                "pre-train": {"cat": 4, "dog": 4},
+            },
+        ),
+        (
+            "spoken-digits",
+            "labels in file names, part 1 of names like 2_nicolas_0.wav ('2')",
+            {"train": {"0": 6, "1": 6, "2": 6}},
+        ),
+    ],
+)
+def test_public_dataset_layouts_are_read_as_shipped(case: str, layout: str, expected: dict) -> None:
+    dataset = discover(LAYOUTS / case / "data")
+    assert dataset.layout == layout
+    assert counts(dataset) == expected
+    assert dataset.stray_files == [] and dataset.unused_folders == []
+
+
+def test_a_lone_wrapper_folder_is_the_dataset(tmp_path: Path) -> None:
+    dataset = discover(LAYOUTS / "zip-wrapper/data")
+    assert dataset.root == str(LAYOUTS / "zip-wrapper/data/dataset")
+
+
+def test_a_folder_beside_the_splits_with_other_classes_is_left_out_and_counted() -> None:
+    data = Path(__file__).resolve().parent.parent / "fixtures/F007-unused-folder"
+    dataset = discover(data / "fail-breeds-beside-the-splits/data")
+    assert dataset.unused_folders == [("breed_dataset", 6)]
+    assert counts(dataset) == {"train": {"cat": 4, "dog": 4}, "test": {"cat": 2, "dog": 2}}
+
+
+def test_label_from_name_reads_label_and_split_from_the_path() -> None:
+    dataset = discover(
+        LAYOUTS / "names-in-sized-folders/data",
+        label_from_name=r"(?P<split>test|100)/(?P<label>cat|dog)\.\d",
+    )
+    assert counts(dataset) == {"test": {"cat": 2, "dog": 2}, "100": {"cat": 2, "dog": 2}}
+    assert sorted(dataset.stray_files)[:1] == ["pre-train/cat.0.jpg"]  # no match: unlabelled
+    assert len(dataset.stray_files) == 8
+
+
+@pytest.mark.parametrize(
+    ("names", "label"),
+    [
+        (["cat.1.jpg", "cat.2.jpg", "dog.1.jpg", "dog.2.jpg"], ["cat", "cat", "dog", "dog"]),
+        (
+            [f"{d}_{s}_{t}.wav" for d in range(10) for s in ("jackson", "theo") for t in range(3)],
+            [str(d) for d in range(10) for _ in range(6)],
+        ),
+    ],
+)
+def test_the_label_is_the_first_name_part_with_few_values(names: list[str], label: list) -> None:
+    from dslint.name_labels import inferred
+
+    pattern = inferred(names)
+    assert [pattern.read(name)[0] for name in names] == label
+
+
+@pytest.mark.parametrize(
+    "names",
+    [
+        [f"IMG_{i:04d}.jpg" for i in range(20)],  # a counter
+        [f"IMG_2019010{i % 3}_{i:06d}.jpg" for i in range(30)],  # dates and counters
+        ["a.jpg", "b.jpg"],  # one part
+    ],
+)
+def test_names_without_a_label_part_give_no_labels(names: list[str]) -> None:
+    from dslint.name_labels import inferred
+
+    assert inferred(names) is None
+
+
+def test_a_label_pattern_without_a_label_group_is_a_one_line_error() -> None:
+    with pytest.raises(DslintError, match="needs a group named label"):
+        discover(LAYOUTS / "labels-in-file-names/data", label_from_name=r"(?P<kind>cat)")
