@@ -17,6 +17,7 @@ from dslint.discover import CACHE_DIR_NAME, discover, require_samples
 from dslint.errors import DslintError
 from dslint.filetypes import kind_of
 from dslint.history import History, read_history
+from dslint.manifest import Columns
 from dslint.predictions import Predictions, read_predictions
 from dslint.probe import ProbeSettings, probe_result
 from dslint.registry import load_rules
@@ -33,6 +34,9 @@ def check(
     *paths: str | os.PathLike,
     manifest: str | os.PathLike | None = None,
     label_from_name: str | None = None,
+    path_column: str | None = None,
+    label_column: str | None = None,
+    split_column: str | None = None,
     config: str | os.PathLike | None = None,
     select: str | Iterable[str] | None = None,
     ignore: str | Iterable[str] | None = None,
@@ -73,6 +77,11 @@ def check(
             exclude=settings.exclude,
             follow_links=follow_links,
             label_from_name=label_from_name or settings.label_from_name,
+            columns=Columns(
+                path=path_column or settings.columns.get("path"),
+                label=label_column or settings.columns.get("label"),
+                split=split_column or settings.columns.get("split"),
+            ),
         )
         for path in paths
     ]

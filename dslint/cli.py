@@ -70,6 +70,15 @@ def check(
     manifest: Annotated[
         str | None, typer.Option(help="Manifest (CSV/TSV/Parquet) with path and label columns.")
     ] = None,
+    path_column: Annotated[
+        str | None, typer.Option(help="The manifest's column of file paths (else chosen).")
+    ] = None,
+    label_column: Annotated[
+        str | None, typer.Option(help="The manifest's column of labels (else chosen).")
+    ] = None,
+    split_column: Annotated[
+        str | None, typer.Option(help="The manifest's column of splits (else by name).")
+    ] = None,
     label_from_name: Annotated[
         str | None,
         typer.Option(
@@ -154,6 +163,9 @@ def check(
                 predictions=predictions,
                 manifest=manifest,
                 label_from_name=label_from_name,
+                path_column=path_column,
+                label_column=label_column,
+                split_column=split_column,
                 config=config,
                 select=select,
                 ignore=ignore,

@@ -9,6 +9,8 @@ the key, as in ruff and yamllint.
     exclude = ["train/augmented/*"]
     max-file-mb = 1024             # larger data files are not read (F006)
     label-from-name = '(?P<label>[a-z]+)[.]'  # labels (and splits) from file paths
+    path-column = "id"             # a manifest's columns, where dslint should not choose
+    label-column = "breed"
 
     [tool.dslint.severity]
     F002 = "info"
@@ -48,6 +50,9 @@ TOP_KEYS = (
     "exclude",
     "max-file-mb",
     "label-from-name",
+    "path-column",
+    "label-column",
+    "split-column",
     "severity",
     "task",
     "rules",
@@ -64,6 +69,7 @@ class Config:
     exclude: tuple[str, ...] = ()
     max_file_mb: int = 1024
     label_from_name: str | None = None
+    columns: dict[str, str] = field(default_factory=dict)  # role -> a manifest's column
     severity: dict[str, str] = field(default_factory=dict)
     rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
     task: Task = field(default_factory=Task)
@@ -120,6 +126,11 @@ def parse_config(data: dict[str, Any], source: str, rules: dict[str, type[Rule]]
         if not isinstance(data["label-from-name"], str):
             raise DslintError(f"{source}: label-from-name must be a regular expression (a string)")
         config.label_from_name = data["label-from-name"]
+    for role in ("path", "label", "split"):
+        if f"{role}-column" in data:
+            if not isinstance(data[f"{role}-column"], str):
+                raise DslintError(f"{source}: {role}-column must be a column's name")
+            config.columns[role] = data[f"{role}-column"]
     for key, value in _table(data.get("severity", {}), source, "severity").items():
         rule = _rule(key, rules, by_name, source, f"severity.{key}")
         config.severity[rule.id] = _choice(value, SEVERITIES, source, f"severity.{key}")

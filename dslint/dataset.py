@@ -86,7 +86,8 @@ class Dataset:
     missing_files: list[tuple[str, str]] = field(default_factory=list)
     unreadable_arrays: list[tuple[str, str]] = field(default_factory=list)
     array_inputs: dict[str, tuple[str, str | None]] = field(default_factory=dict)
-    unused_folders: list[tuple[str, int]] = field(default_factory=list)  # folder, data files
+    unused_folders: list[tuple[str, int, str]] = field(default_factory=list)  # folder, files, why
+    unused_files: list[tuple[str, str]] = field(default_factory=list)  # a table, why not used
     label_files: list[str] = field(default_factory=list)
     skipped_links: list[tuple[str, str]] = field(default_factory=list)
     file_versions: dict[str, tuple[int, str]] | None = None

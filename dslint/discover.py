@@ -12,6 +12,7 @@ A file path is read as a manifest, or as an `.npz`/`.npy` file of arrays.
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from fnmatch import fnmatch
@@ -24,7 +25,14 @@ from dslint.dataset import SPLIT_ALIASES, Dataset, Sample, split_of_name
 from dslint.errors import DslintError
 from dslint.filetypes import MANIFEST_EXTENSIONS, is_data_file, is_tool_dir, is_vcs_file
 from dslint.labels import parse_label
-from dslint.manifest import Manifest, read_manifest
+from dslint.manifest import (
+    CHOSEN_BY_DSLINT,
+    Columns,
+    Manifest,
+    NotAManifest,
+    cells,
+    read_manifest,
+)
 from dslint.name_labels import NameLabels
 from dslint.remote import RemoteTree, is_url, local_path
 from dslint.wording import plural
@@ -38,20 +46,23 @@ def discover(
     exclude: tuple[str, ...] = (),
     follow_links: bool = False,
     label_from_name: str | None = None,
+    columns: Columns = CHOSEN_BY_DSLINT,
 ) -> Dataset:
     """The dataset at `path`. Symbolic links are followed only where they stay inside
     the dataset (files) unless `follow_links`; the others are recorded, not read.
     `label_from_name` is a regular expression whose group `label` (and `split`) is read
-    from each data file's relative path, whatever the layout."""
+    from each data file's relative path, whatever the layout; `columns` names a
+    manifest's path, label and split columns."""
     path = local_path(path)
     names = name_labels.explicit(label_from_name) if label_from_name else None
     if is_url(path):
-        return _discover_remote(str(path), manifest, _exclusion(exclude), names)
+        return _discover_remote(str(path), manifest, _exclusion(exclude), names, columns)
     root = Path(path)
     if not root.exists():
         raise DslintError(f"path {root} does not exist")
-    walk = _Walk(root if root.is_dir() else root.parent, follow_links, _exclusion(exclude))
-    dataset = _discover(root, manifest, walk, names)
+    top = _reach_of_manifest(root) if root.suffix.lower() in MANIFEST_EXTENSIONS else None
+    walk = _Walk(top or (root if root.is_dir() else root.parent), follow_links, _exclusion(exclude))
+    dataset = _discover(root, manifest, walk, names, columns, top)
     dataset.skipped_links.extend(sorted(walk.links.items()))
     return dataset
 
@@ -89,13 +100,36 @@ def require_samples(dataset: Dataset) -> None:
     raise DslintError(f"no labelled samples in {dataset.root} ({dataset.layout}): {found}")
 
 
+def _reach_of_manifest(file: Path) -> Path | None:
+    """The folder that a manifest given by path reaches: the common folder of its own
+    and of the files its cells name above it (`../images/x.png`), or None where it
+    names none. Only a manifest the user names reaches out of its folder."""
+    if not file.is_file():
+        return None
+    try:
+        values = cells(file)
+    except DslintError:
+        return None
+    named = [
+        os.path.normpath(file.parent / value)
+        for value in values
+        if value.startswith(("../", "..\\", "/"))
+    ]
+    found = [path for path in named if os.path.isfile(path)]
+    return Path(os.path.commonpath([file.parent, *found])) if found else None
+
+
 def _discover_remote(
-    url: str, manifest: str | Path | None, excluded: Callable, names: NameLabels | None
+    url: str,
+    manifest: str | Path | None,
+    excluded: Callable,
+    names: NameLabels | None,
+    columns: Columns,
 ) -> Dataset:
     """A dataset by URL: walked over one listing of the store; its objects' versions
     are kept for the cache key."""
     tree = RemoteTree(url, excluded)
-    dataset = _discover(tree.root, manifest, tree, names)
+    dataset = _discover(tree.root, manifest, tree, names, columns)
     root = PurePosixPath(dataset.root)
     dataset.root = tree.url_of(root)
     dataset.file_versions = tree.versions(root)
@@ -103,22 +137,24 @@ def _discover_remote(
 
 
 def _discover(
-    root: Path, manifest: str | Path | None, walk: Tree, names: NameLabels | None = None
+    root: Path,
+    manifest: str | Path | None,
+    walk: Tree,
+    names: NameLabels | None = None,
+    columns: Columns = CHOSEN_BY_DSLINT,
+    top: Path | None = None,
 ) -> Dataset:
     if manifest is not None:
         manifest_file = walk.locate(str(manifest))
         if walk.kind(manifest_file) != "file":
             raise DslintError(f"manifest {manifest} does not exist")
-        return _from_manifests(
-            root if walk.kind(root) == "folder" else manifest_file.parent,
-            [read_manifest(manifest_file, walk.open)],
-            walk,
-        )
+        base = root if walk.kind(root) == "folder" else manifest_file.parent
+        return _from_manifests(base, [_read(manifest_file, walk, columns)], walk)
     if walk.kind(root) == "file":
         if root.suffix.lower() in (".npz", ".npy"):
             return _arrays(root.parent, [root.name], walk)
         if root.suffix.lower() in MANIFEST_EXTENSIONS:
-            return _from_manifests(root.parent, [read_manifest(root, walk.open)], walk)
+            return _from_manifests(top or root.parent, [_read(root, walk, columns)], walk)
         raise DslintError(
             f"{root} is a file, but neither a manifest (CSV/TSV/Parquet) nor "
             f"NumPy arrays (.npy/.npz)"
@@ -134,9 +170,32 @@ def _discover(
     array_files = [name for name in files if ARRAY_FILE.match(name) or name.endswith(".npz")]
     if array_files:
         return _arrays(root, array_files, walk)
-    manifests = _manifests_in(root, files, walk) or _manifests_in_subfolders(root, dirs, walk)
+    passed_over: list[tuple[str, str]] = []  # manifests found but not used, and why
+    dataset = _from_folder(root, files, dirs, walk, columns, passed_over)
+    dataset.unused_files.extend(
+        (_relative(root / n, Path(dataset.root)), w) for n, w in passed_over
+    )
+    return dataset
+
+
+def _from_folder(
+    root: Path,
+    files: list[str],
+    dirs: list[str],
+    walk: Tree,
+    columns: Columns,
+    passed_over: list[tuple[str, str]],
+) -> Dataset:
+    """The dataset in a folder that holds no arrays: manifests, split and class
+    folders, or labels in file names."""
+    manifests = _manifests_in(root, files, walk, columns, passed_over) or (
+        _manifests_in_subfolders(root, dirs, walk, columns)
+    )
     if manifests:
         return _from_manifests(root, manifests, walk)
+    if columns != CHOSEN_BY_DSLINT and passed_over:  # the columns asked for are nowhere
+        name, reason = passed_over[0]
+        raise DslintError(f"manifest {root / name}: {reason}")
     folders = [d for d in dirs if not is_tool_dir(d)]
     data_files = [name for name in files if is_data_file(name)]
     if len(folders) == 1 and not data_files and _is_wrapper(walk, root / folders[0]):
@@ -175,23 +234,55 @@ def _arrays(root: Path, names: list[str], walk: Tree) -> Dataset:
     return discover_arrays(root, names)
 
 
-def _manifests_in(root: Path, files: list[str], walk: Tree) -> list[Manifest]:
+def _read(file: Path, walk: Tree, columns: Columns) -> Manifest:
+    return read_manifest(file, walk.open, _file_namer(walk, file.parent), columns)
+
+
+def _file_namer(walk: Tree, base: Path) -> Callable[[str], bool]:
+    """Whether a manifest's cell names a data file: a path from `base` (with or without
+    its extension) or the name of a file somewhere under it (`id` for train/id.jpg)."""
+    index: dict[str, Path] = {}
+
+    def names_file(value: str) -> bool:
+        if not value:
+            return False
+        value = value.replace("\\", "/")
+        if walk.has_file(base / value) and is_data_file(value):
+            return True
+        if not index:
+            index.update(_data_files_by_stem(walk, base))
+        return value in index or value.rsplit(".", 1)[0] in index
+
+    return names_file
+
+
+def _manifests_in(
+    root: Path,
+    files: list[str],
+    walk: Tree,
+    columns: Columns,
+    passed_over: list[tuple[str, str]] | None = None,
+) -> list[Manifest]:
     """Manifests at the top of a folder. Several are accepted only when each is named
-    after a split (train.csv, val.csv); otherwise the choice is the user's."""
+    after a split (train.csv, val.csv); otherwise the choice is the user's. A table
+    that is no manifest is passed over, with why, into `passed_over`."""
     candidates = [name for name in files if name.lower().endswith(MANIFEST_EXTENSIONS)]
     manifests = []
     for name in candidates:
         try:
-            manifests.append(read_manifest(root / name, walk.open))
-        except DslintError:
-            continue
+            manifests.append(_read(root / name, walk, columns))
+        except NotAManifest as exc:
+            if passed_over is not None:
+                passed_over.append((name, exc.reason))
     if len(manifests) > 1 and not all(_split_of_manifest(m) for m in manifests):
         names = ", ".join(m.file.name for m in manifests)
         raise DslintError(f"several manifests in {root} ({names}): choose one with --manifest")
     return manifests
 
 
-def _manifests_in_subfolders(root: Path, dirs: list[str], walk: Tree) -> list[Manifest]:
+def _manifests_in_subfolders(
+    root: Path, dirs: list[str], walk: Tree, columns: Columns
+) -> list[Manifest]:
     """One manifest in each subfolder, as PhysioNet 2016 ships its heart sounds
     (training-a/REFERENCE.csv … validation/REFERENCE.csv): read together, each
     naming the files beside it, when every subfolder but tools' has exactly one."""
@@ -200,7 +291,7 @@ def _manifests_in_subfolders(root: Path, dirs: list[str], walk: Tree) -> list[Ma
         entries = walk.list_dir(root / name)
         files = sorted(e.name for e in entries if walk.is_file(e, f"{name}/{e.name}"))
         try:
-            manifests = _manifests_in(root / name, files, walk)
+            manifests = _manifests_in(root / name, files, walk, columns)
         except DslintError:
             return []
         if len(manifests) != 1:
@@ -224,7 +315,7 @@ def _from_manifests(root: Path, manifests: list[Manifest], walk: Tree) -> Datase
         file_split = _split_of_manifest(manifest)
         for row in manifest.rows:
             source = f"{_relative(manifest.file, root)}:{row.line}"
-            file = base / row.path
+            file = type(base)(os.path.normpath(base / row.path)) if row.path else base
             if not row.path or not walk.has_file(file):
                 if base not in by_stem:
                     by_stem[base] = _data_files_by_stem(walk, base)
@@ -247,7 +338,23 @@ def _from_manifests(root: Path, manifests: list[Manifest], walk: Tree) -> Datase
                     folder_label=parent,
                 )
             )
+    dataset.unused_folders.extend(_unnamed_files(root, walk, {s.path for s in dataset.samples}))
     return dataset
+
+
+def _unnamed_files(root: Path, walk: Tree, named: set[str]) -> list[tuple[str, int, str]]:
+    """Data files under a manifest's dataset that no row names, counted per top folder
+    (`.` for the top itself): an unlabelled test set, or leftovers."""
+    counts: Counter[str] = Counter()
+    for folder, dirs, files in walk.walk(root):
+        dirs[:] = sorted(d for d in dirs if not is_tool_dir(d) and d != CACHE_DIR_NAME)
+        for name in files:
+            rel = _relative(type(root)(folder) / name, root)
+            if is_data_file(name) and rel not in named and not walk.excluded(rel):
+                counts[rel.split("/", 1)[0] if "/" in rel else "."] += 1
+    return [
+        (folder, count, "no manifest row names them") for folder, count in sorted(counts.items())
+    ]
 
 
 def _split_level(root: Path, folders: list[str], walk: Tree) -> dict[str, str]:
@@ -361,7 +468,9 @@ def _from_split_folders(
         _add_class_folders(dataset, folder, prefix, split, walk)
     for other in folders:
         if other not in splits:
-            dataset.unused_folders.append((other, _count_data_files(walk, root / other)))
+            count = _count_data_files(walk, root / other)
+            why = "not a split: its folders are not the split folders' classes"
+            dataset.unused_folders.append((other, count, why))
     return dataset
 
 
@@ -536,7 +645,9 @@ def _count_data_files(walk: Tree, folder: Path) -> int:
 
 def _data_files_by_stem(walk: Tree, base: Path) -> dict[str, Path]:
     """Data files under `base` by their relative path without extension, for manifests
-    that name recordings without one (PhysioNet writes `a0001` for `a0001.wav`)."""
+    that name recordings without one (PhysioNet writes `a0001` for `a0001.wav`), and
+    by their bare name where no other file has it (Kaggle writes `id` for
+    `train/id.jpg`)."""
     found: dict[str, Path] = {}
     for folder, dirs, files in walk.walk(base):
         dirs[:] = sorted(d for d in dirs if not is_tool_dir(d) and d != CACHE_DIR_NAME)
@@ -544,6 +655,11 @@ def _data_files_by_stem(walk: Tree, base: Path) -> dict[str, Path]:
             if is_data_file(name):
                 file = type(base)(folder) / name
                 found.setdefault(_relative(file, base).rsplit(".", 1)[0], file)
+    names = Counter(key.rsplit("/", 1)[-1] for key in found)
+    for key, file in list(found.items()):
+        name = key.rsplit("/", 1)[-1]
+        if names[name] == 1:
+            found.setdefault(name, file)
     return found
 
 

@@ -112,7 +112,7 @@ def test_input_errors_exit_2_with_one_line_and_no_traceback(tmp_path: Path) -> N
     cases = [
         (["check", tmp_path / "missing"], "does not exist"),
         (["check", empty], "no dataset found"),
-        (["check", bad_manifest], "has no label column"),
+        (["check", bad_manifest], "no label column among path, weight"),
         (["check", HEART, "--format", "xml"], "--format must be one of text, json"),
         (["check", HEART, "--fail-on", "sometimes"], "--fail-on must be one of"),
         (["rule", "Z999"], "no rule 'Z999'"),

@@ -140,7 +140,6 @@ def test_bad_config_on_the_command_line_exits_2_with_one_line(tmp_path: Path) ->
     assert result.returncode == 2
     assert result.stderr.strip().endswith(
         "unknown key 'colour' (known: select, ignore, fail-on, exclude, max-file-mb, "
-        "label-from-name, severity, "
-        "task, rules)"
+        "label-from-name, path-column, label-column, split-column, severity, task, rules)"
     )
     assert result.stderr.count("\n") == 1

@@ -14,6 +14,7 @@ from dslint.dataset import InvalidLabel
 from dslint.discover import discover
 from dslint.errors import DslintError
 from dslint.filetypes import extension
+from dslint.manifest import Columns
 from tests.helpers import class_folders, image
 
 
@@ -124,7 +125,7 @@ def test_two_unrelated_manifests_ask_the_user_to_choose(tmp_path: Path) -> None:
 
 def test_manifest_with_missing_label_column_is_an_error_naming_columns(tmp_path: Path) -> None:
     (tmp_path / "m.csv").write_text("path,weight\na.png,1\n")
-    with pytest.raises(DslintError, match=r"no label column .*found: path, weight"):
+    with pytest.raises(DslintError, match=r"no label column among path, weight \(name it with"):
         discover(tmp_path / "m.csv")
 
 
@@ -288,9 +289,11 @@ def test_a_lone_wrapper_folder_is_the_dataset(tmp_path: Path) -> None:
 
 
 def test_a_folder_beside_the_splits_with_other_classes_is_left_out_and_counted() -> None:
-    data = Path(__file__).resolve().parent.parent / "fixtures/F007-unused-folder"
+    data = Path(__file__).resolve().parent.parent / "fixtures/F007-unused-data"
     dataset = discover(data / "fail-breeds-beside-the-splits/data")
-    assert dataset.unused_folders == [("breed_dataset", 6)]
+    assert dataset.unused_folders == [
+        ("breed_dataset", 6, "not a split: its folders are not the split folders' classes")
+    ]
     assert counts(dataset) == {"train": {"cat": 4, "dog": 4}, "test": {"cat": 2, "dog": 2}}
 
 
@@ -338,3 +341,75 @@ def test_names_without_a_label_part_give_no_labels(names: list[str]) -> None:
 def test_a_label_pattern_without_a_label_group_is_a_one_line_error() -> None:
     with pytest.raises(DslintError, match="needs a group named label"):
         discover(LAYOUTS / "labels-in-file-names/data", label_from_name=r"(?P<kind>cat)")
+
+
+def test_a_manifest_with_any_column_names_is_read_by_content() -> None:
+    """Kaggle's dog breeds: labels.csv `id,breed` naming train/<id>.jpg, an unlabelled
+    test/, and sample_submission.csv, which is no manifest."""
+    dataset = discover(LAYOUTS / "kaggle-dog-breeds/data")
+    assert dataset.layout == "manifest labels.csv (columns 'id', 'breed' (label chosen by content))"
+    assert counts(dataset) == {"train": {"bird": 4, "cat": 4, "dog": 4}}
+    assert dataset.unused_files == [
+        (
+            "sample_submission.csv",
+            "one numeric column per class and no label column: a submission or prediction "
+            "template, not labels",
+        )
+    ]
+    assert dataset.unused_folders == [("test", 3, "no manifest row names them")]
+
+
+def test_columns_named_by_the_user_win(tmp_path: Path) -> None:
+    dataset = discover(
+        LAYOUTS / "kaggle-dog-breeds/data", columns=Columns(path="id", label="breed")
+    )
+    assert dataset.layout == "manifest labels.csv (columns 'id', 'breed')"
+    with pytest.raises(DslintError, match=r"labels.csv: no column 'kind' for --label-column"):
+        discover(LAYOUTS / "kaggle-dog-breeds/data", columns=Columns(label="kind"))
+
+
+def test_a_manifest_naming_files_above_its_folder_reaches_them() -> None:
+    data = LAYOUTS / "manifest-beside-the-images/data"
+    dataset = discover(data / "meta/labels.csv")
+    assert dataset.root == str(data)
+    assert dataset.layout == "manifest meta/labels.csv (columns 'path', 'label')"
+    assert counts(dataset) == {"train": {"cat": 3, "dog": 3}}
+    assert sorted(s.path for s in dataset.samples)[0] == "images/cat0.png"
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("", "it is empty"),
+        ("a,b,c\n1,2,3\n", "no column names files of the dataset (columns: a, b, c)"),
+        (
+            "path,weight\nx.png,1\n",
+            "no label column among path, weight (name it with --label-column)",
+        ),
+        (
+            "id,cat,dog,bird\nx,0.3,0.3,0.4\n",
+            "one numeric column per class and no label column: a submission or prediction "
+            "template, not labels",
+        ),
+        (
+            "x.png,cat,1\n",
+            "no header naming path and label columns, and 3 columns, so it cannot be read as "
+            "name,label",
+        ),
+    ],
+    ids=["empty", "no paths", "no labels", "submission template", "three columns, no header"],
+)
+def test_every_table_passed_over_says_why(tmp_path: Path, text: str, reason: str) -> None:
+    class_folders(tmp_path, {"train": {"cat": 2, "dog": 2}})
+    image(tmp_path / "x.png")
+    (tmp_path / "table.csv").write_text(text)
+    dataset = discover(tmp_path)
+    assert dataset.layout == "class folders in split folders"
+    assert dataset.unused_files == [("table.csv", reason)]
+
+
+def test_a_table_that_is_not_utf8_is_passed_over_with_why(tmp_path: Path) -> None:
+    class_folders(tmp_path, {"train": {"cat": 2, "dog": 2}})
+    (tmp_path / "table.csv").write_bytes("path,label\ncafé.png,chat\n".encode("latin-1"))
+    (reason,) = [why for _, why in discover(tmp_path).unused_files]
+    assert reason.startswith("it is not UTF-8 text (invalid continuation byte at byte")

@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from dslint.rule import Context, Finding, Rule
+from dslint.wording import plural
+
+
+class UnusedData(Rule):
+    """Data and tables that discovery found in the dataset but did not check, and why.
+
+    What it catches:
+        - a folder at the split level that holds data files but is not a split: its
+          classes are not those of the split folders beside it (`breed_dataset/` with
+          `cat_breeds/` next to `training_set/` and `test_set/` with `cats/`);
+        - data files that no manifest row names, counted per folder (an unlabelled
+          `test/` beside `labels.csv`, or leftovers);
+        - a CSV, TSV or Parquet table that is not a manifest, with the reason
+          (`sample_submission.csv`: one column per class and no label column).
+
+    Why it matters:
+        Whatever dslint says about the dataset says nothing about what it left out:
+        those files' leaks, corrupt files and labels were not looked at. If they are
+        part of the training data, the check you read is of a different dataset than
+        the one you train on; if a table was meant as the manifest, its labels were
+        never read.
+
+    Example:
+        breed_dataset/ holds 4,000 data files that were not checked: not a split: its
+        folders are not the split folders' classes.
+
+    How to fix:
+        Check the folder on its own (`dslint check data/breed_dataset`) or move it out
+        of the dataset; name the files in the manifest; point dslint at the table you
+        meant (`--manifest`, `--path-column`, `--label-column`).
+    """
+
+    id = "F007"
+    name = "unused-data"
+    summary = "data folders or tables found in the dataset but not checked, and why"
+    default_severity = "info"
+
+    def check(self, ctx: Context) -> Iterator[Finding]:
+        for folder, data_files, why in ctx.dataset.unused_folders:
+            if not data_files:
+                continue
+            where = "the dataset's top folder" if folder == "." else f"{folder}/"
+            yield self.finding(
+                f"{where} holds {plural(data_files, 'data file')} that were not checked: {why}",
+                paths=[folder],
+                evidence={"data_files": data_files, "why": why},
+                fix=f"Check {folder} on its own (dslint check {folder}), move it out of the "
+                "dataset, or name its files in the manifest.",
+            )
+        for table, why in ctx.dataset.unused_files:
+            yield self.finding(
+                f"{table} was not used as a manifest: {why}",
+                paths=[table],
+                evidence={"why": why},
+                fix="If it holds the labels, name it with --manifest and its columns with "
+                "--path-column and --label-column.",
+            )
