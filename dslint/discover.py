@@ -319,7 +319,8 @@ def _from_manifests(root: Path, manifests: list[Manifest], walk: Tree) -> Datase
             if not row.path or not walk.has_file(file):
                 if base not in by_stem:
                     by_stem[base] = _data_files_by_stem(walk, base)
-                match = by_stem[base].get(row.path.replace("\\", "/"))
+                named = row.path.replace("\\", "/")
+                match = by_stem[base].get(named) or by_stem[base].get(named.rsplit(".", 1)[0])
                 if match is None:
                     dataset.missing_files.append((source, row.path))
                     continue
