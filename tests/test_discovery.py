@@ -418,9 +418,10 @@ def test_a_table_that_is_not_utf8_is_passed_over_with_why(tmp_path: Path) -> Non
 def test_a_manifest_naming_a_file_by_its_bare_name_finds_it_in_a_subfolder(tmp_path: Path) -> None:
     """As a public cat-breeds set ships it: cat_labels.csv `Cat1.jpg,Abyssinian` for
     train/Cat1.jpg."""
-    for i, label in enumerate(["Abyssinian", "Bengal"] * 2):
+    breeds = ["Abyssinian", "Bengal"] * 2
+    for i in range(len(breeds)):
         image(tmp_path / f"train/Cat{i}.jpg", seed=i, fmt="JPEG")
-    rows = "".join(f"Cat{i}.jpg,{label}\n" for i, label in enumerate(["Abyssinian", "Bengal"] * 2))
+    rows = "".join(f"Cat{i}.jpg,{label}\n" for i, label in enumerate(breeds))
     (tmp_path / "cat_labels.csv").write_text("id,breed\n" + rows)
     dataset = discover(tmp_path)
     assert counts(dataset) == {"train": {"Abyssinian": 2, "Bengal": 2}}
