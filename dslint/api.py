@@ -264,7 +264,7 @@ def _since(
 
 
 def _scan_targets(dataset: Dataset) -> list[ScanTarget]:
-    paths = dict.fromkeys(s.path for s in dataset.samples if s.path)
+    paths = dict.fromkeys(s.path for s in dataset.with_unlabelled() if s.path)
     targets = [ScanTarget(path, kind_of(path) or "image") for path in paths]
     files = sorted({file for file, _ in dataset.array_inputs.values()})
     targets.extend(ScanTarget(file, "arrays") for file in files)

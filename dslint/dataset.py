@@ -88,6 +88,9 @@ class Dataset:
     array_inputs: dict[str, tuple[str, str | None]] = field(default_factory=dict)
     unused_folders: list[tuple[str, int, str]] = field(default_factory=list)  # folder, files, why
     unused_files: list[tuple[str, str]] = field(default_factory=list)  # a table, why not used
+    # data files no manifest row names: label None, split "unlabelled test"; they take
+    # part in the duplicate and leak checks only
+    unlabelled: list[Sample] = field(default_factory=list)
     label_files: list[str] = field(default_factory=list)
     skipped_links: list[tuple[str, str]] = field(default_factory=list)
     file_versions: dict[str, tuple[int, str]] | None = None
@@ -104,6 +107,14 @@ class Dataset:
 
     def samples_in(self, split: str) -> list[Sample]:
         return self._index().get(split, [])
+
+    def split_size(self, split: str) -> int:
+        """How many samples a split holds, unlabelled ones included."""
+        return len(self.samples_in(split)) + sum(s.split == split for s in self.unlabelled)
+
+    def with_unlabelled(self) -> list[Sample]:
+        """Every sample, then every unlabelled file: what the duplicate checks compare."""
+        return [*self.samples, *self.unlabelled]
 
     def class_counts(self, split: str) -> Counter:
         """Counts of valid labels in a split (invalid labels are L005's business)."""
@@ -138,9 +149,10 @@ class Dataset:
         return classes
 
 
-def is_class(label: Label) -> bool:
-    """True for a label usable as a class: a string, or an integral number."""
-    if isinstance(label, InvalidLabel):
+def is_class(label: Label | None) -> bool:
+    """True for a label usable as a class: a string, or an integral number (not an
+    unlabelled file's None)."""
+    if label is None or isinstance(label, InvalidLabel):
         return False
     return not (isinstance(label, float) and not label.is_integer())
 

@@ -339,23 +339,30 @@ def _from_manifests(root: Path, manifests: list[Manifest], walk: Tree) -> Datase
                     folder_label=parent,
                 )
             )
-    dataset.unused_folders.extend(_unnamed_files(root, walk, {s.path for s in dataset.samples}))
+    _add_unnamed_files(dataset, root, walk)
     return dataset
 
 
-def _unnamed_files(root: Path, walk: Tree, named: set[str]) -> list[tuple[str, int, str]]:
-    """Data files under a manifest's dataset that no row names, counted per top folder
-    (`.` for the top itself): an unlabelled test set, or leftovers."""
+def _add_unnamed_files(dataset: Dataset, root: Path, walk: Tree) -> None:
+    """Data files under a manifest's dataset that no row names (an unlabelled test set,
+    or leftovers): kept as unlabelled samples, which the duplicate and leak checks
+    compare with the labelled ones (a test image that copies a training image is a leak
+    whether or not it has a label), and counted per top folder (`.` for the top)."""
+    named = {s.path for s in dataset.samples}
     counts: Counter[str] = Counter()
     for folder, dirs, files in walk.walk(root):
         dirs[:] = sorted(d for d in dirs if not is_tool_dir(d) and d != CACHE_DIR_NAME)
-        for name in files:
+        for name in sorted(files):
             rel = _relative(type(root)(folder) / name, root)
-            if is_data_file(name) and rel not in named and not walk.excluded(rel):
-                counts[rel.split("/", 1)[0] if "/" in rel else "."] += 1
-    return [
-        (folder, count, "no manifest row names them") for folder, count in sorted(counts.items())
-    ]
+            if not is_data_file(name) or rel in named or walk.excluded(rel):
+                continue
+            top = rel.split("/", 1)[0] if "/" in rel else "."
+            split = split_of_name(top) or (top if top != "." else "")
+            where = f"unlabelled {split}".strip()
+            dataset.unlabelled.append(Sample(source=rel, label=None, split=where, path=rel))
+            counts[top] += 1
+    why = "that no manifest row names: without labels, they were compared for leaks only"
+    dataset.unused_folders.extend((top, count, why) for top, count in sorted(counts.items()))
 
 
 def _split_level(root: Path, folders: list[str], walk: Tree) -> dict[str, str]:
@@ -470,7 +477,7 @@ def _from_split_folders(
     for other in folders:
         if other not in splits:
             count = _count_data_files(walk, root / other)
-            why = "not a split: its folders are not the split folders' classes"
+            why = "that were not checked: not a split, its folders are not the splits' classes"
             dataset.unused_folders.append((other, count, why))
     return dataset
 

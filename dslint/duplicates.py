@@ -39,7 +39,7 @@ class DuplicateGroup:
 def duplicate_groups(ctx: Context) -> list[DuplicateGroup]:
     """Every group of two or more samples with the same content, in dataset order."""
     by_key: dict[str, list[Sample]] = defaultdict(list)
-    for sample in ctx.dataset.samples:
+    for sample in ctx.dataset.with_unlabelled():
         facts = ctx.facts_of(sample)
         if facts is None or facts.error:
             continue  # an unreadable file is F001's, whatever its bytes

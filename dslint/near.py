@@ -59,7 +59,7 @@ def near_groups_within(max_distance: int) -> Callable[[Context], list[NearGroup]
     def near_groups(ctx: Context) -> list[NearGroup]:
         images = [
             (s, f)
-            for s in ctx.dataset.samples
+            for s in ctx.dataset.with_unlabelled()
             if (f := ctx.facts_of(s)) is not None
             and f.kind == "image"
             and f.fingerprint is not None

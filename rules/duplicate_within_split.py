@@ -49,7 +49,7 @@ class DuplicateWithinSplit(Rule):
         for split in sorted(repeats, key=split_sort_key):
             found = repeats[split]
             redundant = sum(len(members) - 1 for _, members in found)
-            total = len(ctx.dataset.samples_in(split))
+            total = ctx.dataset.split_size(split)
             shown = [
                 " = ".join(s.path or s.source for s in members) + f" ({group.how})"
                 for group, members in found

@@ -51,7 +51,7 @@ class SplitLeakageExact(Rule):
             leaked = sorted(
                 {s.path or s.source for g in groups for s in g.members if s.split == split}
             )
-            total = len(ctx.dataset.samples_in(split))
+            total = ctx.dataset.split_size(split)
             sources = sorted(
                 {s.split for g in groups for s in g.members} - {split}, key=split_sort_key
             )

@@ -57,7 +57,7 @@ class SplitLeakageNear(Rule):
         for split in sorted(by_split, key=split_sort_key):
             found = by_split[split]
             leaked = {s.path or s.source for g in found for s in g.members if s.split == split}
-            total = len(ctx.dataset.samples_in(split))
+            total = ctx.dataset.split_size(split)
             sources = sorted(
                 {s.split for g in found for s in g.members} - {split}, key=split_sort_key
             )

@@ -26,8 +26,8 @@ class UnusedData(Rule):
         never read.
 
     Example:
-        breed_dataset/ holds 4,000 data files that were not checked: not a split: its
-        folders are not the split folders' classes.
+        breed_dataset/ holds 4,000 data files that were not checked: not a split, its
+        folders are not the splits' classes.
 
     How to fix:
         Check the folder on its own (`dslint check data/breed_dataset`) or move it out
@@ -46,7 +46,7 @@ class UnusedData(Rule):
                 continue
             where = "the dataset's top folder" if folder == "." else f"{folder}/"
             yield self.finding(
-                f"{where} holds {plural(data_files, 'data file')} that were not checked: {why}",
+                f"{where} holds {plural(data_files, 'data file')} {why}",
                 paths=[folder],
                 evidence={"data_files": data_files, "why": why},
                 fix=f"Check {folder} on its own (dslint check {folder}), move it out of the "

@@ -292,7 +292,11 @@ def test_a_folder_beside_the_splits_with_other_classes_is_left_out_and_counted()
     data = Path(__file__).resolve().parent.parent / "fixtures/F007-unused-data"
     dataset = discover(data / "fail-breeds-beside-the-splits/data")
     assert dataset.unused_folders == [
-        ("breed_dataset", 6, "not a split: its folders are not the split folders' classes")
+        (
+            "breed_dataset",
+            6,
+            "that were not checked: not a split, its folders are not the splits' classes",
+        )
     ]
     assert counts(dataset) == {"train": {"cat": 4, "dog": 4}, "test": {"cat": 2, "dog": 2}}
 
@@ -356,7 +360,11 @@ def test_a_manifest_with_any_column_names_is_read_by_content() -> None:
             "template, not labels",
         )
     ]
-    assert dataset.unused_folders == [("test", 3, "no manifest row names them")]
+    assert dataset.unused_folders == [
+        ("test", 4, "that no manifest row names: without labels, they were compared for leaks only")
+    ]
+    assert {s.split for s in dataset.unlabelled} == {"unlabelled test"}
+    assert {s.label for s in dataset.unlabelled} == {None}
 
 
 def test_columns_named_by_the_user_win(tmp_path: Path) -> None:

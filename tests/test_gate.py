@@ -11,7 +11,7 @@ import pytest
 import dslint
 from dslint.errors import DslintError
 from tests.conftest import FIXTURES
-from tests.helpers import image, run_cli
+from tests.helpers import image, json_report, run_cli
 
 LEAK = FIXTURES / "D001-split-leakage-exact/fail-copied-val-images/data"
 TRUNCATED = FIXTURES / "F001-unreadable-file/fail-truncated-image/data"
@@ -170,3 +170,16 @@ def test_pictures_in_split_folders_without_class_folders_are_refused_with_how_to
         f"dslint: error: 2 data files in {tmp_path / 'data/test'} (first: cat.1.jpg) but no "
         "class folders, so no labels: put each class in a folder of its own"
     )
+
+
+def test_a_copy_of_a_training_image_in_an_unlabelled_test_folder_is_a_leak() -> None:
+    """Kaggle's layout: labels.csv names train/<id>.jpg; test/ has no labels, and one
+    of its pictures is a training picture."""
+    data = Path(__file__).resolve().parent.parent / "fixtures/_layouts/kaggle-dog-breeds/data"
+    report = json_report(data, "--no-cache", "--select", "D001")
+    (leak,) = report["findings"]
+    assert leak["message"] == (
+        "1 of 4 unlabelled test samples (25.0 %) also appear in train: "
+        "train/dog01-img.jpg = test/t9.jpg (identical bytes)"
+    )
+    assert report["datasets"][0]["splits"] == {"train": {"bird": 4, "cat": 4, "dog": 4}}
