@@ -68,8 +68,9 @@ def discover(
 
 
 HOW_TO_LABEL = (
-    "put each class in a folder of its own (train/cat/1.jpg), or name the files and their "
-    "labels in a manifest (a CSV with path and label columns, given with --manifest)"
+    "put each class in a folder of its own (train/cat/1.jpg), name the files and their "
+    "labels in a manifest (a CSV with path and label columns, given with --manifest), or "
+    "say how names carry labels (--label-from-name '(?P<label>[a-z]+)_')"
 )
 
 

@@ -434,3 +434,21 @@ def test_a_manifest_naming_a_file_by_its_bare_name_finds_it_in_a_subfolder(tmp_p
     dataset = discover(tmp_path)
     assert counts(dataset) == {"train": {"Abyssinian": 2, "Bengal": 2}}
     assert dataset.missing_files == []
+
+
+def test_absolute_paths_and_a_manifest_outside_the_dataset(tmp_path: Path) -> None:
+    rows = []
+    for i in range(4):
+        label = "cat" if i % 2 else "dog"
+        image(tmp_path / f"data/{label}{i}.png", seed=i)
+        rows.append(f"data/{label}{i}.png,{label}\n")
+    (tmp_path / "labels.csv").write_text("path,label\n" + "".join(rows))
+    outside = discover(tmp_path / "data", manifest=tmp_path / "labels.csv")
+    assert outside.root == str(tmp_path / "data")
+    assert counts(outside) == {"train": {"cat": 2, "dog": 2}}
+    (tmp_path / "meta").mkdir()
+    absolute = "".join(f"{tmp_path}/{row}" for row in rows)
+    (tmp_path / "meta/abs.csv").write_text("path,label\n" + absolute)
+    dataset = discover(tmp_path / "meta/abs.csv")
+    assert dataset.root == str(tmp_path)
+    assert sorted(s.path for s in dataset.samples)[0] == "data/cat1.png"
