@@ -682,11 +682,11 @@ def _relative(file: Path, root: Path) -> str:
 def _normalise_split(value: str | None) -> str | None:
     if not value:
         return None
-    return SPLIT_ALIASES.get(value.strip().lower(), value.strip())
+    return split_of_name(value.strip()) or value.strip()
 
 
 def _split_of_manifest(manifest: Manifest) -> str | None:
-    return SPLIT_ALIASES.get(manifest.file.stem.lower())
+    return split_of_name(manifest.file.stem)
 
 
 def _split_from_path(rel: str) -> str | None:
