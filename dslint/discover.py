@@ -422,8 +422,15 @@ def _names_of_lone_folder(
 
 def _is_wrapper(walk: Tree, folder: Path) -> bool:
     """A lone folder that holds the dataset, as unzipping leaves one (`data/dataset/
-    train/...`): not a split, and holding several folders of its own."""
-    return split_of_name(folder.name) is None and len(_subfolders(walk, folder)) >= 2
+    train/...`, `data/digits-dataset/digits/Training/...`): not a split, holding no data
+    files and several folders, or one more such wrapper."""
+    if split_of_name(folder.name) is not None:
+        return False
+    entries = walk.list_dir(folder)
+    if any(is_data_file(e.name) for e in entries if not e.is_dir()):
+        return False
+    inside = _subfolders(walk, folder)
+    return len(inside) >= 2 or (len(inside) == 1 and _is_wrapper(walk, folder / inside[0]))
 
 
 def _subfolders(walk: Tree, folder: Path) -> list[str]:
@@ -472,6 +479,10 @@ def _from_split_folders(
             dataset.layout = f"labels in file names in split folders, {pattern.describe()}"
             dataset.label_source = "file name"
             _add_named_files(dataset, folder, prefix, files, pattern, split)
+            for entry in walk.list_dir(folder):
+                if entry.is_dir() and is_tool_dir(entry.name):
+                    count = _count_data_files(walk, folder / entry.name)
+                    dataset.stray_dirs.append((prefix + entry.name, "class", count))
             continue
         dataset.stray_files.extend(prefix + name for name in files)
         _add_class_folders(dataset, folder, prefix, split, walk)

@@ -286,6 +286,21 @@ def test_public_dataset_layouts_are_read_as_shipped(case: str, layout: str, expe
 def test_a_lone_wrapper_folder_is_the_dataset(tmp_path: Path) -> None:
     dataset = discover(LAYOUTS / "zip-wrapper/data")
     assert dataset.root == str(LAYOUTS / "zip-wrapper/data/dataset")
+    nested = discover(LAYOUTS / "two-wrappers/data")
+    assert nested.root == str(LAYOUTS / "two-wrappers/data/digits-dataset/digits")
+    assert counts(nested) == {"train": {"cat": 3, "dog": 3}, "test": {"cat": 2, "dog": 2}}
+
+
+def test_a_notebook_folder_among_name_labelled_files_is_reported(tmp_path: Path) -> None:
+    for name in ("cat.1.png", "cat.2.png", "dog.1.png", "dog.2.png"):
+        image(tmp_path / "train" / name)
+    (tmp_path / "train/.ipynb_checkpoints").mkdir()
+    assert discover(tmp_path).stray_dirs == [("train/.ipynb_checkpoints", "class", 0)]
+
+
+def test_a_lone_class_folder_is_not_a_wrapper(tmp_path: Path) -> None:
+    class_folders(tmp_path, {"": {"cat": 2}})
+    assert discover(tmp_path).layout == "class folders (no split folders)"
 
 
 def test_a_folder_beside_the_splits_with_other_classes_is_left_out_and_counted() -> None:
