@@ -29,8 +29,9 @@ def finding_units(finding: Finding) -> list[list[str]]:
     groups = finding.evidence.get("groups")
     if isinstance(groups, list) and groups:
         return [sorted(group["samples"]) for group in groups]
-    if isinstance(finding.evidence.get("samples"), list):
-        return [sorted(finding.evidence["samples"])]
+    samples = finding.evidence.get("samples")
+    if isinstance(samples, list) and samples and all(isinstance(s, str) for s in samples):
+        return [sorted(samples)]  # one group (D003); S005 lists records, matched by file
     if finding.paths:
         return [[path] for path in sorted(finding.paths)]
     return [[f"<{finding.split or 'dataset'}>"]]

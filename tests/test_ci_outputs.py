@@ -217,3 +217,15 @@ def test_since_outside_git_or_with_a_bad_ref_is_a_one_line_error(tmp_path: Path)
         result.stderr.strip() == f"dslint: error: --since: 'no-such-ref' is not a commit "
         f"in {tmp_path.resolve()}"
     )
+
+
+def test_a_baseline_records_and_matches_suspect_labels_file_by_file(tmp_path: Path) -> None:
+    """S005's evidence lists records, not names: the finding is matched by its files."""
+    data = FIXTURES / "S005-suspect-label/fail-planted-mislabels/data"
+    baseline = tmp_path / "baseline.json"
+    args = ("--cache-dir", tmp_path / "cache", "--select", "S005")
+    written = run_cli("check", data, *args, "--write-baseline", baseline, probe=True)
+    assert written.returncode == 0, written.stderr
+    (entry,) = json.loads(baseline.read_text())["findings"]
+    assert all(len(unit) == 1 for unit in entry["units"])
+    assert json_report(data, *args, "--baseline", baseline, probe=True)["findings"] == []
