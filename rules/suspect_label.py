@@ -85,6 +85,7 @@ class SuspectLabel(Rule):
                 "samples": [
                     {
                         "sample": result.sources[i],
+                        "labelled": str(result.classes[result.truth[i]]),
                         "looks_like": str(result.classes[best[i]]),
                         "p": round(float(confidence[i]), 4),
                     }

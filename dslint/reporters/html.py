@@ -28,6 +28,10 @@ from dslint.rule import Finding
 
 MAX_THUMBS = 8
 MAX_FINDINGS = 200
+SHOWN_PER_RULE = 3  # findings of one rule shown open; the rest fold behind "show all"
+SHOWN_GROUPS = 4  # groups of one finding shown open; the rest fold
+FOLDED_GROUPS = 16  # groups drawn behind the fold at most (the JSON has all)
+MAX_FILES = 8  # paths listed for a finding that shows no pictures
 THUMB = 96
 MAX_BYTES = 20 * 1024 * 1024
 PILLOW_PIXEL_LIMIT = 89_478_485  # Pillow's own default, whatever the process has set
@@ -87,10 +91,22 @@ figure img,figure svg{
   image-rendering:auto;
   background:#eee;
 }
-figcaption{font-size:.7em;word-break:break-all;color:#555}
+figcaption{font-size:.72em;overflow-wrap:break-word;color:#555;line-height:1.25}
+figcaption .size{color:#888}
+figcaption .note{color:#8e3b00}
 .group{border:1px dashed #ccc;border-radius:6px;padding:6px;margin:6px 0}
 svg.chart{max-width:100%;height:auto;display:block}
-svg.heatmap{max-width:460px}
+.scroll{overflow-x:auto}
+svg.heatmap{max-width:none}
+.bars{margin:8px 0;font-size:.85em}
+.bar-row{display:flex;align-items:center;gap:8px;margin:3px 0}
+.bar-split{flex:0 0 4.5em;text-align:right;overflow-wrap:anywhere}
+.bar-track{flex:1 1 auto;display:flex;height:18px;min-width:0}
+.bar-track span{display:block;height:100%}
+.bar-total{flex:0 0 auto;min-width:3em}
+.legend{display:flex;flex-wrap:wrap;gap:2px 12px;margin:4px 0 0 5.2em}
+.legend i{display:inline-block;width:.8em;height:.8em;margin-right:4px;vertical-align:-1px}
+details.more>summary{cursor:pointer;color:#2e6da4;margin:8px 0}
 table{border-collapse:collapse;font-size:.9em}
 td,th{padding:2px 8px;border-bottom:1px solid #eee;text-align:right}
 td:first-child,th:first-child{text-align:left}
@@ -98,6 +114,8 @@ td:first-child,th:first-child{text-align:left}
   main{padding:8px}
   figure{width:76px}
   figure img,figure svg{width:72px;height:72px}
+  .bar-split{flex-basis:3.5em}
+  .legend{margin-left:0}
 }
 """
 
@@ -119,7 +137,7 @@ def render_html(report: Report, out: TextIO) -> None:
     for summary in report.datasets:
         parts.append(_dataset(summary, report))
         findings = [f for f in report.findings if f.dataset == summary.path]
-        parts += [_finding(f, summary.path) for f in findings[:MAX_FINDINGS]]
+        parts += _folded(findings[:MAX_FINDINGS], summary.path)
         if len(findings) > MAX_FINDINGS:
             parts.append(
                 f"<p>… and {len(findings) - MAX_FINDINGS:,} more findings "
@@ -127,7 +145,7 @@ def render_html(report: Report, out: TextIO) -> None:
             )
     if report.history or report.predictions:
         parts.append(_training(report))
-        parts += [_finding(f, None) for f in report.findings if f.dataset == ""]
+        parts += _folded([f for f in report.findings if f.dataset == ""], None)
     parts.append("</main></body></html>\n")
     out.write("\n".join(parts))
 
@@ -143,7 +161,7 @@ def _dataset(summary: DatasetSummary, report: Report) -> str:
         rows.append(
             f"<h3>Separability probe</h3><p>{p['samples']:,} samples: out-of-fold "
             f"accuracy <b>{p['accuracy']:.3f}</b> against chance {p['chance']:.3f} "
-            f"(p = {p['p_value']:.2g}); {_e(describe_run(p))}</p>"
+            f"({_p(p['p_value'])}); {_e(describe_run(p))}</p>"
         )
         pairs = [
             tuple(pair["classes"])
@@ -156,8 +174,28 @@ def _dataset(summary: DatasetSummary, report: Report) -> str:
     return "\n".join(rows)
 
 
+def _folded(findings: list[Finding], root: str | None) -> list[str]:
+    """The findings, the first few of each rule open and the rest of that rule behind a
+    "show all" that works offline (a `<details>` element): long lists of look-alike
+    findings stretched the page past 7,000 px."""
+    parts, by_rule = [], {}
+    for finding in findings:
+        by_rule.setdefault((finding.severity, finding.rule_id), []).append(finding)
+    for (_, rule_id), same in by_rule.items():
+        parts += [_finding(f, root) for f in same[:SHOWN_PER_RULE]]
+        if len(same) > SHOWN_PER_RULE:
+            rest = "".join(_finding(f, root) for f in same[SHOWN_PER_RULE:])
+            parts.append(
+                f"<details class='more'><summary>show all {len(same)} {rule_id} findings "
+                f"({len(same) - SHOWN_PER_RULE} more)</summary>{rest}</details>"
+            )
+    return parts
+
+
 def _finding(finding: Finding, root: str | None) -> str:
     evidence = _evidence(finding, root) if root is not None else ""
+    if not evidence and finding.paths:
+        evidence = _files(finding.paths)
     fix = f"<p class='fix'>Fix: {_e(finding.fix)}</p>" if finding.fix else ""
     return (
         f"<article class='sev-{finding.severity}'><h3>{finding.rule_id} "
@@ -166,23 +204,38 @@ def _finding(finding: Finding, root: str | None) -> str:
     )
 
 
+def _files(paths: tuple[str, ...]) -> str:
+    listed = ", ".join(_path(p) for p in paths[:MAX_FILES])
+    more = f" (+{len(paths) - MAX_FILES:,} more)" if len(paths) > MAX_FILES else ""
+    return f"<p class='meta files'>files: {listed}{more}</p>"
+
+
 def _evidence(finding: Finding, root: str) -> str:
     groups = finding.evidence.get("groups")
     if groups and finding.rule_id in ("D001", "D002", "D004"):
-        shown = groups[: MAX_THUMBS // 2]
-        more = (
-            f"<p class='meta'>+{len(groups) - len(shown)} more groups</p>"
-            if len(groups) > len(shown)
-            else ""
-        )
+        drawn = [
+            f"<div class='group'>{_thumbs(root, g['samples'], g.get('how', ''))}</div>"
+            for g in groups[: SHOWN_GROUPS + FOLDED_GROUPS]
+        ]
+        shown = "".join(drawn[:SHOWN_GROUPS])
+        if len(groups) <= SHOWN_GROUPS:
+            return shown
+        undrawn = len(groups) - len(drawn)
+        tail = f"<p class='meta'>+{undrawn:,} more groups in --format json</p>" if undrawn else ""
         return (
-            "".join(
-                f"<div class='group'>{_thumbs(root, g['samples'], g.get('how', ''))}</div>"
-                for g in shown
-            )
-            + more
+            f"{shown}<details class='more'><summary>show all {len(groups):,} groups</summary>"
+            f"{''.join(drawn[SHOWN_GROUPS:])}{tail}</details>"
         )
-    if finding.rule_id in ("D003", "N004", "F005", "S005", "A004", "A005", "L006"):
+    if finding.rule_id == "S005":
+        notes = {
+            s[
+                "sample"
+            ]: f"labelled {s['labelled']}, looks like {s['looks_like']} (p = {s['p']:.2f})"
+            for s in finding.evidence.get("samples", [])
+            if "labelled" in s
+        }
+        return _thumbs(root, list(finding.paths), notes=notes)
+    if finding.rule_id in ("D003", "N004", "F005", "A004", "A005", "L006"):
         return _thumbs(root, list(finding.paths))
     counts = finding.evidence.get("counts")
     if isinstance(counts, dict) and counts and finding.rule_id in ("B001", "L001"):
@@ -190,24 +243,38 @@ def _evidence(finding: Finding, root: str) -> str:
     return ""
 
 
-def _thumbs(root: str, paths: list[str], caption: str = "") -> str:
+def _thumbs(
+    root: str, paths: list[str], caption: str = "", notes: dict[str, str] | None = None
+) -> str:
+    """Thumbnails captioned with the file's path (broken only at its slashes), its size
+    in pixels or seconds, and a note where the finding has one for it."""
     figures = []
     for path in paths[:MAX_THUMBS]:
+        picture, size = _picture(root, path)
+        size_line = f"<br><span class='size'>{_e(size)}</span>" if size else ""
+        note = (notes or {}).get(path)
+        note_line = f"<br><span class='note'>{_e(note)}</span>" if note else ""
         figures.append(
-            f"<figure>{_picture(root, path)}<figcaption>{_e(path)}</figcaption></figure>"
+            f"<figure>{picture}<figcaption title='{_e(path)}'>{_path(path)}"
+            f"{size_line}{note_line}</figcaption></figure>"
         )
     more = f"<p class='meta'>+{len(paths) - MAX_THUMBS} more</p>" if len(paths) > MAX_THUMBS else ""
     note = f"<p class='meta'>{_e(caption)}</p>" if caption else ""
     return f"{note}<div class='thumbs'>{''.join(figures)}</div>{more}"
 
 
-def _picture(root: str, rel: str) -> str:
-    """A thumbnail of a dataset file, local or by URL, or a placeholder when it cannot
-    be shown."""
+def _path(path: str) -> str:
+    """A path that wraps at its slashes only (a name broke mid-word: `img_0003.p`/`ng`)."""
+    return "/<wbr>".join(_e(part) for part in path.split("/"))
+
+
+def _picture(root: str, rel: str) -> tuple[str, str]:
+    """A thumbnail of a dataset file, local or by URL, and its size ("64×64",
+    "2.0 s, 16,000 Hz"), or a placeholder when it cannot be shown."""
     try:
         data = _remote_bytes(root, rel) if is_url(root) else _local_bytes(Path(root), rel)
         if data is None:
-            return _placeholder("not shown")
+            return _placeholder("not shown"), ""
         kind = kind_of(rel)
         if kind == "image":
             return _image(io.BytesIO(data))
@@ -216,8 +283,8 @@ def _picture(root: str, rel: str) -> str:
         if kind == "array":
             return _array(io.BytesIO(data))
     except Exception:  # a report must not fail on the file it is reporting as broken
-        return _placeholder("cannot be shown")
-    return _placeholder("not shown")
+        return _placeholder("cannot be shown"), ""
+    return _placeholder("not shown"), ""
 
 
 def _local_bytes(root: Path, rel: str) -> bytes | None:
@@ -233,35 +300,38 @@ def _remote_bytes(url: str, rel: str) -> bytes | None:
     return data if isinstance(data, bytes) and len(data) <= MAX_BYTES else None
 
 
-def _image(file: IO[bytes]) -> str:
+def _image(file: IO[bytes]) -> tuple[str, str]:
     from PIL import Image
 
     from dslint.decode import pixel_limit
 
     with pixel_limit(PILLOW_PIXEL_LIMIT), Image.open(file) as image:  # Pillow's guard on
+        width, height = image.size
         image.draft("RGB", (THUMB, THUMB))
         image.thumbnail((THUMB, THUMB))
-        return _png(image.convert("RGB"))
+        return _png(image.convert("RGB")), f"{width}×{height}"
 
 
-def _array(file: IO[bytes]) -> str:
+def _array(file: IO[bytes]) -> tuple[str, str]:
     import numpy as np
     from PIL import Image
 
     from dslint.decode import thumbnail_of_array
 
-    picture = np.frombuffer(thumbnail_of_array(np.load(file, allow_pickle=False)), np.uint8)
-    return _png(Image.fromarray(picture.reshape(32, 32, 3)).resize((THUMB, THUMB)))
+    array = np.load(file, allow_pickle=False)
+    picture = np.frombuffer(thumbnail_of_array(array), np.uint8)
+    thumb = _png(Image.fromarray(picture.reshape(32, 32, 3)).resize((THUMB, THUMB)))
+    return thumb, "×".join(map(str, array.shape))
 
 
-def _waveform(file: IO[bytes]) -> str:
+def _waveform(file: IO[bytes]) -> tuple[str, str]:
     import numpy as np
     import soundfile
 
-    samples, _ = soundfile.read(file, dtype="float32", always_2d=True)
+    samples, rate = soundfile.read(file, dtype="float32", always_2d=True)
     mono = samples.mean(axis=1)
     if not mono.size:
-        return _placeholder("empty")
+        return _placeholder("empty"), ""
     chunks = np.array_split(np.abs(mono), min(96, mono.size))
     peaks = [float(c.max()) if c.size else 0.0 for c in chunks]
     bars = "".join(
@@ -269,10 +339,11 @@ def _waveform(file: IO[bytes]) -> str:
         f"y2='{48 + 46 * p:.1f}' stroke='#4e79a7'/>"
         for i, p in enumerate(peaks)
     )
-    return (
+    wave = (
         f"<svg class='wave' viewBox='0 0 {len(peaks)} 96' preserveAspectRatio='none' "
         f"role='img' aria-label='waveform'>{bars}</svg>"
     )
+    return wave, f"{mono.size / rate:.1f} s, {rate:,} Hz"
 
 
 def _png(image) -> str:
@@ -290,48 +361,55 @@ def _placeholder(text: str) -> str:
 
 
 def _bars(splits: dict[str, dict[str, int]]) -> str:
+    """Class counts per split as stacked bars in HTML, whose text stays readable at any
+    width (an SVG scaled to a phone's 390 px shrank its labels to 5 px)."""
     classes = list(dict.fromkeys(c for counts in splits.values() for c in counts))
     if not classes:
         return ""
     top = max(sum(c.values()) for c in splits.values()) or 1
-    height, rows = 26, []
-    for row, (split, counts) in enumerate(splits.items()):
-        x, y = 70.0, row * height + 4
-        rows.append(
-            f"<text x='64' y='{y + 15}' text-anchor='end' font-size='12'>{_e(split)}</text>"
+    rows = []
+    for split, counts in splits.items():
+        segments = "".join(
+            f"<span style='width:{100 * counts[label] / top:.2f}%;"
+            f"background:{PALETTE[i % len(PALETTE)]}' title='{_e(label)}: {counts[label]:,}'>"
+            "</span>"
+            for i, label in enumerate(classes)
+            if counts.get(label)
         )
-        for i, label in enumerate(classes):
-            width = 600 * counts.get(label, 0) / top
-            if width:
-                rows.append(
-                    f"<rect x='{x:.1f}' y='{y}' width='{width:.1f}' height='18' "
-                    f"fill='{PALETTE[i % len(PALETTE)]}'><title>{_e(label)}: "
-                    f"{counts[label]:,}</title></rect>"
-                )
-            x += width
         rows.append(
-            f"<text x='{x + 4:.1f}' y='{y + 15}' font-size='12'>{sum(counts.values()):,}</text>"
+            f"<div class='bar-row'><span class='bar-split'>{_e(split)}</span>"
+            f"<span class='bar-track'>{segments}</span>"
+            f"<span class='bar-total'>{sum(counts.values()):,}</span></div>"
         )
     legend = "".join(
-        f"<tspan fill='{PALETTE[i % len(PALETTE)]}'>■</tspan> {_e(c)}  "
-        for i, c in enumerate(classes[:10])
+        f"<span><i style='background:{PALETTE[i % len(PALETTE)]}'></i>{_e(c)}</span>"
+        for i, c in enumerate(classes[: len(PALETTE)])
     )
-    total_height = len(splits) * height + 26
+    more = (
+        f"<span>+{len(classes) - len(PALETTE)} more</span>" if len(classes) > len(PALETTE) else ""
+    )
     return (
-        f"<svg class='chart bars' viewBox='0 0 760 {total_height}' role='img' "
-        f"aria-label='class counts per split'>{''.join(rows)}<text x='70' "
-        f"y='{total_height - 6}' font-size='12'>{legend}</text></svg>"
+        f"<div class='bars' role='img' aria-label='class counts per split'>{''.join(rows)}"
+        f"<p class='legend'>{legend}{more}</p></div>"
     )
+
+
+CHAR = 8  # width of a character of the heat map's 13-unit labels, generously
+LONGEST = 28  # characters of a class name shown in the heat map (the full name hovers)
 
 
 def _heatmap(classes: list[str], matrix: list[list[int]], pairs: list[tuple]) -> str:
     """Rows: true class; columns: the probe's prediction; shade: share of the row.
-    Confusable pairs (S003) are outlined in red."""
+    Confusable pairs (S003) are outlined in red. Drawn at its own size, 1 unit a pixel,
+    in a box that scrolls on a narrow screen: scaled down, its numbers were 7 px. The
+    margins fit the longest class name, so names are neither clipped nor far away."""
     k = len(classes)
     if not k:
         return ""
-    cell = max(16, min(48, 480 // k))
-    left, top = 100, 70
+    cell = max(18, min(40, 440 // k))
+    names = [c if len(c) <= LONGEST else c[: LONGEST - 1] + "…" for c in classes]
+    reach = CHAR * max(len(n) for n in names)
+    left, top = reach + 12, int(reach * 0.72) + 16  # column labels are turned 45°
     shapes = []
     for i, row in enumerate(matrix):
         total = sum(row) or 1
@@ -342,10 +420,10 @@ def _heatmap(classes: list[str], matrix: list[list[int]], pairs: list[tuple]) ->
                 f"height='{cell}' fill='rgb({shade},{shade},255)'><title>"
                 f"{_e(classes[i])} → {_e(classes[j])}: {value}</title></rect>"
             )
-            if cell >= 24:
+            if cell >= 26:
                 shapes.append(
-                    f"<text x='{left + j * cell + cell / 2}' "
-                    f"y='{top + i * cell + cell / 2 + 4}' font-size='10' "
+                    f"<text class='count' x='{left + j * cell + cell / 2}' "
+                    f"y='{top + i * cell + cell / 2 + 5}' font-size='13' "
                     f"text-anchor='middle'>{value}</text>"
                 )
     for a, b in pairs:
@@ -358,21 +436,22 @@ def _heatmap(classes: list[str], matrix: list[list[int]], pairs: list[tuple]) ->
                     f"stroke-width='3'/>"
                 )
     rows = "".join(
-        f"<text x='{left - 4}' y='{top + i * cell + cell / 2 + 4}' "
-        f"text-anchor='end' font-size='11'>{_e(c[:14])}</text>"
-        for i, c in enumerate(classes)
+        f"<text class='row-name' x='{left - 6}' y='{top + i * cell + cell / 2 + 5}' "
+        f"text-anchor='end' font-size='13'><title>{_e(c)}</title>{_e(n)}</text>"
+        for i, (c, n) in enumerate(zip(classes, names, strict=True))
     )
     columns = "".join(
-        f"<text transform='translate({left + j * cell + cell / 2 + 4},"
-        f"{top - 4}) rotate(-60)' font-size='11'>{_e(c[:14])}</text>"
-        for j, c in enumerate(classes)
+        f"<text class='column-name' transform='translate({left + j * cell + cell / 2 + 4},"
+        f"{top - 6}) rotate(-45)' font-size='13'><title>{_e(c)}</title>{_e(n)}</text>"
+        for j, (c, n) in enumerate(zip(classes, names, strict=True))
     )
-    width, height = left + k * cell + 10, top + k * cell + 24
+    width, height = left + k * cell + int(reach * 0.72) + 10, top + k * cell + 10
     return (
         f"<p class='meta'>Confusion matrix of the probe (rows: true class, columns: "
-        f"predicted; confusable pairs outlined)</p><svg class='chart heatmap' "
+        f"predicted; confusable pairs outlined)</p><div class='scroll'><svg "
+        f"class='chart heatmap' width='{width}' height='{height}' "
         f"viewBox='0 0 {width} {height}' role='img' aria-label='probe confusion matrix'>"
-        f"{rows}{columns}{''.join(shapes)}</svg>"
+        f"{rows}{columns}{''.join(shapes)}</svg></div>"
     )
 
 
@@ -421,6 +500,11 @@ def _training(report: Report) -> str:
 
 
 def _curves(series: dict, title: str, parting: int | None, level: float | None) -> str:
+    """One chart of a metric per epoch. The y-axis spans what the metric can mean, not
+    just the data: accuracy from the chance level (or the lowest value) to 1.0, loss
+    from 0, so a run flat at chance looks flat. Legend and title sit above the plot,
+    the chance or ln K label in the right margin, and the curves over the level line,
+    so no label covers a curve."""
     import math
 
     points = [
@@ -433,9 +517,12 @@ def _curves(series: dict, title: str, parting: int | None, level: float | None) 
         return ""
     first, last = min(e for e, _ in points), max(e for e, _ in points)
     values = [v for _, v in points] + ([level] if level is not None else [])
-    low, high = min(values), max(values)
+    if title == "accuracy":
+        low, high = max(0.0, min(values)), max(1.0, *values)
+    else:
+        low, high = min(0.0, *values), max(values) * 1.05
     high = high if high > low else low + 1
-    width, height, pad = 640, 220, 40
+    width, height, pad = 640, 240, 44
 
     def x(epoch: float) -> float:
         return pad + (width - 2 * pad) * ((epoch - first) / max(1, last - first))
@@ -443,46 +530,46 @@ def _curves(series: dict, title: str, parting: int | None, level: float | None) 
     def y(value: float) -> float:
         return height - pad + (2 * pad - height) * ((value - low) / (high - low))
 
-    lines = []
+    marks = []
+    if level is not None:
+        marks.append(
+            f"<line x1='{pad}' x2='{width - pad}' y1='{y(level):.1f}' "
+            f"y2='{y(level):.1f}' stroke='#777' stroke-dasharray='2 3'/>"
+            f"<text class='level' x='{width - pad + 6}' y='{y(level) + 4:.1f}' "
+            f"font-size='11' fill='#555'>{'chance' if title == 'accuracy' else 'ln K'} "
+            f"{level:.3f}</text>"
+        )
     for i, (name, s) in enumerate(series.items()):
         path = " ".join(
             f"{x(e):.1f},{y(v):.1f}"
             for e, v in zip(s["epochs"], s["values"], strict=True)
             if math.isfinite(v)
         )
-        lines.append(
-            f"<polyline points='{path}' fill='none' stroke='{PALETTE[i]}' "
-            f"stroke-width='2'/><text x='{width - pad + 4}' "
-            f"y='{pad + 14 * i}' font-size='11' fill='{PALETTE[i]}'>{name}</text>"
+        marks.append(
+            f"<polyline points='{path}' fill='none' stroke='{PALETTE[i]}' stroke-width='2'/>"
+            f"<text x='{110 + 90 * i}' y='16' font-size='12' fill='{PALETTE[i]}'>■ {name}</text>"
         )
     if parting is not None:
-        lines.append(
-            f"<line x1='{x(parting):.1f}' x2='{x(parting):.1f}' y1='{pad / 2}' "
+        marks.append(
+            f"<line x1='{x(parting):.1f}' x2='{x(parting):.1f}' y1='{pad}' "
             f"y2='{height - pad}' stroke='#c0392b' stroke-dasharray='4 3'/>"
-            f"<text x='{x(parting) + 4:.1f}' y='{pad / 2 + 10}' font-size='11' "
+            f"<text x='{x(parting) + 4:.1f}' y='{pad - 6}' font-size='11' "
             f"fill='#c0392b'>parting, epoch {parting}</text>"
         )
-    if level is not None:
-        lines.append(
-            f"<line x1='{pad}' x2='{width - pad}' y1='{y(level):.1f}' "
-            f"y2='{y(level):.1f}' stroke='#777' stroke-dasharray='2 3'/>"
-            f"<text x='{pad + 4}' y='{y(level) - 4:.1f}' font-size='11' fill='#555'>"
-            f"{'chance' if title == 'accuracy' else 'ln K'} {level:.3f}</text>"
-        )
     axes = (
-        f"<line x1='{pad}' x2='{pad}' y1='{pad / 2}' y2='{height - pad}' stroke='#999'/>"
+        f"<line x1='{pad}' x2='{pad}' y1='{pad}' y2='{height - pad}' stroke='#999'/>"
         f"<line x1='{pad}' x2='{width - pad}' y1='{height - pad}' y2='{height - pad}' "
-        f"stroke='#999'/><text x='{pad - 4}' y='{y(high) + 4:.1f}' font-size='10' "
+        f"stroke='#999'/><text x='{pad - 4}' y='{y(high) + 4:.1f}' font-size='11' "
         f"text-anchor='end'>{high:.3g}</text><text x='{pad - 4}' y='{y(low):.1f}' "
-        f"font-size='10' text-anchor='end'>{low:.3g}</text>"
+        f"font-size='11' text-anchor='end'>{low:.3g}</text>"
         f"<text x='{pad}' y='{height - pad + 16}' font-size='11'>epoch "
         f"{first}</text><text x='{width - pad}' y='{height - pad + 16}' font-size='11' "
-        f"text-anchor='end'>{last}</text><text x='4' y='{pad / 2 + 4}' font-size='11'>"
-        f"{title}</text>"
+        f"text-anchor='end'>{last}</text><text x='4' y='16' font-size='12' "
+        f"font-weight='bold'>{title}</text>"
     )
     return (
-        f"<svg class='chart curves' viewBox='0 0 {width + 60} {height}' role='img' "
-        f"aria-label='{title} per epoch'>{axes}{''.join(lines)}</svg>"
+        f"<svg class='chart curves' viewBox='0 0 {width + 70} {height}' role='img' "
+        f"aria-label='{title} per epoch'>{axes}{''.join(marks)}</svg>"
     )
 
 
@@ -495,6 +582,11 @@ def _table(counts: dict) -> str:
         else:
             rows.append(f"<tr><td>{_e(key)}</td><td>{value}</td></tr>")
     return f"<table>{''.join(rows)}</table>"
+
+
+def _p(value: float) -> str:
+    """A p-value as words can hold it: 0.0 is a float's underflow, not certainty."""
+    return "p < 1e-300" if value < 1e-300 else f"p = {value:.2g}"
 
 
 def _e(text: object) -> str:
