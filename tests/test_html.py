@@ -188,6 +188,11 @@ def test_at_phone_width_the_bars_and_legend_are_readable(browser, tmp_path: Path
         assert float(size.removesuffix("px")) >= 11, text.text
         assert _box(browser, text)["height"] >= 12, text.text  # as drawn, not as declared
     browser.save_screenshot(str(tmp_path / "phone.png"))
+    log = FIXTURES / "H002-overfitting/fail-similar-classes/similar-classes-overfit.log"
+    browser.get(_report(tmp_path, "phone-curves", "check", "--history", log).as_uri())
+    assert browser.execute_script("return document.documentElement.scrollWidth") <= width
+    labels = browser.find_elements(By.CSS_SELECTOR, "svg.curves text")
+    assert labels and all(_box(browser, t)["height"] >= 11 for t in labels if t.text)
     browser.set_window_size(1000, 1400)
 
 

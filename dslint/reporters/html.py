@@ -97,7 +97,7 @@ figcaption .note{color:#8e3b00}
 .group{border:1px dashed #ccc;border-radius:6px;padding:6px;margin:6px 0}
 svg.chart{max-width:100%;height:auto;display:block}
 .scroll{overflow-x:auto}
-svg.heatmap{max-width:none}
+svg.heatmap,svg.curves{max-width:none}
 .bars{margin:8px 0;font-size:.85em}
 .bar-row{display:flex;align-items:center;gap:8px;margin:3px 0}
 .bar-split{flex:0 0 4.5em;text-align:right;overflow-wrap:anywhere}
@@ -504,7 +504,8 @@ def _curves(series: dict, title: str, parting: int | None, level: float | None) 
     just the data: accuracy from the chance level (or the lowest value) to 1.0, loss
     from 0, so a run flat at chance looks flat. Legend and title sit above the plot,
     the chance or ln K label in the right margin, and the curves over the level line,
-    so no label covers a curve."""
+    so no label covers a curve. Drawn at its own size, in a box that scrolls on a
+    narrow screen."""
     import math
 
     points = [
@@ -568,8 +569,9 @@ def _curves(series: dict, title: str, parting: int | None, level: float | None) 
         f"font-weight='bold'>{title}</text>"
     )
     return (
-        f"<svg class='chart curves' viewBox='0 0 {width + 70} {height}' role='img' "
-        f"aria-label='{title} per epoch'>{axes}{''.join(marks)}</svg>"
+        f"<div class='scroll'><svg class='chart curves' width='{width + 70}' height='{height}' "
+        f"viewBox='0 0 {width + 70} {height}' role='img' aria-label='{title} per epoch'>"
+        f"{axes}{''.join(marks)}</svg></div>"
     )
 
 
