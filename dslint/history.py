@@ -121,11 +121,9 @@ def read_history(file: Path) -> History:
             f"history {file} is binary, not a training log (TensorBoard event files are read "
             f"by their names: *tfevents*)"
         )
-    text = raw.decode("utf-8", errors="replace")
-    for reader in (_json, _csv, _console):
-        history = reader(text, str(file))
-        if history is not None and history.rows:
-            return history
+    history = _parsed(raw.decode("utf-8", errors="replace"), str(file))
+    if history is not None:
+        return history
     raise DslintError(
         f"history {file}: no epochs with metrics found (expected Keras "
         f"console output, a CSVLogger/metrics.csv file or a history JSON)"
@@ -137,9 +135,16 @@ def canonical(name: str) -> str:
 
 
 def _json(text: str, source: str) -> History | None:
+    """A JSON dump of Keras' `history.history` (or of its records); also the dict as
+    Python writes it, bare or inside a JSON string, as `json.dump(str(history.history),
+    f)` leaves it. Read as literals (`ast.literal_eval`), never run."""
     try:
         data = json.loads(text)
     except ValueError:
+        data = text if text.lstrip().startswith("{") else None
+    if isinstance(data, str):
+        data = _python_literal(data)
+    if data is None:
         return None
     if isinstance(data, dict) and isinstance(data.get("history"), dict):
         data = data["history"]
@@ -160,6 +165,23 @@ def _json(text: str, source: str) -> History | None:
                 {k: v for k, v in row.items() if v is not None},
             )
     return history
+
+
+NUMPY_SCALAR = re.compile(r"\bnp\.(?:float|int)(?:16|32|64)\(([^()]*)\)")
+NON_FINITE = re.compile(r"(?<![\w'\"])(nan|inf|-inf)(?![\w'\"])")
+
+
+def _python_literal(text: str) -> object | None:
+    """A Python literal such as `str(history.history)` writes, numpy 2's scalar reprs
+    (`np.float64(0.5)`) and `nan` included; None for anything else."""
+    import ast
+
+    text = NUMPY_SCALAR.sub(r"\1", text)
+    text = NON_FINITE.sub(lambda m: f"'{m.group(1)}'", text)
+    try:
+        return ast.literal_eval(text.strip())
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        return None
 
 
 def _csv(text: str, source: str) -> History | None:
@@ -313,8 +335,13 @@ def is_finite(value: float) -> bool:
 
 def parse_text(text: str, name: str = "<text>") -> History:
     """Parse history text directly (for callbacks and tests)."""
+    return _parsed(text, name) or History(source=name, format="empty")
+
+
+def _parsed(text: str, name: str) -> History | None:
+    """The history in `text`, read by the first format that finds epochs in it."""
     for reader in (_json, _csv, _console):
         history = reader(text, name)
         if history is not None and history.rows:
             return history
-    return History(source=name, format="empty")
+    return None

@@ -3,6 +3,7 @@ where a broken log stopped."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -159,3 +160,31 @@ def test_keras_tensorboard_logs_with_train_and_validation_runs(tmp_path: Path) -
     assert history.series("val_acc") == pytest.approx([0.25, 0.24, 0.25, 0.26])
     report = json_report("--history", tmp_path / "logs")
     assert [f["rule"] for f in report["findings"]] == ["H001"]
+
+
+@pytest.mark.parametrize(
+    "case",
+    sorted(FIXTURES.glob("H00*/*/history.json")),
+    ids=lambda p: f"{p.parent.parent.name}/{p.parent.name}",
+)
+def test_a_history_saved_as_str_of_the_dict_gets_the_same_verdicts(
+    case: Path, tmp_path: Path
+) -> None:
+    """`json.dump(str(history.history), f)`: a JSON string holding a Python dict, read
+    as literals, and the same dict written by `f.write(str(...))`."""
+    import dslint
+
+    data = json.loads(case.read_text())
+    as_json = dslint.check(history=case, use_cache=False)
+    for name, text in (("string.json", json.dumps(str(data))), ("repr.txt", str(data))):
+        (tmp_path / name).write_text(text)
+        report = dslint.check(history=tmp_path / name, use_cache=False)
+        assert report.history["epochs"] == as_json.history["epochs"]
+        assert [f.message for f in report.findings] == [f.message for f in as_json.findings]
+
+
+def test_a_python_literal_is_read_never_run(tmp_path: Path) -> None:
+    (tmp_path / "h.txt").write_text("{'loss': [__import__('os').system('touch /tmp/pwned')]}")
+    result = run_cli("check", "--history", tmp_path / "h.txt")
+    assert result.returncode == 2
+    assert "no epochs with metrics found" in result.stderr
