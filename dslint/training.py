@@ -4,6 +4,7 @@ of guessing, and the loss of knowing nothing (ln K)."""
 from __future__ import annotations
 
 import math
+import statistics
 from dataclasses import dataclass
 
 from dslint.rule import Context
@@ -48,12 +49,45 @@ def chance(ctx: Context) -> Chance | None:
         if len(truth) >= 2:
             return Chance(len(truth), 1 / len(truth), f"1/{len(truth)}", "the predictions")
     if ctx.history is not None:
-        losses = ctx.history.series("loss")
-        if losses and math.isfinite(losses[0]) and losses[0] > 0.5:
-            k = round(math.exp(losses[0]))
-            if 2 <= k <= 1000 and abs(losses[0] - math.log(k)) / math.log(k) < 0.05:
-                return Chance(k, 1 / k, f"1/{k}", f"the first loss ≈ ln {k}")
+        return _estimated(ctx.history)
     return None
+
+
+def _estimated(history) -> Chance | None:
+    """K estimated from a first-epoch loss within 5 % of ln K. Where several K fit
+    (2.36 is within 5 % of ln 10, ln 11 and ln 12), the one whose chance accuracy 1/K is
+    nearest the run's first accuracy wins: a 10-class run starts near 0.10, not 0.09."""
+    losses = history.series("loss")
+    if not losses or not math.isfinite(losses[0]) or losses[0] <= 0.5:
+        return None
+    first = losses[0]
+    fits = [k for k in range(2, 1001) if abs(first - math.log(k)) / math.log(k) < 0.05]
+    if not fits:
+        return None
+    accuracies = [v for v in history.series("acc") or history.series("val_acc") if math.isfinite(v)]
+
+    def misfit(k: int) -> float:
+        loss_misfit = abs(first - math.log(k)) / math.log(k)
+        return loss_misfit + (abs(accuracies[0] - 1 / k) * k / 2 if accuracies else 0)
+
+    k = min(fits, key=misfit)
+    return Chance(k, 1 / k, f"1/{k}", f"an estimate from the first loss {first:.3f} ≈ ln {k}")
+
+
+MIN_FROZEN = 5  # epochs of a frozen accuracy and loss before they are called stagnation
+
+
+def frozen_run(history) -> tuple[list[float], list[float]] | None:
+    """The training accuracy and loss of a run in which neither moves (accuracy within
+    0.002, loss within 1 %): a model giving every input the same answer, whatever the
+    loss's value (a saturated output sits at a constant such as 7.71, not ln K)."""
+    accuracy = [v for v in history.series("acc") if math.isfinite(v)]
+    loss = [v for v in history.series("loss") if math.isfinite(v)]
+    if len(accuracy) < MIN_FROZEN or len(loss) < MIN_FROZEN:
+        return None
+    still = max(accuracy) - min(accuracy) <= 0.002
+    flat = max(loss) - min(loss) <= 0.01 * max(abs(statistics.median(loss)), 1e-9)
+    return (accuracy, loss) if still and flat else None
 
 
 def span(values: list[float]) -> str:

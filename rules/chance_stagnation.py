@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 import math
+import statistics
 from collections import Counter
 from collections.abc import Iterator
 
 from dslint.rule import Context, Finding, Option, Rule
-from dslint.training import chance, epochs_text, span
+from dslint.training import chance, epochs_text, frozen_run, span
 
 
 class ChanceStagnation(Rule):
@@ -59,7 +60,8 @@ class ChanceStagnation(Rule):
             return  # "stays" needs a few epochs
         level = chance(ctx)
         if level is None:
-            yield from self._frozen_validation(history)
+            frozen = list(self._frozen_training(history))
+            yield from frozen or self._frozen_validation(history)
             return
         margin = self.options["margin"]
         accuracies = {
@@ -114,6 +116,36 @@ class ChanceStagnation(Rule):
         if not at_chance:
             yield from self._frozen_validation(history)
 
+    def _frozen_training(self, history) -> Iterator[Finding]:
+        """Accuracy and loss that do not move, whatever K: a model giving every input
+        the same answer. The loss need not be ln K: a saturated output (always one
+        class, with certainty) sits at a large constant loss such as 7.71."""
+        frozen = frozen_run(history)
+        if frozen is None:
+            return
+        accuracy, loss = frozen
+        level = statistics.median(accuracy)
+        guess = round(1 / level) if level > 0 else 0
+        chance_text = (
+            f"; {level:.3f} is chance for {guess} balanced classes"
+            if 2 <= guess <= 1000 and abs(1 / guess - level) <= 0.01
+            else ""
+        )
+        yield self.finding(
+            f"accuracy is frozen at {span(accuracy)} and loss at {span(loss)} over "
+            f"{epochs_text(history.epochs)}: the model gives every input the same answer, "
+            f"so it learns nothing{chance_text}",
+            paths=[history.source],
+            evidence={
+                "acc": round(level, 4),
+                "loss": round(statistics.median(loss), 4),
+                "epochs": [history.epochs[0], history.epochs[-1]],
+            },
+            fix="Check the labels against the loss (0/1 for binary cross-entropy), that "
+            "inputs are normalised, and the learning rate (×10 and ÷10); a loss stuck at a "
+            "large value is a saturated output.",
+        )
+
     def _frozen_validation(self, history) -> Iterator[Finding]:
         if not all(math.isfinite(v) for v in history.series("loss")):
             return  # a NaN loss freezes everything: H005's
@@ -161,4 +193,8 @@ def _cause(ctx: Context, how: str) -> str:
 
 
 def _k_from(level) -> str:
-    return "" if level.source == "the dataset" else f" (K from {level.source})"
+    if level.source == "the dataset":
+        return ""
+    if level.source.startswith("an estimate"):
+        return f" (K is {level.source}; set task.classes to settle it)"
+    return f" (K from {level.source})"

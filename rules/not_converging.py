@@ -6,7 +6,7 @@ from collections.abc import Iterator
 import numpy as np
 
 from dslint.rule import Context, Finding, Option, Rule
-from dslint.training import chance, epochs_text
+from dslint.training import chance, epochs_text, frozen_run
 
 
 class NotConverging(Rule):
@@ -58,6 +58,8 @@ class NotConverging(Rule):
         level = chance(ctx)
         if level and all(abs(v - level.loss) / level.loss < 0.03 for v in loss):
             return  # stuck at ln K: H001
+        if level is None and frozen_run(history):
+            return  # accuracy and loss frozen: H001
         steps = np.diff(loss)
         swing = float(np.abs(np.asarray(loss) - running_median(loss)).mean())
         turns = int(np.sum(np.sign(steps[1:]) != np.sign(steps[:-1])))

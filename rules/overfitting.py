@@ -19,7 +19,10 @@ class Overfitting(Rule):
         at 0.99). Validation accuracy is the monitor when validation loss shows no
         parting (a loss that keeps falling with its weight-decay term, say).
         With accuracies logged, the train/val gap at the end must be at least
-        `min-gap` (0.1).
+        `min-gap` (0.1), unless validation loss rose clearly off its minimum while
+        training loss kept falling: that is overfitting even while validation accuracy
+        holds (acc 0.81 → 0.99, val_acc flat at 0.89–0.91, val_loss from 0.257 at epoch 4
+        to 0.63).
 
     Why it matters:
         Training and validation accuracy rise together while real features are
@@ -72,12 +75,13 @@ class Overfitting(Rule):
             if "acc" in rows[-1] and "val_acc" in rows[-1]
             else None
         )
-        if gap is not None and gap < self.options["min_gap"]:
-            return
         parting = self._parting(rows, "val_loss") or self._parting(rows, "val_acc")
         if parting is None:
             return
         key, best, worse, train_key, before, after = parting
+        climbs = key == "val_loss" and _climbs(rows, best, worse)
+        if gap is not None and gap < self.options["min_gap"] and not climbs:
+            return
         values = [r[key] for r in rows]
         word = "lowest" if key == "val_loss" else "highest"
         since = len(rows) - 1 - best
@@ -148,6 +152,15 @@ class Overfitting(Rule):
         if not (improving and (worse or stalled)):
             return None
         return key, best, worse, train_key, before, after
+
+
+def _climbs(rows: list[dict[str, float]], best: int, worse: bool) -> bool:
+    """Whether validation loss rose steadily off its minimum: clearly higher at the end
+    (`worse`) and never back within 2 % of the minimum after it."""
+    if not worse:
+        return False
+    losses = [r["val_loss"] for r in rows]
+    return all(v > losses[best] * 1.02 for v in losses[best + 1 :])
 
 
 def _advice(ctx: Context) -> str:

@@ -14,12 +14,20 @@ CAUSES = {
 }
 
 
+MATCHING_LOSS = 0.2  # the most a cross-entropy loss beside perfect answers should be
+
+
 class SuspiciousPerfect(Rule):
     """Training and validation accuracy both at 1.0.
 
     What it catches:
-        A history whose acc and val_acc are both at least 0.995 at the end (and says
-        from which epoch they were).
+        A history whose acc and val_acc are both at least `threshold` (0.995) at the
+        end, when that perfection is suspicious: a data finding explains it (labels not
+        {0, 1}, a one-class split, leaked samples); it came too early (within the first
+        three epochs or the first tenth of the run); or the loss does not match it
+        (negative, or above 0.2 where perfect answers would have it near 0). Perfection
+        reached late after a smooth climb, with a loss to match, is a model that
+        learned a nearly separable task, and stays silent.
 
     Why it matters:
         A perfect validation score is far more often a data problem than a perfect
@@ -56,20 +64,25 @@ class SuspiciousPerfect(Rule):
         ]
         if not rows or rows[-1][1]["acc"] < limit or rows[-1][1]["val_acc"] < limit:
             return
-        since = rows[-1][0]
-        for epoch, row in reversed(rows):
-            if row["acc"] < limit or row["val_acc"] < limit:
-                break
-            since = epoch
+        start = len(rows) - 1
+        while start > 0 and min(rows[start - 1][1]["acc"], rows[start - 1][1]["val_acc"]) >= limit:
+            start -= 1
+        since = rows[start][0]
         causes = [CAUSES[rule] for rule in CAUSES if ctx.fired(rule)]
-        explanation = (
-            ("; " + "; ".join(causes))
-            if causes
-            else (
-                "; no data finding explains it: confirm on a held-out test set and look at the "
-                "predictions"
+        why = [*causes]
+        if start < max(3, len(rows) // 10):
+            why.append(f"it came early, at epoch {since} of {rows[-1][0]}")
+        loss = rows[-1][1].get("loss")
+        if loss is not None and (loss < 0 or loss > MATCHING_LOSS):
+            why.append(f"the loss, {loss:.3f}, does not match perfect answers")
+        if not why:
+            return  # reached late, after a climb, with a loss to match
+        explanation = "; " + "; ".join(why)
+        if not causes:
+            explanation += (
+                "; no data finding explains it: confirm on a held-out test set and look at "
+                "the predictions"
             )
-        )
         yield self.finding(
             f"acc and val_acc are both ≥ {limit} from epoch {since} to epoch {rows[-1][0]}"
             f"{explanation}",
