@@ -27,6 +27,8 @@ INLINE_EPOCH = re.compile(r"\bepoch\s*[:=\[]?\s*(\d+)(?:\s*/\s*\d+)?", re.IGNORE
 EPOCH_LINE = re.compile(r"^\s*Epoch\s+(\d+)\s*/\s*(\d+)\s*$")
 PROGRESS = re.compile(r"^\s*(\d+)/(\d+)\s")
 NOT_METRICS = {"eta", "epoch", "step", "steps", "batch", "lr_step"}
+# a checkpoint callback's line names an epoch and its metrics, but is no training epoch
+CHECKPOINT_LINE = re.compile(r"\b(checkpoint|saving|saved|loaded|loading|restor\w*)\b", re.I)
 
 # canonical name -> spellings, compared lower-case
 ALIASES = {
@@ -198,7 +200,7 @@ def _csv(text: str, source: str) -> History | None:
         source=source, format="Lightning metrics.csv" if lightning else "Keras CSVLogger"
     )
     epoch_col = next((i for i, h in enumerate(header) if h.lower() == "epoch"), None)
-    by_epoch: dict[int, dict[str, float]] = {}
+    by_epoch: dict[int, dict[str, list[float]]] = {}
     runs, previous = 1, -1
     for number, cells in enumerate(csv.reader(lines[1:], delimiter=delimiter), start=2):
         if not any(c.strip() for c in cells):
@@ -220,9 +222,13 @@ def _csv(text: str, source: str) -> History | None:
         else:
             epoch = len(by_epoch) + 1
         row = by_epoch.setdefault(epoch, {})
-        row.update({k: v for k, v in values.items() if v is not None and k.lower() != "step"})
+        for name, value in values.items():
+            if value is not None and name.lower() != "step":
+                # Lightning writes a row per logged step: an epoch is their mean (as its
+                # own on_epoch logging takes it); a CSVLogger row replaces its epoch
+                row[name] = [*row.get(name, []), value] if lightning else [value]
     for epoch in sorted(by_epoch):
-        _append(history, epoch, by_epoch[epoch])
+        _append(history, epoch, {k: sum(v) / len(v) for k, v in by_epoch[epoch].items()})
     if runs > 1:
         history.format += f" ({runs} runs in the file, later epochs replacing earlier)"
     return history
@@ -253,6 +259,8 @@ def _console(text: str, source: str) -> History:
             first_header = first_header or current
             continue
         last = updates[-1]
+        if CHECKPOINT_LINE.search(last):
+            continue  # "Loaded best model (epoch=20, val_loss=1.05)" reports, not trains
         metrics = {
             canonical(k): float(v) / (100 if percent else 1)
             for k, v, percent in METRIC.findall(last)

@@ -54,13 +54,16 @@ def chance(ctx: Context) -> Chance | None:
 
 
 def _estimated(history) -> Chance | None:
-    """K estimated from a first-epoch loss within 5 % of ln K. Where several K fit
+    """K estimated from the first plausible loss (at most ln 1000) within 5 % of ln K.
+    Where several K fit
     (2.36 is within 5 % of ln 10, ln 11 and ln 12), the one whose chance accuracy 1/K is
     nearest the run's first accuracy wins: a 10-class run starts near 0.10, not 0.09."""
-    losses = history.series("loss")
-    if not losses or not math.isfinite(losses[0]) or losses[0] <= 0.5:
+    plausible = [
+        v for v in history.series("loss") if math.isfinite(v) and v <= math.log(1000) * 1.05
+    ]
+    if not plausible or plausible[0] <= 0.5:
         return None
-    first = losses[0]
+    first = plausible[0]  # an exploded first epoch (5e8) says nothing of K
     fits = [k for k in range(2, 1001) if abs(first - math.log(k)) / math.log(k) < 0.05]
     if not fits:
         return None

@@ -15,9 +15,10 @@ class NotConverging(Rule):
     What it catches:
         A training loss (five epochs or more) that changes direction in at least half
         of its steps and strays from its own trend (a running median of five epochs) by
-        over `max-swing` (10 %) of its mean on average, so that a loss falling fast to a
-        small value that jitters is not called unsettled; one that ends no lower than it
-        started; or one that fell
+        over `max-swing` (10 %) of its mean on average while swinging around a level (its
+        last third's mean no more than 20 % below its first's), so that a loss falling fast, or
+        to a small value that jitters, is not called unsettled; one that ends no lower
+        than it started; or one that fell
         and then stayed flat (under 2 % of change) through the second half of a run of
         ten epochs or more while training accuracy stayed below 0.9 (underfitting). A
         loss stuck at ln K is H001's.
@@ -67,7 +68,13 @@ class NotConverging(Rule):
         mean = float(np.mean(loss))
         epochs = epochs_text(history.epochs_of("loss"))
         evidence = {"swing": round(swing, 4), "turns": turns, "trend": round(trend, 4)}
-        if turns >= (len(steps) - 1) / 2 and swing > self.options["max_swing"] * mean:
+        third = max(1, len(loss) // 3)
+        around_a_level = np.mean(loss[-third:]) >= 0.8 * np.mean(loss[:third])
+        if (
+            around_a_level
+            and turns >= (len(steps) - 1) / 2
+            and swing > self.options["max_swing"] * mean
+        ):
             yield self.finding(
                 f"loss does not settle over {epochs}: it strays {swing:.3f} from its own "
                 f"trend per epoch on average ({100 * swing / mean:.0f} % of its mean) and "

@@ -188,3 +188,52 @@ def test_a_python_literal_is_read_never_run(tmp_path: Path) -> None:
     result = run_cli("check", "--history", tmp_path / "h.txt")
     assert result.returncode == 2
     assert "no epochs with metrics found" in result.stderr
+
+
+def test_checkpoint_lines_are_not_epochs() -> None:
+    """A resumed run's log: 'Loaded best model (epoch=20, val_loss=1.05)' names an
+    epoch and a metric, but trains nothing; read as one, it cut the run at epoch 20."""
+    lines = [
+        f"Epoch [{e:03d}/30] TrainLoss={1 - e / 40:.4f} TrainAcc={50 + e}% | "
+        f"ValLoss={1 + e / 100:.4f} ValAcc={60 + e / 10:.2f}%"
+        for e in range(1, 31)
+    ]
+    lines.insert(25, "[Checkpoint] Loaded <- best_model.pth  (epoch=20, val_loss=1.0521)")
+    lines.append("[Checkpoint] Saved -> final_model.pth  (epoch=30, val_acc=63.00)")
+    history = parse_text("\n".join(lines))
+    assert history.epochs == list(range(1, 31))
+    assert history.series("val_loss")[-1] == pytest.approx(1.30)
+
+
+def test_lightning_step_rows_of_an_epoch_are_averaged() -> None:
+    rows = ["epoch,step,train_loss,val_loss,val_accuracy"]
+    for epoch, losses in enumerate([(0.30, 0.10, 0.05), (0.04, 0.05, 0.03)]):
+        rows += [f"{epoch},{epoch * 3 + i},{loss}," for i, loss in enumerate(losses)]
+        rows.append(f"{epoch},{epoch * 3 + 2},,{0.1 - epoch / 20},0.9")
+    history = parse_text("\n".join(rows) + "\n")
+    assert history.format == "Lightning metrics.csv"
+    assert history.series("loss") == pytest.approx([0.15, 0.04])
+
+
+def test_k_is_estimated_past_an_exploded_first_epoch(tmp_path: Path) -> None:
+    """A binary run whose first epoch's loss was 5e8: K comes from the first loss that
+    can be ln K (0.69), and the stagnation at chance is reported."""
+    rows = [(507568352.0, 0.5439, 0.5508), (0.6898, 0.5478, 0.5508), (0.6894, 0.5487, 0.5508)]
+    log = tmp_path / "training.log"
+    log.write_text(
+        "".join(
+            f"Epoch {i}/5\n915/915 [====] - 59s - loss: {loss} - accuracy: {acc} - "
+            f"val_loss: 0.69 - val_accuracy: {val}\n"
+            for i, (loss, acc, val) in enumerate(rows, start=1)
+        )
+    )
+    (finding,) = [f for f in json_report("--history", log)["findings"] if f["rule"] == "H001"]
+    assert finding["message"].startswith("accuracy stays at chance for 2 classes (K is an estimate")
+
+
+def test_a_loss_falling_fast_over_a_few_noisy_epochs_is_not_unsettled(tmp_path: Path) -> None:
+    log = tmp_path / "history.csv"
+    log.write_text(
+        "epoch,loss,accuracy\n0,0.130,0.90\n1,0.043,0.95\n2,0.0431,0.96\n3,0.030,0.96\n4,0.026,0.97\n"
+    )
+    assert [f["rule"] for f in json_report("--history", log)["findings"]] == []
