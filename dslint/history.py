@@ -118,6 +118,8 @@ def read_history(file: Path) -> History:
         raw = file.read_bytes()[:MAX_BYTES]
     except OSError as exc:
         raise DslintError(f"history {file} cannot be read: {exc.strerror}") from None
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16, as PowerShell's `>` writes text
+        raw = raw.decode("utf-16", errors="replace").encode("utf-8")
     if b"\0" in raw[:4096]:
         raise DslintError(
             f"history {file} is binary, not a training log (TensorBoard event files are read "
@@ -195,6 +197,8 @@ def _csv(text: str, source: str) -> History | None:
     names = [canonical(h) for h in header]
     if not any(n in ALIASES for n in names):
         return None
+    if "epoch" not in [h.lower() for h in header] and not {"loss", "val_loss"} & set(names):
+        return None  # no epochs and no loss: a table of results (a row per model), no history
     lightning = "step" in [h.lower() for h in header]
     history = History(
         source=source, format="Lightning metrics.csv" if lightning else "Keras CSVLogger"

@@ -237,3 +237,22 @@ def test_a_loss_falling_fast_over_a_few_noisy_epochs_is_not_unsettled(tmp_path: 
         "epoch,loss,accuracy\n0,0.130,0.90\n1,0.043,0.95\n2,0.0431,0.96\n3,0.030,0.96\n4,0.026,0.97\n"
     )
     assert [f["rule"] for f in json_report("--history", log)["findings"]] == []
+
+
+def test_a_table_of_results_is_no_history(tmp_path: Path) -> None:
+    """A row per model (an sklearn comparison), no epoch and no loss column."""
+    table = tmp_path / "metrics.csv"
+    table.write_text("model,precision,recall,f1,accuracy\nRandomForest,0.89,0.82,0.86,0.86\n")
+    result = run_cli("check", "--history", table)
+    assert result.returncode == 2
+    assert "no epochs with metrics found" in result.stderr
+
+
+def test_a_utf16_log_as_powershell_writes_it_is_read(tmp_path: Path) -> None:
+    text = "".join(
+        f"Epoch {e}/3\n10/10 [====] - 1s - loss: {1 - e / 5:.4f} - accuracy: {0.5 + e / 10:.4f}\n"
+        for e in range(1, 4)
+    )
+    log = tmp_path / "training.log"
+    log.write_bytes(text.encode("utf-16"))  # with its byte-order mark
+    assert read_history(log).epochs == [1, 2, 3]
