@@ -1,5 +1,6 @@
 """What the history rules need to know about the task: how many classes, the accuracy
-of guessing, and the loss of knowing nothing (ln K)."""
+of guessing (the majority rate), and the loss of knowing nothing: the entropy of the
+class shares, which is ln K only when the classes are balanced."""
 
 from __future__ import annotations
 
@@ -11,17 +12,37 @@ from dslint.rule import Context
 from dslint.wording import class_name
 
 
+def entropy(shares: list[float]) -> float:
+    """The cross-entropy of a model that learned only the class shares."""
+    return -sum(p * math.log(p) for p in shares if p > 0)
+
+
+def chance_loss_text(classes: int, shares: list[float] | None) -> str:
+    """The loss of knowing nothing, in words: 'ln 4 = 1.386', or for imbalanced
+    classes '0.325, the entropy of the class shares (ln 2 = 0.693 only if balanced)'."""
+    balanced = f"ln {classes} = {math.log(classes):.3f}"
+    if not shares or entropy(shares) > 0.99 * math.log(classes):
+        return balanced
+    return f"{entropy(shares):.3f}, the entropy of the class shares ({balanced} only if balanced)"
+
+
 @dataclass(frozen=True)
 class Chance:
     classes: int
     accuracy: float  # what guessing scores: the majority rate, or 1/K
     how: str  # "1/4", or "the majority rate of 'normal' in val"
     source: str  # where K came from
+    shares: tuple[float, ...] | None = None  # the class shares, where the data is known
 
     @property
     def loss(self) -> float:
-        """The cross-entropy of a model that knows nothing: ln K."""
-        return math.log(self.classes)
+        """The cross-entropy of a model that knows nothing but the class shares: their
+        entropy (ln K when they are equal)."""
+        return entropy(list(self.shares)) if self.shares else math.log(self.classes)
+
+    @property
+    def loss_text(self) -> str:
+        return chance_loss_text(self.classes, list(self.shares) if self.shares else None)
 
 
 def chance(ctx: Context) -> Chance | None:
@@ -39,11 +60,16 @@ def chance(ctx: Context) -> Chance | None:
         total = sum(counts.values())
         top, top_count = max(counts.items(), key=lambda item: (item[1], str(item[0])))
         k = len(classes)
+        shares = tuple(n / total for n in counts.values()) if total else None
         if total and top_count / total > 1 / k + 0.02:
             return Chance(
-                k, top_count / total, f"the share of {class_name(top)} in {split}", "the dataset"
+                k,
+                top_count / total,
+                f"the share of {class_name(top)} in {split}",
+                "the dataset",
+                shares,
             )
-        return Chance(k, 1 / k, f"1/{k}", "the dataset")
+        return Chance(k, 1 / k, f"1/{k}", "the dataset", shares)
     if ctx.predictions is not None:
         truth = {t for t in ctx.predictions.truth}
         if len(truth) >= 2:

@@ -73,9 +73,7 @@ class ChanceStagnation(Rule):
         )
         at_ln_k = bool(losses) and all(abs(v - level.loss) / level.loss < 0.03 for v in losses)
         epochs = epochs_text(history.epochs)
-        loss_text = (
-            f"; loss {span(losses)} against ln {level.classes} = {level.loss:.3f}" if losses else ""
-        )
+        loss_text = f"; loss {span(losses)} against {level.loss_text}" if losses else ""
         acc_text = ", ".join(f"{name} {span(v)}" for name, v in accuracies.items())
         if at_chance or (at_ln_k and not accuracies):
             cause = _cause(ctx, level.how)
@@ -88,7 +86,8 @@ class ChanceStagnation(Rule):
                 evidence={
                     "classes": level.classes,
                     "chance": round(level.accuracy, 4),
-                    "ln_k": round(level.loss, 4),
+                    "ln_k": round(math.log(level.classes), 4),
+                    "chance_loss": round(level.loss, 4),
                     "k_from": level.source,
                     "epochs": [history.epochs[0], history.epochs[-1]],
                 },
@@ -98,8 +97,8 @@ class ChanceStagnation(Rule):
         elif at_ln_k and accuracies:
             best = max(max(v) for v in accuracies.values())
             yield self.finding(
-                f"the log contradicts itself: loss stays at ln {level.classes} = "
-                f"{level.loss:.3f} ({span(losses)}) over {epochs}, what a model that knows "
+                f"the log contradicts itself: loss stays at {level.loss_text} "
+                f"({span(losses)}) over {epochs}, what a model that knows "
                 f"nothing scores, while accuracy reaches {best:.3f} ({acc_text}); the loss "
                 f"and accuracy columns cannot both be right",
                 paths=[history.source],

@@ -476,7 +476,7 @@ def _training(report: Report) -> str:
         )
         ln_k = next(
             (
-                f.evidence.get("ln_k")
+                f.evidence.get("chance_loss", f.evidence.get("ln_k"))
                 for f in report.findings
                 if f.rule_id == "H001" and "ln_k" in f.evidence
             ),
