@@ -16,6 +16,7 @@ import pytest
 import dslint
 from dslint.errors import DslintError
 from dslint.probe import CPU, CUDA, choose_providers
+from dslint.rules.suspect_label import self_confidence
 from fixtures.generate import heart_sound, write_wav
 from tests.conftest import FIXTURES, REPO
 from tests.helpers import run_cli
@@ -61,6 +62,28 @@ def test_planted_mislabels_come_first() -> None:
         "train/circle/planted1.png",
         "train/circle/planted2.png",
     )  # 3 of the 5 planted, no others
+    assert "planted0.png looks like 'square' (p = 1.00 against 0.00 for 'circle')" in (
+        finding.message
+    )
+
+
+def test_a_suspect_must_beat_its_new_class_s_own_self_confidence() -> None:
+    """Confident learning: class 1's samples average p = 0.6 of class 1, so a class-0
+    sample at 0.6 of class 1 is as sure as the probe ever is of class 1."""
+    proba = np.array([[0.9, 0.1], [0.8, 0.2], [0.4, 0.6], [0.3, 0.7], [0.5, 0.5]])
+    truth = np.array([0, 0, 0, 1, 1])
+    assert self_confidence(proba, truth, 1) == pytest.approx(0.6)
+    assert self_confidence(proba, truth, 0) == pytest.approx(0.7)
+
+
+def test_suspects_need_a_probe_that_is_right_often_enough(tmp_path: Path) -> None:
+    """The planted fixture's probe is 0.89 of the way from chance to perfect (its own
+    mislabels cost it the rest): asking for more than that silences S005."""
+    probe = dslint.check(PLANTED, use_cache=False, select=["S005"]).datasets[0].probe
+    assert (probe["balanced_accuracy"] - 0.5) / 0.5 == pytest.approx(0.89, abs=0.01)
+    config = tmp_path / "dslint.toml"
+    config.write_text("[rules.S005]\nmin-margin = 0.9\n")
+    assert not dslint.check(PLANTED, use_cache=False, select=["S005"], config=config).findings
 
 
 def test_no_probe_skips_it_and_the_report_says_what_ran() -> None:
