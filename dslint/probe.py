@@ -114,6 +114,17 @@ class ProbeResult:
     provider_note: str | None = None  # why CUDA was not used, when it was listed
     converged: bool = True  # whether every logistic-regression fit converged
 
+    @property
+    def shares(self) -> list[float]:
+        """Each class's share of the probed samples."""
+        return (np.bincount(self.truth, minlength=len(self.classes)) / len(self.truth)).tolist()
+
+    @property
+    def chance_text(self) -> str:
+        """What guessing scores: '0.250', or '0.900 (the majority class's share)'."""
+        majority = self.chance > 1 / len(self.classes) + 0.02
+        return f"{self.chance:.3f}" + (" (the majority class's share)" if majority else "")
+
     def verdict(self) -> dict:
         """The deterministic part of the summary, for findings' evidence."""
         return {k: v for k, v in self.summary().items() if k in VERDICT_KEYS}

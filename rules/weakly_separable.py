@@ -4,6 +4,7 @@ from collections.abc import Iterator
 
 from dslint.probe import probe_result
 from dslint.rule import Context, Finding, Option, Rule
+from dslint.training import chance_loss_text, entropy
 
 
 class WeaklySeparable(Rule):
@@ -24,7 +25,8 @@ class WeaklySeparable(Rule):
     Example:
         the probe separates the 2 classes only weakly: balanced accuracy 0.612 (chance
         0.500), 22 % of the way to perfect; expect train accuracy to race ahead of
-        validation.
+        validation, whose loss starts near ln 2 = 0.693, and whose accuracy stays nearer
+        chance, 0.500, than 1.
 
     How to fix:
         More data per class, stronger augmentation, a higher input resolution, or a crop
@@ -61,8 +63,14 @@ class WeaklySeparable(Rule):
         yield self.finding(
             f"the probe separates the {k} classes only weakly: balanced accuracy "
             f"{result.balanced_accuracy:.3f} (chance {1 / k:.3f}), {100 * margin:.0f} % of "
-            f"the way to perfect; expect train accuracy to race ahead of validation",
-            evidence={**result.verdict(), "margin": round(margin, 4)},
+            f"the way to perfect; expect train accuracy to race ahead of validation, whose "
+            f"loss starts near {chance_loss_text(k, result.shares)}, and whose accuracy stays "
+            f"nearer chance, {result.chance_text}, than 1",
+            evidence={
+                **result.verdict(),
+                "margin": round(margin, 4),
+                "chance_loss": round(entropy(result.shares), 4),
+            },
             fix="More data per class, stronger augmentation, a higher resolution or a crop "
             "on the distinguishing detail; stop early on validation loss.",
         )
