@@ -77,7 +77,7 @@ class SuspectLabel(Rule):
         thresholds = np.array([self_confidence(proba, truth, j) for j in range(k)])
         suspects = [
             i
-            for i in margin.argsort()[::-1]
+            for i in np.argsort(-margin, kind="stable")
             if margin[i] > 0
             and likeness[i] >= thresholds[best[i]]
             and frozenset((truth[i], best[i])) not in confused
