@@ -220,6 +220,21 @@ def test_thumbnails_are_captioned_with_whole_names_sizes_and_notes(browser, tmp_
     assert notes and all(re.match(r"labelled \S+, looks like \S+ \(p = ", n.text) for n in notes)
 
 
+def test_odd_ones_out_are_shown_as_thumbnails_with_their_sizes(browser, tmp_path: Path) -> None:
+    from selenium.webdriver.common.by import By
+
+    data = FIXTURES / "S006-odd-one-out/fail-banner-and-icon/data"
+    browser.get(_report(tmp_path, "odd", "check", data).as_uri())
+    captions = {
+        c.get_attribute("title"): c.text.splitlines()[-1]
+        for c in browser.find_elements(By.CSS_SELECTOR, "figcaption")
+    }
+    assert captions == {"train/circle/icon.png": "8×8", "train/square/banner.png": "240×30"}
+    assert browser.execute_script(
+        "return [...document.images].every(i => i.complete && i.naturalWidth > 0)"
+    )
+
+
 def test_a_finding_without_pictures_lists_its_files(browser, tmp_path: Path) -> None:
     from selenium.webdriver.common.by import By
 

@@ -235,7 +235,7 @@ def _evidence(finding: Finding, root: str) -> str:
             if "labelled" in s
         }
         return _thumbs(root, list(finding.paths), notes=notes)
-    if finding.rule_id in ("D003", "N004", "F005", "A004", "A005", "L006"):
+    if finding.rule_id in ("D003", "N004", "F005", "A004", "A005", "L006", "S006"):
         return _thumbs(root, list(finding.paths))
     counts = finding.evidence.get("counts")
     if isinstance(counts, dict) and counts and finding.rule_id in ("B001", "L001"):
