@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from dslint.dataset import split_of_name
 from dslint.errors import DslintError
 
 PATH_COLUMNS = (
@@ -188,6 +189,11 @@ def _columns(
     if "path" not in found and names_file is not None and len(table) > 1:
         found["path"] = _path_by_content(table, names_file, set(found.values()))
         by_content.append("path")
+    if "split" not in found and found.get("path") is not None:
+        split = _split_by_content(table, set(found.values()))
+        if split is not None:  # before the label: a split column has few values too
+            found["split"] = split
+            by_content.append("split")
     if "label" not in found and found.get("path") is not None:
         found["label"] = _label_by_content(table, set(found.values()))
         by_content.append("label")
@@ -247,6 +253,17 @@ def _path_by_content(
         if hits >= share:
             best, share = column, hits
     return best
+
+
+def _split_by_content(table: list[list[str]], taken: set[int]) -> int | None:
+    """The first column whose every value names a split (`train`, `valid`, `TEST`), as
+    a `fold` column of train/valid does; numbered folds (0–4) are not splits."""
+    rows = table[1 : 1 + SAMPLED_ROWS]
+    for column in range(len(table[0])):
+        values = {_cell(row, column).strip() for row in rows} - {""}
+        if column not in taken and values and all(split_of_name(v) for v in values):
+            return column
+    return None
 
 
 def _label_by_content(table: list[list[str]], taken: set[int]) -> int | None:

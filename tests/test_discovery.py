@@ -362,6 +362,26 @@ def test_a_label_pattern_without_a_label_group_is_a_one_line_error() -> None:
         discover(LAYOUTS / "labels-in-file-names/data", label_from_name=r"(?P<kind>cat)")
 
 
+@pytest.mark.parametrize(
+    ("folds", "split_counts"),
+    [
+        (["train", "train", "train", "valid"], {"train": 3, "val": 1}),
+        (["0", "1", "2", "3"], {"train": 4}),  # numbered folds are no split
+    ],
+)
+def test_a_column_of_split_names_is_the_split_whatever_its_header(
+    tmp_path: Path, folds: list[str], split_counts: dict[str, int]
+) -> None:
+    rows = ["image_file,category,fold"]
+    for i, fold in enumerate(folds):
+        rows.append(f"{image(tmp_path / f'imgs/{i}.png', seed=i).relative_to(tmp_path)},a,{fold}")
+    (tmp_path / "files.csv").write_text("\n".join(rows) + "\n")
+    dataset = discover(tmp_path)
+    assert {split: sum(c.values()) for split, c in counts(dataset).items()} == split_counts
+    by_content = "path and split" if len(split_counts) > 1 else "path"
+    assert dataset.layout.endswith(f"({by_content} chosen by content))")
+
+
 def test_a_manifest_with_any_column_names_is_read_by_content() -> None:
     """Kaggle's dog breeds: labels.csv `id,breed` naming train/<id>.jpg, an unlabelled
     test/, and sample_submission.csv, which is no manifest."""
