@@ -33,6 +33,7 @@ from dslint.errors import DslintError
 from dslint.extras import install_hint
 from dslint.probe_model import probe_model
 from dslint.rule import Context
+from dslint.training import Chance
 
 if TYPE_CHECKING:
     from dslint.cache import FactsCache
@@ -115,15 +116,18 @@ class ProbeResult:
     converged: bool = True  # whether every logistic-regression fit converged
 
     @property
-    def shares(self) -> list[float]:
-        """Each class's share of the probed samples."""
-        return (np.bincount(self.truth, minlength=len(self.classes)) / len(self.truth)).tolist()
+    def chance_level(self) -> Chance:
+        """Guessing on the probed samples: the majority rate, and the loss of knowing
+        only the class shares."""
+        k = len(self.classes)
+        shares = np.bincount(self.truth, minlength=k) / len(self.truth)
+        return Chance(k, self.chance, "the majority rate", "the probed samples", tuple(shares))
 
     @property
-    def chance_text(self) -> str:
-        """What guessing scores: '0.250', or '0.900 (the majority class's share)'."""
-        majority = self.chance > 1 / len(self.classes) + 0.02
-        return f"{self.chance:.3f}" + (" (the majority class's share)" if majority else "")
+    def way_to_perfect(self) -> float:
+        """Balanced accuracy over chance (1/K) as a share of the way to 1."""
+        k = len(self.classes)
+        return (self.balanced_accuracy - 1 / k) / (1 - 1 / k)
 
     def verdict(self) -> dict:
         """The deterministic part of the summary, for findings' evidence."""

@@ -17,13 +17,12 @@ def entropy(shares: list[float]) -> float:
     return -sum(p * math.log(p) for p in shares if p > 0)
 
 
-def chance_loss_text(classes: int, shares: list[float] | None) -> str:
-    """The loss of knowing nothing, in words: 'ln 4 = 1.386', or for imbalanced
-    classes '0.325, the entropy of the class shares (ln 2 = 0.693 only if balanced)'."""
-    balanced = f"ln {classes} = {math.log(classes):.3f}"
-    if not shares or entropy(shares) > 0.99 * math.log(classes):
-        return balanced
-    return f"{entropy(shares):.3f}, the entropy of the class shares ({balanced} only if balanced)"
+MAJORITY_MARGIN = 0.02  # a majority share this far above 1/K makes it chance, not 1/K
+
+
+def majority_matters(share: float, classes: int) -> bool:
+    """Whether the largest class's share is far enough above 1/K to be chance."""
+    return share > 1 / classes + MAJORITY_MARGIN
 
 
 @dataclass(frozen=True)
@@ -42,7 +41,18 @@ class Chance:
 
     @property
     def loss_text(self) -> str:
-        return chance_loss_text(self.classes, list(self.shares) if self.shares else None)
+        """The loss of knowing nothing, in words: 'ln 4 = 1.386', or for imbalanced
+        classes '0.325, the entropy of the class shares (ln 2 = 0.693 only if balanced)'."""
+        balanced = f"ln {self.classes} = {math.log(self.classes):.3f}"
+        if self.loss > 0.99 * math.log(self.classes):
+            return balanced
+        return f"{self.loss:.3f}, the entropy of the class shares ({balanced} only if balanced)"
+
+    @property
+    def accuracy_text(self) -> str:
+        """What guessing scores: '0.250', or '0.900 (the majority class's share)'."""
+        majority = majority_matters(self.accuracy, self.classes)
+        return f"{self.accuracy:.3f}" + (" (the majority class's share)" if majority else "")
 
 
 def chance(ctx: Context) -> Chance | None:
@@ -61,7 +71,7 @@ def chance(ctx: Context) -> Chance | None:
         top, top_count = max(counts.items(), key=lambda item: (item[1], str(item[0])))
         k = len(classes)
         shares = tuple(n / total for n in counts.values()) if total else None
-        if total and top_count / total > 1 / k + 0.02:
+        if total and majority_matters(top_count / total, k):
             return Chance(
                 k,
                 top_count / total,
@@ -81,9 +91,9 @@ def chance(ctx: Context) -> Chance | None:
 
 def _estimated(history) -> Chance | None:
     """K estimated from the first plausible loss (at most ln 1000) within 5 % of ln K.
-    Where several K fit
-    (2.36 is within 5 % of ln 10, ln 11 and ln 12), the one whose chance accuracy 1/K is
-    nearest the run's first accuracy wins: a 10-class run starts near 0.10, not 0.09."""
+    Where several K fit (2.36 is within 5 % of ln 10, ln 11 and ln 12), the one whose
+    chance accuracy 1/K is nearest the run's first accuracy wins: a 10-class run starts
+    near 0.10, not 0.09."""
     plausible = [
         v for v in history.series("loss") if math.isfinite(v) and v <= math.log(1000) * 1.05
     ]

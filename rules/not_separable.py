@@ -5,7 +5,6 @@ from collections.abc import Iterator
 
 from dslint.probe import probe_result
 from dslint.rule import Context, Finding, Option, Rule
-from dslint.training import chance_loss_text, entropy
 
 
 class NotSeparable(Rule):
@@ -58,17 +57,17 @@ class NotSeparable(Rule):
         if result.accuracy >= result.chance + self.options["max_gain"]:
             return  # above chance, if not significantly: too little data for a verdict
         k = len(result.classes)
+        level = result.chance_level
         yield self.finding(
             f"the probe cannot tell the {k} classes apart: out-of-fold accuracy "
             f"{result.accuracy:.3f} against chance {result.chance:.3f} (p = "
             f"{result.p_value:.2g}) on {result.samples:,} samples; training is expected to "
-            f"stagnate at accuracy {result.chance_text} with loss near "
-            f"{chance_loss_text(k, result.shares)}",
+            f"stagnate at accuracy {level.accuracy_text} with loss near {level.loss_text}",
             evidence={
                 **result.verdict(),
                 "classes": k,
                 "ln_k": round(math.log(k), 4),
-                "chance_loss": round(entropy(result.shares), 4),
+                "chance_loss": round(level.loss, 4),
             },
             fix="Look at samples of each class: do they differ at all at this resolution? "
             "Check that labels belong to their inputs.",

@@ -62,8 +62,7 @@ class SuspectLabel(Rule):
         result = ctx.shared(probe_result)
         if result is None or result.p_value >= self.options["max_p"]:
             return
-        k = len(result.classes)
-        if (result.balanced_accuracy - 1 / k) / (1 - 1 / k) < self.options["min_margin"]:
+        if result.way_to_perfect < self.options["min_margin"]:
             return  # a weak probe errs everywhere: its errors say nothing about labels
         proba, truth = result.proba, result.truth
         rows = np.arange(len(truth))
@@ -74,7 +73,9 @@ class SuspectLabel(Rule):
         likeness = other[rows, best]
         confused = {frozenset((a, b)) for _, a, b in confused_pairs(result.confusion, 0.3)}
         margin = likeness - own
-        thresholds = np.array([self_confidence(proba, truth, j) for j in range(k)])
+        thresholds = np.array(
+            [self_confidence(proba, truth, j) for j in range(len(result.classes))]
+        )
         suspects = [
             i
             for i in np.argsort(-margin, kind="stable")

@@ -4,7 +4,6 @@ from collections.abc import Iterator
 
 from dslint.probe import probe_result
 from dslint.rule import Context, Finding, Option, Rule
-from dslint.training import chance_loss_text, entropy
 
 
 class WeaklySeparable(Rule):
@@ -57,19 +56,20 @@ class WeaklySeparable(Rule):
         if result is None or result.p_value >= self.options["max_p"]:
             return
         k = len(result.classes)
-        margin = (result.balanced_accuracy - 1 / k) / (1 - 1 / k)
+        margin = result.way_to_perfect
         if margin >= self.options["min_margin"]:
             return
+        level = result.chance_level
         yield self.finding(
             f"the probe separates the {k} classes only weakly: balanced accuracy "
             f"{result.balanced_accuracy:.3f} (chance {1 / k:.3f}), {100 * margin:.0f} % of "
             f"the way to perfect; expect train accuracy to race ahead of validation, whose "
-            f"loss starts near {chance_loss_text(k, result.shares)}, and whose accuracy stays "
-            f"nearer chance, {result.chance_text}, than 1",
+            f"loss starts near {level.loss_text}, and whose accuracy stays nearer chance, "
+            f"{level.accuracy_text}, than 1",
             evidence={
                 **result.verdict(),
                 "margin": round(margin, 4),
-                "chance_loss": round(entropy(result.shares), 4),
+                "chance_loss": round(level.loss, 4),
             },
             fix="More data per class, stronger augmentation, a higher resolution or a crop "
             "on the distinguishing detail; stop early on validation loss.",
