@@ -56,7 +56,7 @@ class MixedFormat(Rule):
             )
         if len(sizes) > 1:
             yield self.finding(
-                f"images come in {len(sizes)} sizes: {_summary(sizes)}",
+                f"images come in {len(sizes):,} sizes: {_summary(sizes)}",
                 severity="info",
                 evidence={"sizes": dict(sizes.most_common(20))},
                 fix="Resize once to the training resolution, keeping the aspect ratio in "
@@ -67,4 +67,4 @@ class MixedFormat(Rule):
 def _summary(counts: Counter, limit: int = 5) -> str:
     shown = ", ".join(f"{value} ×{count:,}" for value, count in counts.most_common(limit))
     rest = len(counts) - limit
-    return shown + (f" and {rest} more" if rest > 0 else "")
+    return shown + (f" and {rest:,} more" if rest > 0 else "")
