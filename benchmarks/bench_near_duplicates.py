@@ -7,6 +7,10 @@ recall against the planted pairs of `make_near_duplicates.py`.
     python benchmarks/make_near_duplicates.py /tmp/near64 --count 20000
     python benchmarks/bench_near_duplicates.py /tmp/near64
 
+The sets of `make_near_duplicates.py --set` (photo tiles, digits, grey scans, faces,
+spectrograms) each get a run; recall is also given per edit, and for dslint the
+number of D003 near-duplicate conflicts (no set has a planted one).
+
 Each tool runs in a fresh process (its imports count: a user pays them), with every
 core. A found pair counts when it joins a train image and a val image — the leak D002
 is about; pairs within one split are not scored for any tool. Precision is the share
@@ -27,14 +31,28 @@ import sys
 import time
 from pathlib import Path
 
-TOOLS = ("dslint", "imagededup", "cleanvision")
+TOOLS = tuple(os.environ.get("TOOLS", "dslint imagededup cleanvision").split())
 
 
 def run_dslint(data: Path) -> list[list[str]]:
+    """D002's pairs (each group's first sample with each of the others: its copies),
+    and a pair for each D003 near-duplicate conflict, marked as such."""
     import dslint
 
-    report = dslint.check(data, use_cache=False, probe=False, select=["D002"])
-    return [g["samples"] for f in report.findings for g in f.evidence["groups"]]
+    report = dslint.check(data, use_cache=False, probe=False, select=["D002", "D003"])
+    pairs = [
+        [g["samples"][0], other]
+        for f in report.findings
+        if f.rule_id == "D002"
+        for g in f.evidence["groups"]
+        for other in g["samples"][1:]
+    ]
+    conflicts = [
+        ["D003", *f.evidence["samples"]]
+        for f in report.findings
+        if f.rule_id == "D003" and f.evidence["how"] == "near-duplicate"
+    ]
+    return pairs + conflicts
 
 
 def run_imagededup(data: Path) -> list[list[str]]:
@@ -70,6 +88,8 @@ def one(tool: str, data: Path) -> None:
 def train_val_pairs(groups: list[list[str]]) -> set[tuple[str, str]]:
     pairs = set()
     for group in groups:
+        if group[0] == "D003":
+            continue
         for a, b in itertools.combinations(sorted(set(group)), 2):
             if a.startswith("train/") and b.startswith("val/"):
                 pairs.add((a, b))
@@ -82,10 +102,16 @@ def main() -> None:
         return
     root = Path(sys.argv[1])
     with open(root / "truth.csv", newline="") as handle:
-        truth = {(row["train"], row["val"]) for row in csv.DictReader(handle)}
-    files = sum(1 for _ in (root / "data").rglob("*.jpg"))
+        edits = {(row["train"], row["val"]): row["edit"] for row in csv.DictReader(handle)}
+    truth = set(edits)
+    kinds = sorted(set(edits.values()))
+    files = sum(1 for p in (root / "data").rglob("*") if p.is_file())
     print(f"{files:,} images, {len(truth):,} planted train–val near-duplicate pairs")
-    print(f"{'tool':12} {'wall s':>8} {'peak MB':>8} {'found':>7} {'precision':>9} {'recall':>7}")
+    print(
+        f"{'tool':12} {'wall s':>8} {'peak MB':>8} {'found':>7} {'precision':>9} {'recall':>7} "
+        + " ".join(f"{kind:>9}" for kind in kinds)
+        + " D003"
+    )
     for tool in TOOLS:
         started = time.perf_counter()
         done = subprocess.run(
@@ -101,9 +127,17 @@ def main() -> None:
         found = train_val_pairs(result["groups"])
         right = len(found & truth)
         precision = right / len(found) if found else 0.0
+        by_kind = [
+            sum(1 for pair in found & truth if edits[pair] == kind)
+            / sum(1 for edit in edits.values() if edit == kind)
+            for kind in kinds
+        ]
+        conflicts = sum(1 for group in result["groups"] if group[0] == "D003")
         print(
             f"{tool:12} {wall:8.1f} {result['peak_mb']:8.0f} {len(found):7,} "
-            f"{precision:9.3f} {right / len(truth):7.3f}"
+            f"{precision:9.3f} {right / len(truth):7.3f} "
+            + " ".join(f"{recall:9.3f}" for recall in by_kind)
+            + (f" {conflicts:4}" if tool == "dslint" else "    -")
         )
 
 

@@ -130,6 +130,23 @@ class FactsCache:
                 f"dslint: warning: cache {self.file} unreadable, rescanning: {exc}", file=sys.stderr
             )
 
+    def thumbnails(self, paths: list[str]) -> dict[str, bytes]:
+        """The stored thumbnails of these files (the full paths of their cache keys),
+        for the few a run without the probe needs: the confirmation of near-duplicate
+        candidates. Written with each file's facts, so as fresh as they are."""
+        found: dict[str, bytes] = {}
+        try:
+            for start in range(0, len(paths), 500):
+                chunk = [os.fsencode(p) for p in paths[start : start + 500]]
+                marks = ",".join("?" * len(chunk))
+                query = f"SELECT key_path, thumbnail FROM thumbnails WHERE key_path IN ({marks})"
+                for blob, picture in self._db.execute(query, chunk):
+                    if picture is not None:
+                        found[os.fsdecode(blob)] = picture
+        except sqlite3.Error as exc:
+            print(f"dslint: warning: cache {self.file} unreadable: {exc}", file=sys.stderr)
+        return found
+
     def put_many(self, rows: Iterable[tuple[CacheKey, tuple]]) -> None:
         records, pictures = [], []
         for (path, size, mtime), row in rows:

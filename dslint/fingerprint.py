@@ -223,28 +223,3 @@ def _flips(width: int, radius: int) -> list[int]:
         for k in range(radius + 1)
         for bits in combinations(range(width), k)
     ]
-
-
-def groups_of(pairs: Pairs, count: int, largest: int) -> list[tuple[list[int], int]]:
-    """Connected groups of the pairs with at most `largest` members, and the largest
-    distance of a pair inside each, ordered by their first member: a photo and its
-    three re-encodings are one group."""
-    if len(pairs.left) == 0:
-        return []
-    from scipy.sparse import coo_matrix
-    from scipy.sparse.csgraph import connected_components
-
-    ones = np.ones(len(pairs.left), dtype=np.int8)
-    graph = coo_matrix((ones, (pairs.left, pairs.right)), shape=(count, count))
-    _, labels = connected_components(graph, directed=False)
-    sizes = np.bincount(labels)
-    widest = np.zeros(len(sizes), dtype=pairs.distance.dtype)
-    np.maximum.at(widest, labels[pairs.left], pairs.distance)
-    kept = np.flatnonzero((sizes >= 2) & (sizes <= largest))
-    members: dict[int, list[int]] = {int(label): [] for label in kept}
-    for node in np.flatnonzero(np.isin(labels, kept)):
-        members[int(labels[node])].append(int(node))
-    return sorted(
-        ((group, widest[label].item()) for label, group in members.items()),
-        key=lambda item: item[0][0],
-    )

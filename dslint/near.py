@@ -1,10 +1,14 @@
-"""Near-duplicate groups, shared by D002 and D003: images whose perceptual
-fingerprints are within a Hamming distance, grouped, leaving out groups of exact
-copies (D001, D004) and groups of more than `MAX_GROUP` members: matches chain, and a
-class of similar-looking pictures (the same coin, minted in two years) becomes one big
-group that says nothing about copies. The fingerprint is grey, so a pair is kept only
-when the two images also have one colour. Recordings are matched by their own audio
-fingerprint (dslint.audio_print), which no distance option changes."""
+"""Near-duplicate groups, shared by D002, D003 and D004: images whose perceptual
+fingerprints are within a Hamming distance (the search) and whose thumbnails differ by
+no more than re-encoding noise once brightness and contrast are matched (the
+confirmation, dslint.confirm), with one colour; recordings matched by their own audio
+fingerprint (dslint.audio_print), which no distance option changes. Groups of exact
+copies are left out (D001, D003 and D004 report them).
+
+A group is a sample and its confirmed copies: a star around the sample with the most,
+never a chain. A≈B and B≈C make the group of B with A and C, both copies of B; A and C
+need not be alike, and a run of look-alikes A≈B≈C≈D, each a little different from the
+last, cannot join A to D."""
 
 from __future__ import annotations
 
@@ -16,24 +20,27 @@ import numpy as np
 
 from dslint.audio import audio_files
 from dslint.audio_print import near_recordings
+from dslint.confirm import CALIBRATION_SAMPLE, ceiling, grey, residuals
 from dslint.dataset import Sample, split_sort_key
 from dslint.facts import FileFacts
-from dslint.fingerprint import Pairs, from_signed, groups_of, near_pairs, same_tint
+from dslint.fingerprint import Pairs, from_signed, near_pairs, same_tint
 from dslint.rule import Context
 
-DEFAULT_DISTANCE = 6  # measured: see the README's near-duplicate section
-MAX_GROUP = 10  # larger groups are chains of look-alike pictures, not copies of one
+DEFAULT_DISTANCE = 10  # the search's reach: the confirmation decides (README, near-duplicates)
+CROWDED = 100  # a fingerprint with more close neighbours is looked up no further
 
 
 @dataclass(frozen=True)
 class NearGroup:
-    """Near-duplicate images or recordings. `distance` is the widest matched pair's:
+    """A sample and its near-duplicates. `distance` is the widest matched pair's:
     differing bits of 64 for images, the share of differing fingerprint bits for
-    recordings."""
+    recordings; for images, `residual` is the largest grey-level difference of an image to the
+    group's first member once brightness and contrast are matched."""
 
     members: tuple[Sample, ...]
     distance: int | float
     kind: str = "image"
+    residual: float | None = None
 
     @property
     def splits(self) -> set[str]:
@@ -43,18 +50,21 @@ class NearGroup:
     def how(self) -> str:
         if self.kind == "audio":
             return f"{100 * self.distance:.1f} % of their audio fingerprint bits differ"
-        bits = "bit" if self.distance == 1 else "bits"
-        if len(self.members) == 2:
-            return f"image fingerprints {self.distance} {bits} apart"
-        return f"image fingerprints within {self.distance} {bits} of each other"
+        return f"{self.residual:.1f} grey levels apart at 32×32, brightness matched"
 
     def names(self) -> list[str]:
         return [s.path or s.source for s in self.members]
 
+    def shown(self) -> str:
+        """'a ≈ b', or for a star 'centre ≈ each of a, b': its members are copies of
+        the centre, not necessarily of each other."""
+        centre, *others = self.names()
+        return f"{centre} ≈ " + ("each of " if len(others) > 1 else "") + ", ".join(others)
+
 
 @lru_cache(maxsize=8)
 def near_groups_within(max_distance: int) -> Callable[[Context], list[NearGroup]]:
-    """The shared computation for one distance (so D002 and D003 search once)."""
+    """The shared computation for one distance (so D002, D003 and D004 search once)."""
 
     def near_groups(ctx: Context) -> list[NearGroup]:
         images = [
@@ -68,12 +78,48 @@ def near_groups_within(max_distance: int) -> Callable[[Context], list[NearGroup]
         found = []
         if len(images) >= 2:
             hashes = from_signed([f.fingerprint for _, f in images])
-            pairs = near_pairs(hashes, max_distance, crowded_above=MAX_GROUP)
+            pairs = near_pairs(hashes, max_distance, crowded_above=CROWDED)
             pairs = _of_one_colour(pairs, [f.tint for _, f in images])
-            found.extend(_groups(images, pairs, "image"))
+            pairs, left_over = _confirmed(ctx, images, pairs)
+            found.extend(_groups(images, pairs, "image", left_over))
         return found + ctx.shared(_recording_groups)
 
     return near_groups
+
+
+def _confirmed(
+    ctx: Context, images: list[tuple[Sample, FileFacts]], pairs: Pairs
+) -> tuple[Pairs, np.ndarray]:
+    """The candidate pairs whose thumbnails confirm them, and their residuals."""
+    if len(pairs.left) == 0:
+        return pairs, np.empty(0, dtype=np.float32)
+    rng = np.random.default_rng(0)
+    sample = rng.choice(len(images), min(len(images), CALIBRATION_SAMPLE), replace=False)
+    involved = np.union1d(pairs.left, pairs.right)
+    wanted = np.union1d(involved, sample)
+    pictures = thumbnails(ctx, [images[i] for i in wanted])
+    known = np.array([p is not None for p in pictures])
+    blank = bytes(32 * 32 * 3)
+    rows = grey([p if p is not None else blank for p in pictures])
+    at = np.searchsorted(wanted, sample)
+    at = at[known[at]]
+    limit = ceiling(rows[at], [images[wanted[i]][0].label for i in at])
+    left, right = np.searchsorted(wanted, pairs.left), np.searchsorted(wanted, pairs.right)
+    found = residuals(rows, left, right)
+    keep = (found <= limit) & known[left] & known[right]
+    return pairs.where(keep), found[keep]
+
+
+def thumbnails(ctx: Context, chosen: list[tuple[Sample, FileFacts]]) -> list[bytes | None]:
+    """Each image's thumbnail: in its facts when freshly scanned, else read from the
+    cache (a run without the probe leaves them there)."""
+    missing = [f"{ctx.dataset.root}/{s.path}" for s, f in chosen if f.thumbnail is None]
+    cache = ctx.probe.cache if ctx.probe else None
+    stored = cache.thumbnails(missing) if missing and cache else {}
+    return [
+        f.thumbnail if f.thumbnail is not None else stored.get(f"{ctx.dataset.root}/{s.path}")
+        for s, f in chosen
+    ]
 
 
 def _recording_groups(ctx: Context) -> list[NearGroup]:
@@ -83,21 +129,54 @@ def _recording_groups(ctx: Context) -> list[NearGroup]:
     if not matches:
         return []
     pairs = Pairs(*(np.array(side) for side in zip(*matches, strict=True)))
-    return _groups(recordings, pairs, "audio")
+    return _groups(recordings, pairs, "audio", None)
 
 
-def _groups(chosen: list[tuple[Sample, FileFacts]], pairs: Pairs, kind: str) -> list[NearGroup]:
+def _groups(
+    chosen: list[tuple[Sample, FileFacts]], pairs: Pairs, kind: str, residual: np.ndarray | None
+) -> list[NearGroup]:
     found = []
-    # a larger group is a chain of look-alikes (one class of similar pictures)
-    for members, distance in groups_of(pairs, len(chosen), largest=MAX_GROUP):
+    for centre, members, edges in stars(pairs.left, pairs.right):
         if len({chosen[i][1].content_hash for i in members}) == 1:
-            continue  # exact copies: D001 and D004 report them
+            continue  # exact copies: D001, D003 and D004 report them
         group = sorted(
-            (chosen[i][0] for i in members),
+            (chosen[i][0] for i in members if i != centre),
             key=lambda s: (split_sort_key(s.split), s.path or s.source),
         )
-        found.append(NearGroup(tuple(group), distance, kind))
+        found.append(
+            NearGroup(
+                (chosen[centre][0], *group),
+                pairs.distance[edges].max().item(),
+                kind,
+                None if residual is None else round(float(residual[edges].max()), 1),
+            )
+        )
     return found
+
+
+def stars(left: np.ndarray, right: np.ndarray) -> list[tuple[int, list[int], np.ndarray]]:
+    """Groups of the pairs (left[k], right[k]) without chaining: nodes in order of how
+    many pairs they have (most first, then by index), each with pairs not yet grouped
+    becomes a centre, grouped with every node it is paired with; its pairs and those
+    among its group are then grouped. Each group is (centre, members ordered by index
+    with the centre among them, the indices of the centre's pairs). Every pair ends in
+    a group; a node can be in two groups when it has pairs with both, never joined to
+    a node through a third."""
+    neighbours: dict[int, dict[int, int]] = {}
+    for k, (a, b) in enumerate(zip(left.tolist(), right.tolist(), strict=True)):
+        neighbours.setdefault(a, {})[b] = k
+        neighbours.setdefault(b, {})[a] = k
+    grouped: set[int] = set()
+    found = []
+    for centre in sorted(neighbours, key=lambda node: (-len(neighbours[node]), node)):
+        edges = [k for k in neighbours[centre].values() if k not in grouped]
+        if not edges:
+            continue
+        members = {centre, *(n for n, k in neighbours[centre].items() if k not in grouped)}
+        for member in members:
+            grouped.update(k for n, k in neighbours[member].items() if n in members)
+        found.append((centre, sorted(members), np.array(edges)))
+    return sorted(found, key=lambda star: star[1][0])
 
 
 def _of_one_colour(pairs: Pairs, tints: list[int | None]) -> Pairs:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 
 from dslint.dataset import Label, format_label, sort_labels
@@ -27,3 +28,10 @@ def examples(items: list[str], limit: int = 3) -> str:
 def class_name(label: Label) -> str:
     """'cat' for a named class, class 3 for a numbered one."""
     return format_label(label) if isinstance(label, str) else f"class {label}"
+
+
+def tally(counts: Counter, limit: int = 5) -> str:
+    """The commonest values with their counts: 'RGB ×950, L ×48 and 2 more'."""
+    shown = ", ".join(f"{value} ×{count:,}" for value, count in counts.most_common(limit))
+    rest = len(counts) - limit
+    return shown + (f" and {rest:,} more" if rest > 0 else "")

@@ -3,8 +3,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
-from dslint.dataset import split_sort_key
-from dslint.duplicates import DuplicateGroup, duplicate_groups
+from dslint.dataset import Sample, split_sort_key
+from dslint.duplicates import duplicate_groups
+from dslint.near import DEFAULT_DISTANCE, near_groups_within
 from dslint.rule import Context, Finding, Rule
 from dslint.wording import examples, percent, plural
 
@@ -14,7 +15,9 @@ class DuplicateWithinSplit(Rule):
 
     What it catches:
         Two or more samples of one split with identical content and the same label
-        (repeats with different labels are D003's).
+        (repeats with different labels are D003's); and, in a finding of their own,
+        near-copies within a split (burst shots, re-saves, resized copies), confirmed
+        as D002 confirms them across splits.
 
     Why it matters:
         Repeats weight some samples more than others without anyone having decided
@@ -36,36 +39,62 @@ class DuplicateWithinSplit(Rule):
     default_severity = "warning"
 
     def check(self, ctx: Context) -> Iterator[Finding]:
-        repeats: dict[str, list[tuple[DuplicateGroup, list]]] = defaultdict(list)
-        for group in ctx.shared(duplicate_groups):
-            if len(group.labels) > 1:
-                continue  # D003's
-            by_split = defaultdict(list)
-            for sample in group.members:
-                by_split[sample.split].append(sample)
-            for split, members in by_split.items():
-                if len(members) > 1:
-                    repeats[split].append((group, members))
+        yield from self._report(ctx, _exact_repeats(ctx), near=False)
+        yield from self._report(ctx, _near_repeats(ctx), near=True)
+
+    def _report(self, ctx: Context, repeats: Repeats, near: bool) -> Iterator[Finding]:
+        words = ("near-copy", "near-copies") if near else ("redundant copy", "redundant copies")
         for split in sorted(repeats, key=split_sort_key):
             found = repeats[split]
-            redundant = sum(len(members) - 1 for _, members in found)
+            redundant = sum(len(members) - 1 for members, _ in found)
             total = ctx.dataset.split_size(split)
             shown = [
-                " = ".join(s.path or s.source for s in members) + f" ({group.how})"
-                for group, members in found
+                (" ≈ " if near else " = ").join(s.path or s.source for s in members) + f" ({how})"
+                for members, how in found
             ]
             yield self.finding(
-                f"{plural(redundant, 'redundant copy', 'redundant copies')} in {split} "
-                f"({percent(redundant, total)} of its samples): {examples(shown, 3)}",
+                f"{plural(redundant, *words)} in {split} ({percent(redundant, total)} of its "
+                f"samples){', with the same label' if near else ''}: {examples(shown, 3)}",
                 split=split,
-                paths=sorted({s.path for _, members in found for s in members if s.path}),
+                paths=sorted({s.path for members, _ in found for s in members if s.path}),
                 evidence={
                     "redundant": redundant,
                     "split_size": total,
+                    "near": near,
                     "groups": [
-                        {"samples": [s.path or s.source for s in members], "how": group.how}
-                        for group, members in found
+                        {"samples": [s.path or s.source for s in members], "how": how}
+                        for members, how in found
                     ],
                 },
-                fix="Keep one copy of each and delete the rest.",
+                fix="Keep one of each burst or re-save, or keep them together in one split and "
+                "know that they weigh more than the rest."
+                if near
+                else "Keep one copy of each and delete the rest.",
             )
+
+
+Repeats = dict[str, list[tuple[list[Sample], str]]]  # by split: the samples, and how alike
+
+
+def _exact_repeats(ctx: Context) -> Repeats:
+    repeats: Repeats = defaultdict(list)
+    for group in ctx.shared(duplicate_groups):
+        if len(group.labels) > 1:
+            continue  # D003's
+        by_split = defaultdict(list)
+        for sample in group.members:
+            by_split[sample.split].append(sample)
+        for split, members in by_split.items():
+            if len(members) > 1:
+                repeats[split].append((members, group.how))
+    return repeats
+
+
+def _near_repeats(ctx: Context) -> Repeats:
+    repeats: Repeats = defaultdict(list)
+    for group in ctx.shared(near_groups_within(DEFAULT_DISTANCE)):
+        centre, *others = group.members  # the others are copies of the centre
+        same = [s for s in others if (s.split, s.label) == (centre.split, centre.label)]
+        if same:
+            repeats[centre.split].append(([centre, *same], group.how))
+    return repeats

@@ -4,6 +4,7 @@ from collections import Counter
 from collections.abc import Iterator
 
 from dslint.rule import Context, Finding, Rule
+from dslint.wording import tally
 
 
 class MixedFormat(Rule):
@@ -49,22 +50,16 @@ class MixedFormat(Rule):
         sizes = Counter(f"{f.width}×{f.height}" for f in images)
         if mixed:
             yield self.finding(
-                "samples mix " + "; ".join(f"{what} {_summary(c)}" for what, c in mixed.items()),
+                "samples mix " + "; ".join(f"{what} {tally(c)}" for what, c in mixed.items()),
                 evidence={what: dict(c) for what, c in mixed.items()},
                 fix="Convert every sample to one mode, depth and shape once, or make the "
                 "loader convert explicitly.",
             )
         if len(sizes) > 1:
             yield self.finding(
-                f"images come in {len(sizes):,} sizes: {_summary(sizes)}",
+                f"images come in {len(sizes):,} sizes: {tally(sizes)}",
                 severity="info",
                 evidence={"sizes": dict(sizes.most_common(20))},
                 fix="Resize once to the training resolution, keeping the aspect ratio in "
                 "mind (pad or crop rather than stretch).",
             )
-
-
-def _summary(counts: Counter, limit: int = 5) -> str:
-    shown = ", ".join(f"{value} ×{count:,}" for value, count in counts.most_common(limit))
-    rest = len(counts) - limit
-    return shown + (f" and {rest:,} more" if rest > 0 else "")

@@ -105,9 +105,12 @@ def test_rule_documentation_shows_each_option_with_its_meaning_and_range() -> No
     doc = run_cli("rule", "D002").stdout
     assert doc.endswith(
         "Options ([tool.dslint.rules.D002]):\n"
-        "    max-distance = 6\n"
+        "    max-distance = 10\n"
         "        fingerprint bits two near-duplicates may differ in; "
         "a whole number from 0 to 32\n"
+        "    error-share = 0.25\n"
+        "        share of a split that, once copies, makes the finding an error; "
+        "a number from 0 to 1\n"
     )
 
 

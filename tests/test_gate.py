@@ -63,7 +63,7 @@ def plugin_env(tmp_path: Path, module: str, source: str) -> dict[str, str]:
     ("option", "selector", "hint"),
     [
         ("--select", "F01", "(did you mean F001, S001, P001?)"),
-        ("--select", "D9", "(did you mean D001, D002, D003, D004?)"),
+        ("--select", "D9", "(did you mean D001, D002, D003, D004, D005?)"),
         ("--ignore", "stray-fil", "(did you mean stray-file?)"),
     ],
 )

@@ -1,0 +1,89 @@
+"""Near-duplicates are confirmed on the thumbnails, not only on the fingerprint, and
+grouped as a sample with its copies, never as a chain of look-alikes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageEnhance
+from sklearn.datasets import load_digits
+
+import dslint
+from dslint.near import stars
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+
+
+def test_a_chain_of_pairs_makes_stars_not_one_group() -> None:
+    left, right = np.array([0, 1, 2]), np.array([1, 2, 3])  # 0≈1, 1≈2, 2≈3
+    groups = [(centre, members) for centre, members, _ in stars(left, right)]
+    assert groups == [(1, [0, 1, 2]), (2, [2, 3])]  # 0 and 3 never meet
+
+
+def test_a_picture_and_its_copies_are_one_star() -> None:
+    left, right = np.array([0, 0, 3]), np.array([3, 7, 7])
+    assert [(c, m) for c, m, _ in stars(left, right)] == [(0, [0, 3, 7])]
+
+
+def _digit(index: int) -> Image.Image:
+    pixels = load_digits().images[index] / 16 * 255
+    return Image.fromarray(pixels.astype(np.uint8)).resize((28, 28), Image.LANCZOS)
+
+
+def test_two_handwritten_sixes_two_fingerprint_bits_apart_are_not_copies(tmp_path: Path) -> None:
+    """Digits 67 and 212 of scikit-learn's set are different people's sixes whose
+    fingerprints differ in 2 bits of 64; their thumbnails are 17.7 grey levels apart.
+    A copy of one, resized to 224×224 and saved as JPEG, is under 1; a brightened copy
+    of the other, filed under 5, is a leak and a conflict."""
+    files = {
+        "train/6/067.png": _digit(67),
+        "val/6/212.png": _digit(212),
+        "val/6/067-224.jpg": _digit(67).resize((224, 224), Image.LANCZOS),
+        "train/5/brighter-212.png": ImageEnhance.Brightness(_digit(212)).enhance(1.03),
+    }
+    for path, picture in files.items():
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        picture.save(tmp_path / path)
+    report = dslint.check(tmp_path, use_cache=False, probe=False, select=["D002", "D003"])
+    found = {
+        (
+            f.rule_id,
+            tuple(tuple(g["samples"]) for g in f.evidence.get("groups", []))
+            or tuple(f.evidence["samples"]),
+        )
+        for f in report.findings
+    }
+    assert found == {
+        (
+            "D002",
+            (
+                ("train/5/brighter-212.png", "val/6/212.png"),
+                ("train/6/067.png", "val/6/067-224.jpg"),
+            ),
+        ),
+        ("D003", ("train/5/brighter-212.png", "val/6/212.png")),
+    }
+
+
+def test_the_chain_fixture_leaks_one_picture_and_not_the_far_end() -> None:
+    data = FIXTURES / "D002-split-leakage-near/fail-chain-of-look-alikes/data"
+    report = dslint.check(data, use_cache=False, probe=False, select=["D002", "D004"])
+    leak = next(f for f in report.findings if f.rule_id == "D002")
+    assert leak.evidence["leaked"] == 1
+    assert [g["samples"] for g in leak.evidence["groups"]] == [
+        ["train/temple/chain-b.png", "train/temple/chain-a.png", "val/temple/chain-c.png"]
+    ]
+    assert "val/temple/chain-d.png" not in leak.paths  # a copy of a copy of a copy
+
+
+def test_a_cached_run_without_the_probe_confirms_from_the_stored_thumbnails(
+    tmp_path: Path,
+) -> None:
+    data = FIXTURES / "D002-split-leakage-near/fail-edited-copies-in-val/data"
+    runs = [dslint.check(data, cache_dir=tmp_path, probe=False, select=["D002"]) for _ in range(2)]
+    assert runs[1].scan["from_cache"] == runs[1].scan["files"] > 0
+    assert [f.evidence["groups"] for f in runs[1].findings] == [
+        f.evidence["groups"] for f in runs[0].findings
+    ]
+    assert runs[1].findings[0].evidence["leaked"] == 4
