@@ -46,13 +46,15 @@ def grey(thumbnails: list[bytes]) -> np.ndarray:
 def residuals(pictures: np.ndarray, left: np.ndarray, right: np.ndarray) -> np.ndarray:
     """For each pair, the root-mean-square difference of `right`'s picture from the
     closest line through `left`'s (brightness and contrast matched); symmetric enough
-    for copies, where both directions are a few grey levels."""
-    found = np.empty(len(left), dtype=np.float32)
+    for copies, where both directions are a few grey levels. With centred pictures a
+    and b that is sqrt((|b|² - (a·b)² / |a|²) / n): one dot product per pair."""
+    squares = np.einsum("ij,ij->i", pictures, pictures).astype(np.float64)
+    found = np.empty(len(left), dtype=np.float64)
     for start in range(0, len(left), 8_192):  # bounded memory on a folder of look-alikes
-        a = pictures[left[start : start + 8_192]]
-        b = pictures[right[start : start + 8_192]]
-        scale = np.einsum("ij,ij->i", a, b) / np.maximum(np.einsum("ij,ij->i", a, a), 1e-6)
-        found[start : start + len(a)] = np.sqrt(((b - scale[:, None] * a) ** 2).mean(axis=1))
+        a, b = left[start : start + 8_192], right[start : start + 8_192]
+        dot = np.einsum("ij,ij->i", pictures[a], pictures[b]).astype(np.float64)
+        left_over = squares[b] - dot**2 / np.maximum(squares[a], 1e-6)
+        found[start : start + len(a)] = np.sqrt(np.maximum(left_over, 0) / pictures.shape[1])
     return found
 
 
