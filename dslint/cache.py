@@ -130,19 +130,21 @@ class FactsCache:
                 f"dslint: warning: cache {self.file} unreadable, rescanning: {exc}", file=sys.stderr
             )
 
-    def thumbnails(self, paths: list[str]) -> dict[str, bytes]:
-        """The stored thumbnails of these files (the full paths of their cache keys),
-        for the few a run without the probe needs: the confirmation of near-duplicate
+    def thumbnails(self, root: str, names: list[str]) -> dict[str, bytes]:
+        """The stored thumbnails of these files of the dataset at `root`, by name, for
+        the few a run without the probe needs: the confirmation of near-duplicate
         candidates. Written with each file's facts, so as fresh as they are."""
         found: dict[str, bytes] = {}
+        by_key = {os.fsencode(key_path(root, name)): name for name in names}
+        keys = list(by_key)
         try:
-            for start in range(0, len(paths), 500):
-                chunk = [os.fsencode(p) for p in paths[start : start + 500]]
+            for start in range(0, len(keys), 500):
+                chunk = keys[start : start + 500]
                 marks = ",".join("?" * len(chunk))
                 query = f"SELECT key_path, thumbnail FROM thumbnails WHERE key_path IN ({marks})"
                 for blob, picture in self._db.execute(query, chunk):
                     if picture is not None:
-                        found[os.fsdecode(blob)] = picture
+                        found[by_key[blob]] = picture
         except sqlite3.Error as exc:
             print(f"dslint: warning: cache {self.file} unreadable: {exc}", file=sys.stderr)
         return found
@@ -214,6 +216,12 @@ class FactsCache:
 
     def close(self) -> None:
         self._db.close()
+
+
+def key_path(root: str, name: str) -> str:
+    """The path a file's cache key holds: its dataset's root (a folder or a URL) and
+    its name in the dataset."""
+    return f"{root}/{name}"
 
 
 def _unpacked(packed: bytes) -> tuple | None:

@@ -20,10 +20,10 @@ import numpy as np
 
 from dslint.audio import audio_files
 from dslint.audio_print import near_recordings
-from dslint.confirm import CALIBRATION_SAMPLE, ceiling, grey, residuals
+from dslint.confirm import CALIBRATION_SAMPLE, MAX_RESIDUAL, ceiling, grey, residuals
 from dslint.dataset import Sample, split_sort_key
 from dslint.facts import FileFacts
-from dslint.fingerprint import Pairs, from_signed, near_pairs, same_tint
+from dslint.fingerprint import SIZE, Pairs, from_signed, near_pairs, same_tint
 from dslint.rule import Context
 
 DEFAULT_DISTANCE = 10  # the search's reach: the confirmation decides (README, near-duplicates)
@@ -90,36 +90,34 @@ def near_groups_within(max_distance: int) -> Callable[[Context], list[NearGroup]
 def _confirmed(
     ctx: Context, images: list[tuple[Sample, FileFacts]], pairs: Pairs
 ) -> tuple[Pairs, np.ndarray]:
-    """The candidate pairs whose thumbnails confirm them, and their residuals."""
-    if len(pairs.left) == 0:
-        return pairs, np.empty(0, dtype=np.float32)
-    rng = np.random.default_rng(0)
-    sample = rng.choice(len(images), min(len(images), CALIBRATION_SAMPLE), replace=False)
+    """The candidate pairs whose thumbnails confirm them, and their residuals. The
+    dataset's ceiling is calibrated only when some pair is under `MAX_RESIDUAL`: it
+    can only lower that bound, and its sample of pictures costs reading them."""
     involved = np.union1d(pairs.left, pairs.right)
-    wanted = np.union1d(involved, sample)
-    pictures = thumbnails(ctx, [images[i] for i in wanted])
-    known = np.array([p is not None for p in pictures])
-    blank = bytes(32 * 32 * 3)
-    rows = grey([p if p is not None else blank for p in pictures])
-    at = np.searchsorted(wanted, sample)
-    at = at[known[at]]
-    limit = ceiling(rows[at], [images[wanted[i]][0].label for i in at])
-    left, right = np.searchsorted(wanted, pairs.left), np.searchsorted(wanted, pairs.right)
+    rows, known = _grey_rows(ctx, [images[i] for i in involved])
+    left, right = np.searchsorted(involved, pairs.left), np.searchsorted(involved, pairs.right)
     found = residuals(rows, left, right)
-    keep = (found <= limit) & known[left] & known[right]
-    return pairs.where(keep), found[keep]
+    close = (found <= MAX_RESIDUAL) & known[left] & known[right]
+    if close.any():
+        rng = np.random.default_rng(0)
+        sample = rng.choice(len(images), min(len(images), CALIBRATION_SAMPLE), replace=False)
+        pictures, seen = _grey_rows(ctx, [images[i] for i in sample])
+        close &= found <= ceiling(pictures[seen], [images[i][0].label for i in sample[seen]])
+    return pairs.where(close), found[close]
 
 
-def thumbnails(ctx: Context, chosen: list[tuple[Sample, FileFacts]]) -> list[bytes | None]:
-    """Each image's thumbnail: in its facts when freshly scanned, else read from the
-    cache (a run without the probe leaves them there)."""
-    missing = [f"{ctx.dataset.root}/{s.path}" for s, f in chosen if f.thumbnail is None]
+def _grey_rows(
+    ctx: Context, chosen: list[tuple[Sample, FileFacts]]
+) -> tuple[np.ndarray, np.ndarray]:
+    """The images' grey thumbnails (dslint.confirm.grey), and whether each has one: in
+    its facts when freshly scanned, else read from the cache (a run without the probe
+    leaves them there); a row of zeros stands for a missing one."""
+    missing = [s.path for s, f in chosen if f.thumbnail is None]
     cache = ctx.probe.cache if ctx.probe else None
-    stored = cache.thumbnails(missing) if missing and cache else {}
-    return [
-        f.thumbnail if f.thumbnail is not None else stored.get(f"{ctx.dataset.root}/{s.path}")
-        for s, f in chosen
-    ]
+    stored = cache.thumbnails(ctx.dataset.root, missing) if missing and cache else {}
+    pictures = [f.thumbnail or stored.get(s.path) for s, f in chosen]
+    blank = bytes(SIZE * SIZE * 3)
+    return grey([p or blank for p in pictures]), np.array([p is not None for p in pictures], bool)
 
 
 def _recording_groups(ctx: Context) -> list[NearGroup]:

@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 import xxhash
 
-from dslint.cache import CacheKey, FactsCache
+from dslint.cache import CacheKey, FactsCache, key_path
 from dslint.dask_executor import scan_on_dask
 from dslint.decode import array_stats, decode_into, fingerprint_images
 from dslint.facts import FileFacts
@@ -116,7 +116,7 @@ def _cache_keys(
     keys: dict[str, CacheKey] = {}
     unreadable: dict[str, str] = {}
     for target in targets:
-        full = f"{root}/{target.rel}"
+        full = key_path(root, target.rel)
         if versions is not None:
             if target.rel in versions:
                 keys[target.rel] = (full, *versions[target.rel])

@@ -66,7 +66,7 @@ class ConflictingLabels(Rule):
             )
             yield self.finding(
                 f"{_describe(described)}, yet they are near-duplicates ({near.how})",
-                severity="warning",  # a fingerprint match is evidence, not proof
+                severity="warning",  # a thumbnail match is strong evidence, not proof
                 paths=[s.path for s in near.members if s.path],
                 split=near.members[0].split if len(near.splits) == 1 else None,
                 evidence={
