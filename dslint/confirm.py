@@ -13,6 +13,12 @@ the closest distinct pair the fingerprint search proposed was 2.0 (two dark tile
 one retina photograph), then 3.2 (spectrograms of two tones a few hertz apart); distinct
 digits, scans and faces were 6.3 or more.
 
+The residual must also be at most half the spread (standard deviation) of the flatter
+picture's grey levels: two nearly flat thumbnails (a dark corner of one photograph, a
+patch of sky of another) are within 3 grey levels whatever they show. On 20,000 photo
+tiles this took the conflicting labels among distinct tiles from 5 pairs to 1, and
+the recall of re-encoded, resized and brightened copies from 0.973 to 0.969.
+
 The ceiling adapts to the dataset: it is lowered to half the residual of the most
 alike one in a thousand random pairs of textured pictures with different labels (or
 of any two pictures when there are no labels; from 200 textured pictures up, under
@@ -27,6 +33,7 @@ import numpy as np
 from dslint.fingerprint import SIZE
 
 MAX_RESIDUAL = 3.0  # grey levels of 255, root mean square over the 32×32 thumbnail
+MAX_SHARE = 0.5  # of the flatter picture's own spread: two near-flat pictures prove nothing
 CALIBRATION_SAMPLE = 2_000  # pictures drawn to calibrate the ceiling
 CALIBRATION_PAIRS = 20_000  # random pairs among them
 MIN_CALIBRATION = 200  # textured pictures needed: fewer, and the few copies are the tail
@@ -56,6 +63,16 @@ def residuals(pictures: np.ndarray, left: np.ndarray, right: np.ndarray) -> np.n
         left_over = squares[b] - dot**2 / np.maximum(squares[a], 1e-6)
         found[start : start + len(a)] = np.sqrt(np.maximum(left_over, 0) / pictures.shape[1])
     return found
+
+
+def close(
+    found: np.ndarray, pictures: np.ndarray, left: np.ndarray, right: np.ndarray
+) -> np.ndarray:
+    """Whether each pair's residual (`found`, from `residuals`) is within re-encoding
+    noise: under `MAX_RESIDUAL`, and under `MAX_SHARE` of the flatter picture's spread."""
+    spread = pictures.std(axis=1)
+    flatter = np.minimum(spread[left], spread[right])
+    return (found <= MAX_RESIDUAL) & (found <= MAX_SHARE * flatter)
 
 
 def ceiling(pictures: np.ndarray, labels: list, seed: int = 0) -> float:

@@ -20,7 +20,7 @@ import numpy as np
 
 from dslint.audio import audio_files
 from dslint.audio_print import near_recordings
-from dslint.confirm import CALIBRATION_SAMPLE, MAX_RESIDUAL, ceiling, grey, residuals
+from dslint.confirm import CALIBRATION_SAMPLE, ceiling, close, grey, residuals
 from dslint.dataset import Sample, split_sort_key
 from dslint.facts import FileFacts
 from dslint.fingerprint import SIZE, Pairs, from_signed, near_pairs, same_tint
@@ -91,19 +91,19 @@ def _confirmed(
     ctx: Context, images: list[tuple[Sample, FileFacts]], pairs: Pairs
 ) -> tuple[Pairs, np.ndarray]:
     """The candidate pairs whose thumbnails confirm them, and their residuals. The
-    dataset's ceiling is calibrated only when some pair is under `MAX_RESIDUAL`: it
-    can only lower that bound, and its sample of pictures costs reading them."""
+    dataset's ceiling is calibrated only when some pair is close: it can only lower
+    the bound, and its sample of pictures costs reading them."""
     involved = np.union1d(pairs.left, pairs.right)
     rows, known = _grey_rows(ctx, [images[i] for i in involved])
     left, right = np.searchsorted(involved, pairs.left), np.searchsorted(involved, pairs.right)
     found = residuals(rows, left, right)
-    close = (found <= MAX_RESIDUAL) & known[left] & known[right]
-    if close.any():
+    confirmed = close(found, rows, left, right) & known[left] & known[right]
+    if confirmed.any():
         rng = np.random.default_rng(0)
         sample = rng.choice(len(images), min(len(images), CALIBRATION_SAMPLE), replace=False)
         pictures, seen = _grey_rows(ctx, [images[i] for i in sample])
-        close &= found <= ceiling(pictures[seen], [images[i][0].label for i in sample[seen]])
-    return pairs.where(close), found[close]
+        confirmed &= found <= ceiling(pictures[seen], [images[i][0].label for i in sample[seen]])
+    return pairs.where(confirmed), found[confirmed]
 
 
 def _grey_rows(
