@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
-    from dslint.report import Report
+    from dslint.model.report import Report
 
 __all__ = ["__version__", "check"]
 

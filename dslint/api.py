@@ -9,22 +9,22 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
 
-from dslint.baseline import read_baseline, without_baseline
-from dslint.cache import FactsCache
-from dslint.config import Config, as_selectors, checked_selectors, load_config, selected
-from dslint.dataset import Dataset
-from dslint.discover import CACHE_DIR_NAME, discover, require_samples
+from dslint.analysis.probe import ProbeSettings, probe_result
+from dslint.discover.filetypes import kind_of
+from dslint.discover.layouts import CACHE_DIR_NAME, discover, require_samples
+from dslint.discover.manifest import Columns
+from dslint.engine.registry import load_rules
+from dslint.engine.rule import Context, Finding, Rule, Task
 from dslint.errors import DslintError
-from dslint.filetypes import kind_of
-from dslint.history import History, read_history
-from dslint.manifest import Columns
-from dslint.predictions import Predictions, read_predictions
-from dslint.probe import ProbeSettings, probe_result
-from dslint.registry import load_rules
-from dslint.report import DatasetSummary, Report, RuleCrash
-from dslint.rule import Context, Finding, Rule, Task
-from dslint.scan import ScanTarget, scan
-from dslint.since import changed_files, involves
+from dslint.gate.baseline import read_baseline, without_baseline
+from dslint.gate.config import Config, as_selectors, checked_selectors, load_config, selected
+from dslint.gate.since import changed_files, involves
+from dslint.model.dataset import Dataset
+from dslint.model.report import DatasetSummary, Report, RuleCrash
+from dslint.scan.cache import FactsCache
+from dslint.scan.scanner import ScanTarget, scan
+from dslint.training.history import History, read_history
+from dslint.training.predictions import Predictions, read_predictions
 
 ProgressFactory = Callable[..., Callable[[int], None]]  # (total, label) -> tick
 EXECUTORS = ("local", "dask")

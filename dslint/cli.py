@@ -16,9 +16,9 @@ from typing import Annotated
 import typer
 
 from dslint import __version__
-from dslint.config import FAIL_ON
 from dslint.errors import DslintError
 from dslint.extras import install_hint
+from dslint.gate.config import FAIL_ON
 from dslint.reporters import FORMATS
 
 app = typer.Typer(
@@ -186,7 +186,7 @@ def check(
         for crash in report.crashes:
             print(f"dslint: error: {crash.line()}", file=sys.stderr)
         if write_baseline:
-            from dslint.baseline import write_baseline as record
+            from dslint.gate.baseline import write_baseline as record
 
             record(report.findings, write_baseline)
             print(
@@ -208,7 +208,7 @@ def list_rules() -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from dslint.registry import load_rules
+    from dslint.engine.registry import load_rules
 
     with _one_line_errors():
         table = Table(box=None, padding=(0, 2, 0, 0))
@@ -223,7 +223,7 @@ def list_rules() -> None:
 def show_rule(rule_id: Annotated[str, typer.Argument(help="Rule id or name, e.g. L001.")]) -> None:
     """Print one rule's documentation."""
     from dslint.docs import rule_documentation
-    from dslint.registry import load_rules
+    from dslint.engine.registry import load_rules
 
     with _one_line_errors():
         rules = load_rules()

@@ -7,7 +7,7 @@ from __future__ import annotations
 import inspect
 from pathlib import Path
 
-from dslint.rule import Rule
+from dslint.engine.rule import Rule
 
 TABLE_START = "<!-- rule table: written by `python -m dslint.docs` from the rules -->"
 TABLE_END = "<!-- end of rule table -->"
@@ -56,7 +56,7 @@ def with_rule_table(readme: str, rules: dict[str, type[Rule]]) -> str:
 
 
 def main() -> None:
-    from dslint.registry import load_rules
+    from dslint.engine.registry import load_rules
 
     readme = Path("README.md")
     readme.write_text(with_rule_table(readme.read_text("utf-8"), load_rules()), "utf-8")

@@ -3,9 +3,9 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 
-from dslint.losses import BINARY_LABELS
-from dslint.rule import Context, Finding, Rule
-from dslint.wording import label_set
+from dslint.engine.rule import Context, Finding, Rule
+from dslint.engine.wording import label_set
+from dslint.training.losses import BINARY_LABELS
 
 
 class BinaryLabelValues(Rule):

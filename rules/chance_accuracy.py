@@ -3,8 +3,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 
-from dslint.rule import Context, Finding, Option, Rule
-from dslint.wording import class_name, label_set
+from dslint.engine.rule import Context, Finding, Option, Rule
+from dslint.engine.wording import class_name, label_set
 
 
 class ChanceAccuracy(Rule):

@@ -5,8 +5,8 @@ import statistics
 from collections import Counter
 from collections.abc import Iterator
 
-from dslint.rule import Context, Finding, Option, Rule
-from dslint.training import chance, epochs_text, frozen_run, span
+from dslint.engine.rule import Context, Finding, Option, Rule
+from dslint.training.chance import chance, epochs_text, frozen_run, span
 
 
 class ChanceStagnation(Rule):

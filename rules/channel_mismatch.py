@@ -3,9 +3,9 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 
-from dslint.audio import audio_files
-from dslint.rule import Context, Finding, Rule
-from dslint.wording import examples
+from dslint.analysis.audio import audio_files
+from dslint.engine.rule import Context, Finding, Rule
+from dslint.engine.wording import examples
 
 NAMES = {1: "mono", 2: "stereo"}
 

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dslint.rule import Context, Finding, Option, Rule
-from dslint.wording import class_name, examples
+from dslint.engine.rule import Context, Finding, Option, Rule
+from dslint.engine.wording import class_name, examples
 
 
 class ClassImbalance(Rule):

@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dslint.dataset import format_label, is_class, sort_labels
-from dslint.duplicates import duplicate_groups
-from dslint.near import DEFAULT_DISTANCE, near_groups_within
-from dslint.rule import Context, Finding, Option, Rule
+from dslint.analysis.duplicates import duplicate_groups
+from dslint.analysis.near import DEFAULT_DISTANCE, near_groups_within
+from dslint.engine.rule import Context, Finding, Option, Rule
+from dslint.model.dataset import format_label, is_class, sort_labels
 
 
 class ConflictingLabels(Rule):

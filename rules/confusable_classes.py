@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dslint.dataset import format_label
-from dslint.probe import confused_pairs, probe_result
-from dslint.rule import Context, Finding, Option, Rule
-from dslint.wording import examples
+from dslint.analysis.probe import confused_pairs, probe_result
+from dslint.engine.rule import Context, Finding, Option, Rule
+from dslint.engine.wording import examples
+from dslint.model.dataset import format_label
 
 
 class ConfusableClasses(Rule):

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dslint.audio import audio_files
-from dslint.rule import Context, Finding, Option, Rule
-from dslint.wording import examples, plural
+from dslint.analysis.audio import audio_files
+from dslint.engine.rule import Context, Finding, Option, Rule
+from dslint.engine.wording import examples, plural
 
 
 class DcOffset(Rule):

@@ -3,9 +3,9 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 
-from dslint.facts import FileFacts
-from dslint.rule import Context, Finding, Rule
-from dslint.wording import examples, plural
+from dslint.engine.rule import Context, Finding, Rule
+from dslint.engine.wording import examples, plural
+from dslint.model.facts import FileFacts
 
 SILENCE = 1e-4  # -80 dBFS: below this peak a recording is silent
 

@@ -3,11 +3,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
-from dslint.dataset import Sample, split_sort_key
-from dslint.duplicates import duplicate_groups
-from dslint.near import DEFAULT_DISTANCE, near_groups_within
-from dslint.rule import Context, Finding, Rule
-from dslint.wording import examples, percent, plural
+from dslint.analysis.duplicates import duplicate_groups
+from dslint.analysis.near import DEFAULT_DISTANCE, near_groups_within
+from dslint.engine.rule import Context, Finding, Rule
+from dslint.engine.wording import examples, percent, plural
+from dslint.model.dataset import Sample, split_sort_key
 
 
 class DuplicateWithinSplit(Rule):

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dslint.filetypes import expected_format, extension
-from dslint.rule import Context, Finding, Rule
+from dslint.discover.filetypes import expected_format, extension
+from dslint.engine.rule import Context, Finding, Rule
 
 
 class ExtensionMismatch(Rule):

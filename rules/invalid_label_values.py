@@ -3,9 +3,9 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 
-from dslint.dataset import InvalidLabel, format_label
-from dslint.rule import Context, Finding, Rule
-from dslint.wording import examples, plural
+from dslint.engine.rule import Context, Finding, Rule
+from dslint.engine.wording import examples, plural
+from dslint.model.dataset import InvalidLabel, format_label
 
 
 class InvalidLabelValues(Rule):

@@ -3,8 +3,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 
-from dslint.rule import Context, Finding, Rule
-from dslint.wording import tally
+from dslint.engine.rule import Context, Finding, Rule
+from dslint.engine.wording import tally
 
 
 class MixedFormat(Rule):

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dslint.rule import Context, Finding, Rule
-from dslint.values import split_values
-from dslint.wording import examples, plural
+from dslint.analysis.values import split_values
+from dslint.engine.rule import Context, Finding, Rule
+from dslint.engine.wording import examples, plural
 
 
 class NonFiniteValues(Rule):

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dslint.losses import INDEX_LOSSES
-from dslint.rule import Context, Finding, Rule
-from dslint.wording import examples, label_set
+from dslint.engine.rule import Context, Finding, Rule
+from dslint.engine.wording import examples, label_set
+from dslint.training.losses import INDEX_LOSSES
 
 
 class NoncontiguousLabels(Rule):

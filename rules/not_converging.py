@@ -5,8 +5,8 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from dslint.rule import Context, Finding, Option, Rule
-from dslint.training import chance, epochs_text, frozen_run
+from dslint.engine.rule import Context, Finding, Option, Rule
+from dslint.training.chance import chance, epochs_text, frozen_run
 
 
 class NotConverging(Rule):

@@ -3,8 +3,8 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 
-from dslint.probe import probe_result
-from dslint.rule import Context, Finding, Option, Rule
+from dslint.analysis.probe import probe_result
+from dslint.engine.rule import Context, Finding, Option, Rule
 
 
 class NotSeparable(Rule):

@@ -5,8 +5,8 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from dslint.rule import Context, Finding, Option, Rule
-from dslint.wording import examples, plural
+from dslint.engine.rule import Context, Finding, Option, Rule
+from dslint.engine.wording import examples, plural
 
 
 class OddOneOut(Rule):

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dslint.decode import MAX_DECODE_PIXELS
-from dslint.rule import Context, Finding, Option, Rule
+from dslint.engine.rule import Context, Finding, Option, Rule
+from dslint.scan.decode import MAX_DECODE_PIXELS
 
 
 class OversizedFile(Rule):

@@ -3,8 +3,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 
-from dslint.audio import audio_files
-from dslint.rule import Context, Finding, Rule
+from dslint.analysis.audio import audio_files
+from dslint.engine.rule import Context, Finding, Rule
 
 
 class SampleRateMismatch(Rule):

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dslint.dataset import format_label
-from dslint.rule import Context, Finding, Rule
-from dslint.wording import plural
+from dslint.engine.rule import Context, Finding, Rule
+from dslint.engine.wording import plural
+from dslint.model.dataset import format_label
 
 
 class SingleClassSplit(Rule):

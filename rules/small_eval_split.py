@@ -3,8 +3,8 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 
-from dslint.dataset import EVAL_SPLITS
-from dslint.rule import Context, Finding, Option, Rule
+from dslint.engine.rule import Context, Finding, Option, Rule
+from dslint.model.dataset import EVAL_SPLITS
 
 
 class SmallEvalSplit(Rule):

@@ -3,10 +3,10 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 
-from dslint.dataset import EVAL_SPLITS, sort_labels
-from dslint.rule import Context, Finding, Option, Rule
-from dslint.stats import chi2_homogeneity
-from dslint.wording import class_name, percent
+from dslint.analysis.stats import chi2_homogeneity
+from dslint.engine.rule import Context, Finding, Option, Rule
+from dslint.engine.wording import class_name, percent
+from dslint.model.dataset import EVAL_SPLITS, sort_labels
 
 
 class SplitLabelShift(Rule):

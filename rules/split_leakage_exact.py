@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dslint.dataset import split_sort_key
-from dslint.duplicates import DuplicateGroup, duplicate_groups
-from dslint.rule import Context, Finding, Rule
-from dslint.wording import examples, percent
+from dslint.analysis.duplicates import DuplicateGroup, duplicate_groups
+from dslint.engine.rule import Context, Finding, Rule
+from dslint.engine.wording import examples, percent
+from dslint.model.dataset import split_sort_key
 
 
 class SplitLeakageExact(Rule):

@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dslint.dataset import split_sort_key
-from dslint.near import DEFAULT_DISTANCE, NearGroup, near_groups_within
-from dslint.rule import Context, Finding, Option, Rule
-from dslint.wording import examples, percent
+from dslint.analysis.near import DEFAULT_DISTANCE, NearGroup, near_groups_within
+from dslint.engine.rule import Context, Finding, Option, Rule
+from dslint.engine.wording import examples, percent
+from dslint.model.dataset import split_sort_key
 
 
 class SplitLeakageNear(Rule):

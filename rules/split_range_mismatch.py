@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dslint.rule import Context, Finding, Rule
-from dslint.values import scale_of, split_values
+from dslint.analysis.values import scale_of, split_values
+from dslint.engine.rule import Context, Finding, Rule
 
 
 class SplitRangeMismatch(Rule):

@@ -3,10 +3,10 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterator
 
-from dslint.dataset import split_sort_key
-from dslint.facts import FileFacts
-from dslint.rule import Context, Finding, Rule
-from dslint.wording import percent, tally
+from dslint.engine.rule import Context, Finding, Rule
+from dslint.engine.wording import percent, tally
+from dslint.model.dataset import split_sort_key
+from dslint.model.facts import FileFacts
 
 PROPERTIES: dict[str, Callable[[FileFacts], str | None]] = {
     "image size": lambda f: f"{f.width}×{f.height}" if f.kind == "image" and f.width else None,

@@ -3,10 +3,10 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 
-from dslint.dataset import EVAL_SPLITS
-from dslint.rule import Context, Finding, Option, Rule
-from dslint.stats import welch_t_test
-from dslint.values import scale_of, split_values
+from dslint.analysis.stats import welch_t_test
+from dslint.analysis.values import scale_of, split_values
+from dslint.engine.rule import Context, Finding, Option, Rule
+from dslint.model.dataset import EVAL_SPLITS
 
 
 class SplitStatShift(Rule):

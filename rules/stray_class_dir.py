@@ -3,8 +3,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import PurePosixPath
 
-from dslint.rule import Context, Finding, Rule
-from dslint.wording import plural
+from dslint.engine.rule import Context, Finding, Rule
+from dslint.engine.wording import plural
 
 
 class StrayClassDir(Rule):

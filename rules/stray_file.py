@@ -4,9 +4,9 @@ from collections import Counter
 from collections.abc import Iterator
 from pathlib import PurePosixPath
 
-from dslint.filetypes import is_data_file, is_tool_file
-from dslint.rule import Context, Finding, Rule
-from dslint.wording import examples, plural
+from dslint.discover.filetypes import is_data_file, is_tool_file
+from dslint.engine.rule import Context, Finding, Rule
+from dslint.engine.wording import examples, plural
 
 
 class StrayFile(Rule):

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dslint.dataset import sort_labels
-from dslint.rule import Context, Finding, Option, Rule
-from dslint.wording import class_name, examples, plural
+from dslint.engine.rule import Context, Finding, Option, Rule
+from dslint.engine.wording import class_name, examples, plural
+from dslint.model.dataset import sort_labels
 
 
 class TooFewSamples(Rule):

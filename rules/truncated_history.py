@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dslint.rule import Context, Finding, Rule
-from dslint.training import epochs_text
+from dslint.engine.rule import Context, Finding, Rule
+from dslint.training.chance import epochs_text
 
 
 class TruncatedHistory(Rule):

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dslint.rule import Context, Finding, Rule
-from dslint.values import split_values
-from dslint.wording import examples, plural
+from dslint.analysis.values import split_values
+from dslint.engine.rule import Context, Finding, Rule
+from dslint.engine.wording import examples, plural
 
 DYNAMIC_RANGE = 1e3  # max / median of a non-negative array: 30 dB and more
 SKEW = 10.0  # mean / median: the energy sits in a few loud bins

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dslint.rule import Context, Finding, Rule
-from dslint.wording import plural
+from dslint.engine.rule import Context, Finding, Rule
+from dslint.engine.wording import plural
 
 
 class UnusedData(Rule):

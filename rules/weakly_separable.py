@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dslint.probe import probe_result
-from dslint.rule import Context, Finding, Option, Rule
+from dslint.analysis.probe import probe_result
+from dslint.engine.rule import Context, Finding, Option, Rule
 
 
 class WeaklySeparable(Rule):

@@ -9,7 +9,7 @@ import numpy as np
 import soundfile
 from scipy.signal import resample_poly
 
-from dslint.audio_print import audio_print, near_recordings
+from dslint.analysis.audio_print import audio_print, near_recordings
 from fixtures.generate import heart_sound
 
 

@@ -10,8 +10,8 @@ import time
 from pathlib import Path
 
 import dslint
-from dslint.cache import FILE_NAME, FactsCache
-from dslint.scan import ScanTarget, scan
+from dslint.scan.cache import FILE_NAME, FactsCache
+from dslint.scan.scanner import ScanTarget, scan
 from tests.helpers import class_folders, image, json_report, run_cli, start_cli
 
 

@@ -10,9 +10,9 @@ from types import SimpleNamespace
 
 import pytest
 
-from dslint.keras import HistoryCheck as KerasCheck
-from dslint.lightning import HistoryCheck as LightningCheck
-from dslint.live import DslintWarning
+from dslint.training.keras import HistoryCheck as KerasCheck
+from dslint.training.lightning import HistoryCheck as LightningCheck
+from dslint.training.live import DslintWarning
 
 STUCK = {"loss": 1.386, "accuracy": 0.25, "val_loss": 1.387, "val_accuracy": 0.25}
 

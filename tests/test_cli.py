@@ -164,7 +164,7 @@ def test_check_help_names_every_option_format_and_fail_on_level() -> None:
     import typer
 
     from dslint.cli import app
-    from dslint.config import FAIL_ON
+    from dslint.gate.config import FAIL_ON
     from dslint.reporters import FORMATS
 
     result = run_cli("check", "--help")
@@ -179,8 +179,8 @@ def test_check_help_names_every_option_format_and_fail_on_level() -> None:
 
 
 def test_install_hints_name_the_packages_the_extras_bring() -> None:
-    from dslint.config import tomllib
     from dslint.extras import EXTRAS
+    from dslint.gate.config import tomllib
 
     extras = tomllib.loads((REPO / "pyproject.toml").read_text())["project"][
         "optional-dependencies"

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 import dslint
-from dslint.config import load_config
+from dslint.engine.registry import load_rules
 from dslint.errors import DslintError
-from dslint.registry import load_rules
+from dslint.gate.config import load_config
 from tests.conftest import FIXTURES
 from tests.helpers import run_cli
 
@@ -123,7 +123,7 @@ def test_every_builtin_option_declares_a_meaning_and_a_range() -> None:
 
 
 def test_a_rule_option_declared_without_its_range_is_refused() -> None:
-    from dslint.rule import Rule
+    from dslint.engine.rule import Rule
 
     with pytest.raises(TypeError, match="option limit must be declared as an Option"):
 

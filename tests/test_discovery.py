@@ -10,11 +10,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dslint.dataset import InvalidLabel
-from dslint.discover import discover
+from dslint.discover.filetypes import extension
+from dslint.discover.layouts import discover
+from dslint.discover.manifest import Columns
 from dslint.errors import DslintError
-from dslint.filetypes import extension
-from dslint.manifest import Columns
+from dslint.model.dataset import InvalidLabel
 from tests.helpers import class_folders, image
 
 
@@ -337,7 +337,7 @@ def test_label_from_name_reads_label_and_split_from_the_path() -> None:
     ],
 )
 def test_the_label_is_the_first_name_part_with_few_values(names: list[str], label: list) -> None:
-    from dslint.name_labels import inferred
+    from dslint.discover.name_labels import inferred
 
     pattern = inferred(names)
     assert [pattern.read(name)[0] for name in names] == label
@@ -352,7 +352,7 @@ def test_the_label_is_the_first_name_part_with_few_values(names: list[str], labe
     ],
 )
 def test_names_without_a_label_part_give_no_labels(names: list[str]) -> None:
-    from dslint.name_labels import inferred
+    from dslint.discover.name_labels import inferred
 
     assert inferred(names) is None
 

@@ -10,7 +10,7 @@ import pytest
 from PIL import Image, ImageEnhance
 
 import dslint
-from dslint.fingerprint import Pairs, fingerprints, hamming, near_pairs
+from dslint.analysis.fingerprint import Pairs, fingerprints, hamming, near_pairs
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 

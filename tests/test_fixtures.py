@@ -31,7 +31,7 @@ def _one(case: Path, patterns: tuple[str, ...]) -> Path | None:
     return found[0] if found else None
 
 
-def normalised(report: dslint.report.Report, case: Path) -> list[dict]:
+def normalised(report: dslint.model.report.Report, case: Path) -> list[dict]:
     def relative(path: str) -> str:
         return Path(path).relative_to(case).as_posix() if Path(path).is_absolute() else path
 
@@ -46,7 +46,7 @@ def normalised(report: dslint.report.Report, case: Path) -> list[dict]:
     ]
 
 
-def run_case(case: Path, tmp_path: Path) -> dslint.report.Report:
+def run_case(case: Path, tmp_path: Path) -> dslint.model.report.Report:
     config = case / "dslint.toml"
     paths = [case / "data"] if (case / "data").is_dir() else []
     return dslint.check(

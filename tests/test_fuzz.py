@@ -9,12 +9,12 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dslint.config import parse_config
+from dslint.discover.manifest import read_manifest
+from dslint.engine.registry import load_rules
 from dslint.errors import DslintError
-from dslint.history import parse_text
-from dslint.manifest import read_manifest
-from dslint.predictions import read_predictions
-from dslint.registry import load_rules
+from dslint.gate.config import parse_config
+from dslint.training.history import parse_text
+from dslint.training.predictions import read_predictions
 
 RULES = load_rules()
 FUZZ = settings(

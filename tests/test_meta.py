@@ -10,8 +10,8 @@ import re
 import pytest
 
 from dslint.docs import rule_documentation
-from dslint.registry import load_rules
-from dslint.rule import DOC_SECTIONS
+from dslint.engine.registry import load_rules
+from dslint.engine.rule import DOC_SECTIONS
 from tests.conftest import FIXTURES, REPO
 
 RULES = load_rules()

@@ -10,7 +10,7 @@ from PIL import Image, ImageEnhance
 from sklearn.datasets import load_digits
 
 import dslint
-from dslint.near import stars
+from dslint.analysis.near import stars
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 

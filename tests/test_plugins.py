@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from dslint.registry import load_rules
+from dslint.engine.registry import load_rules
 from tests.conftest import FIXTURES
 from tests.helpers import run_cli
 
 PLUGIN = '''
-from dslint.rule import Rule
+from dslint.engine.rule import Rule
 
 
 class TinyDataset(Rule):

@@ -14,8 +14,8 @@ import numpy as np
 import pytest
 
 import dslint
+from dslint.analysis.probe import CPU, CUDA, choose_providers
 from dslint.errors import DslintError
-from dslint.probe import CPU, CUDA, choose_providers
 from dslint.rules.suspect_label import self_confidence
 from fixtures.generate import heart_sound, write_wav
 from tests.conftest import FIXTURES, REPO
@@ -175,9 +175,9 @@ def test_a_class_recorded_quieter_is_a_loudness_shortcut_and_a_murmur_is_not(
 
 
 def test_the_shipped_probe_model_is_what_the_builder_makes() -> None:
-    from dslint.probe_model import build_probe_model, probe_model
+    from dslint.analysis.probe_model import build_probe_model, probe_model
 
-    assert probe_model() == build_probe_model(), "rebuild it: python -m dslint.probe_model"
+    assert probe_model() == build_probe_model(), "rebuild it: python -m dslint.analysis.probe_model"
 
 
 def test_the_oldest_supported_onnxruntime_loads_the_shipped_model(tmp_path: Path) -> None:
@@ -185,8 +185,8 @@ def test_the_oldest_supported_onnxruntime_loads_the_shipped_model(tmp_path: Path
     model and computes the features the installed onnxruntime computes."""
     import onnxruntime
 
-    from dslint.config import tomllib
-    from dslint.probe_model import SHIPPED
+    from dslint.analysis.probe_model import SHIPPED
+    from dslint.gate.config import tomllib
 
     dependencies = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["dependencies"]
     (floor,) = [d.split(">=")[1] for d in dependencies if d.startswith("onnxruntime>=")]
@@ -201,7 +201,7 @@ def test_the_oldest_supported_onnxruntime_loads_the_shipped_model(tmp_path: Path
     assert install.returncode == 0, install.stderr
     features = (
         "import sys, numpy as np, onnxruntime as ort; "
-        f"s = ort.InferenceSession({str(REPO / 'dslint' / SHIPPED)!r}, "
+        f"s = ort.InferenceSession({str(REPO / 'dslint' / 'analysis' / SHIPPED)!r}, "
         "providers=['CPUExecutionProvider']); "
         "x = np.random.default_rng(0).random((8, 3, 32, 32), dtype=np.float32); "
         "print(ort.__version__); np.save(sys.argv[1], s.run(None, {'input': x})[0])"
@@ -240,7 +240,7 @@ def test_a_rerun_reads_the_probe_features_from_the_cache_and_says_so(tmp_path: P
 
 
 def test_features_of_another_probe_model_are_not_taken_from_the_cache(tmp_path: Path) -> None:
-    from dslint.probe_model import probe_model
+    from dslint.analysis.probe_model import probe_model
 
     other = tmp_path / "other.onnx"
     other.write_bytes(probe_model())  # the same network under another name: same key

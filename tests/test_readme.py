@@ -74,7 +74,7 @@ def test_readme_workflow_commands_run_on_a_fixture(tmp_path) -> None:
 def test_no_install_command_fetches_the_unrelated_dslint_from_the_package_index() -> None:
     """`pip install dslint` or `"dslint[s3]"` installs another project of that name:
     every install names this checkout, its git repository, or a third-party package."""
-    from dslint.config import tomllib
+    from dslint.gate.config import tomllib
 
     name = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["name"]
     sources = [README, *(p.read_text() for p in (REPO / "dslint").rglob("*.py"))]
@@ -90,7 +90,7 @@ def test_no_install_command_fetches_the_unrelated_dslint_from_the_package_index(
 
 def test_readme_rule_table_is_written_from_the_rules() -> None:
     from dslint.docs import with_rule_table
-    from dslint.registry import load_rules
+    from dslint.engine.registry import load_rules
 
     assert with_rule_table(README, load_rules()) == README, (
         "the README's rule table differs from the rules: run `python -m dslint.docs`"

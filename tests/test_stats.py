@@ -1,4 +1,4 @@
-"""dslint.stats computes the same tests as scipy.stats, without its import cost."""
+"""dslint.analysis.stats computes the same tests as scipy.stats, without its import cost."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from dslint.stats import chi2_homogeneity, welch_t_test
+from dslint.analysis.stats import chi2_homogeneity, welch_t_test
 
 
 @pytest.mark.parametrize(

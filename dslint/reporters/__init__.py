@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from dslint.report import Report
+from dslint.model.report import Report
 
 FORMATS = ("text", "json", "sarif", "github", "html")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from dslint.report import Report
+from dslint.model.report import Report
 from dslint.reporters.locations import finding_files
 
 COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}

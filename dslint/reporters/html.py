@@ -20,11 +20,11 @@ from pathlib import Path
 from typing import IO, TextIO
 
 from dslint import __version__
-from dslint.filetypes import kind_of
-from dslint.probe import describe_run
-from dslint.remote import is_url, read_objects
-from dslint.report import DatasetSummary, Report
-from dslint.rule import Finding
+from dslint.analysis.probe import describe_run
+from dslint.discover.filetypes import kind_of
+from dslint.discover.remote import is_url, read_objects
+from dslint.engine.rule import Finding
+from dslint.model.report import DatasetSummary, Report
 
 MAX_THUMBS = 8
 MAX_FINDINGS = 200
@@ -303,7 +303,7 @@ def _remote_bytes(url: str, rel: str) -> bytes | None:
 def _image(file: IO[bytes]) -> tuple[str, str]:
     from PIL import Image
 
-    from dslint.decode import pixel_limit
+    from dslint.scan.decode import pixel_limit
 
     with pixel_limit(PILLOW_PIXEL_LIMIT), Image.open(file) as image:  # Pillow's guard on
         width, height = image.size
@@ -316,7 +316,7 @@ def _array(file: IO[bytes]) -> tuple[str, str]:
     import numpy as np
     from PIL import Image
 
-    from dslint.decode import thumbnail_of_array
+    from dslint.scan.decode import thumbnail_of_array
 
     array = np.load(file, allow_pickle=False)
     picture = np.frombuffer(thumbnail_of_array(array), np.uint8)

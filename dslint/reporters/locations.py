@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from dslint.rule import Finding
+from dslint.engine.rule import Finding
 
 
 def finding_files(finding: Finding) -> list[str]:

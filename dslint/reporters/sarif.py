@@ -14,10 +14,10 @@ from typing import TextIO
 from urllib.parse import quote
 
 from dslint import __version__
-from dslint.registry import load_rules
-from dslint.report import Report
+from dslint.engine.registry import load_rules
+from dslint.engine.rule import Finding
+from dslint.model.report import Report
 from dslint.reporters.locations import finding_files
-from dslint.rule import Finding
 
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"

@@ -11,10 +11,10 @@ from rich.markup import escape
 from rich.table import Table
 
 from dslint import __version__
-from dslint.probe import describe_run
-from dslint.report import DatasetSummary, Report
-from dslint.rule import Finding
-from dslint.wording import plural
+from dslint.analysis.probe import describe_run
+from dslint.engine.rule import Finding
+from dslint.engine.wording import plural
+from dslint.model.report import DatasetSummary, Report
 
 STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 MAX_PATHS = 5

@@ -1,0 +1,69 @@
+"""Groups of samples with identical content, shared by D001, D003 and D004.
+
+Files match when their decoded content is the same (the same pixels re-saved with
+other metadata or PNG compression still match), or their bytes are when there is no
+decoded content (a file over the read limit); unreadable files are F001's alone. Rows
+of stacked arrays match by a hash of their values. Grouping is one pass over a dict:
+linear in the number of samples.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from dslint.engine.rule import Context
+from dslint.model.dataset import Sample, format_label, is_class, split_sort_key
+
+
+@dataclass(frozen=True)
+class DuplicateGroup:
+    members: tuple[Sample, ...]
+    how: str  # "identical bytes", "same decoded content" or "identical array rows"
+
+    @property
+    def splits(self) -> set[str]:
+        return {s.split for s in self.members}
+
+    @property
+    def labels(self) -> set:
+        return {s.label for s in self.members if is_class(s.label)}
+
+    def names(self) -> list[str]:
+        return [s.path or s.source for s in self.members]
+
+    def describe_labels(self) -> str:
+        return ", ".join(f"{s.path or s.source} is {format_label(s.label)}" for s in self.members)
+
+
+def duplicate_groups(ctx: Context) -> list[DuplicateGroup]:
+    """Every group of two or more samples with the same content, in dataset order."""
+    by_key: dict[str, list[Sample]] = defaultdict(list)
+    for sample in ctx.dataset.with_unlabelled():
+        facts = ctx.facts_of(sample)
+        if facts is None or facts.error:
+            continue  # an unreadable file is F001's, whatever its bytes
+        key = f"c:{facts.content_hash}" if facts.content_hash else f"b:{facts.byte_hash}"
+        if facts.content_hash or facts.byte_hash:
+            by_key[key].append(sample)
+    for split, (file, key) in ctx.dataset.array_inputs.items():
+        facts = ctx.facts.get(file)
+        hashes = (facts.arrays.get(key or "", {}).get("row_hashes") if facts else None) or []
+        rows = ctx.dataset.samples_in(split)
+        if len(hashes) == len(rows):
+            for row_hash, sample in zip(hashes, rows, strict=True):
+                by_key[f"r:{row_hash}"].append(sample)
+    groups = []
+    for key, members in by_key.items():
+        if len(members) < 2:
+            continue
+        members.sort(key=lambda s: (split_sort_key(s.split), s.path or s.source))
+        groups.append(DuplicateGroup(tuple(members), _how(ctx, key, members)))
+    return groups
+
+
+def _how(ctx: Context, key: str, members: list[Sample]) -> str:
+    if key.startswith("r:"):
+        return "identical array rows"
+    byte_hashes = {ctx.facts[s.path].byte_hash for s in members}
+    return "identical bytes" if len(byte_hashes) == 1 else "same decoded content"

@@ -1,0 +1,225 @@
+"""Perceptual fingerprints and the search for near-duplicates.
+
+The fingerprint is a 64-bit DCT hash (pHash) of the 32×32 thumbnail the scan already
+keeps for every image, spectrogram and array: the 8×8 lowest frequencies of the grey
+picture, each bit saying whether a coefficient is above their median. Re-encoding,
+resizing, small crops and brightness changes move few bits; different pictures differ
+in about half. Recordings have their own fingerprint (dslint.analysis.audio_print).
+
+The search is multi-index hashing (Norouzi et al.): cut the 64 bits into m chunks;
+two fingerprints within Hamming distance d are within d // m bits on at least one chunk
+(pigeonhole), so each fingerprint is compared only with those whose chunk value is its
+own with at most d // m bits flipped, looked up in a table per chunk. m is chosen by
+the number of fingerprints (for 6 bits: 7 chunks of 9 bits, exact, below 10,000; 4 of
+16 bits, one bit flipped, from 10,000 to a few million), so chance matches stay few
+at any size. A chunk value shared by more than `MAX_BUCKET` fingerprints (a class of
+look-alike pictures, blank images) is not expanded: the pairs it would give are chains
+of look-alikes, and expanding it is quadratic.
+"""
+
+from __future__ import annotations
+
+from itertools import combinations, pairwise
+from math import comb
+from typing import NamedTuple
+
+import numpy as np
+
+SIZE = 32
+_BASIS = np.array(
+    [[np.cos(np.pi * (2 * x + 1) * u / (2 * SIZE)) for x in range(SIZE)] for u in range(8)]
+)  # the 8 lowest DCT-II frequencies
+MAX_BUCKET = 200  # a chunk value this common (look-alikes, blank images) is not expanded
+# Chromaticity (each channel's share of the mean colour) moved at most 0.057 between a
+# photo and its copy brightened, re-contrasted or re-saturated by 15 %, cropped by 5 %
+# or re-encoded (benchmarks/make_near_duplicates.py tiles); orange and blue differ by 0.5.
+MAX_TINT_SHIFT = 0.08
+PROBE_BLOCK = 1 << 18  # candidate pairs compared at once
+
+
+def fingerprints(thumbnails: list[bytes]) -> np.ndarray:
+    """One uint64 per 32×32 RGB thumbnail."""
+    grey = _pictures(thumbnails).mean(axis=3)
+    low = np.matmul(np.matmul(_BASIS, grey), _BASIS.T).reshape(len(thumbnails), 64)
+    bits = low > np.partition(low[:, 1:], 31, axis=1)[:, 31:32]  # the median of 63, fast
+    return np.packbits(bits, axis=1).view(">u8").ravel().astype(np.uint64)
+
+
+def tints(thumbnails: list[bytes]) -> np.ndarray:
+    """The mean colour of each 32×32 RGB thumbnail as 0xRRGGBB."""
+    red, green, blue = np.rint(_pictures(thumbnails).mean(axis=(1, 2))).astype(np.int64).T
+    return (red << 16) | (green << 8) | blue
+
+
+def _pictures(thumbnails: list[bytes]) -> np.ndarray:
+    return np.frombuffer(b"".join(thumbnails), dtype=np.uint8).reshape(-1, SIZE, SIZE, 3)
+
+
+def same_tint(tints: np.ndarray, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Whether images `left[k]` and `right[k]` have one colour: the grey fingerprint
+    cannot tell an orange picture from the same shapes in blue. Compared as
+    chromaticity, which brightness changes leave alone (+30 keeps near-black stable)."""
+    rgb = np.stack([(tints >> shift) & 0xFF for shift in (16, 8, 0)]).astype(float)
+    kept = np.ones(len(left), dtype=bool)
+    for chromaticity in rgb / (rgb.sum(axis=0) + 30):  # one channel at a time: 10× faster
+        kept &= np.abs(chromaticity[left] - chromaticity[right]) <= MAX_TINT_SHIFT
+    return kept
+
+
+def as_signed(values: np.ndarray) -> list[int]:
+    """Fingerprints as SQLite stores integers (signed 64-bit)."""
+    return values.astype(np.uint64).view(np.int64).tolist()
+
+
+def from_signed(values: list[int]) -> np.ndarray:
+    return np.array(values, dtype=np.int64).view(np.uint64)
+
+
+def hamming(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return np.bitwise_count(np.bitwise_xor(a, b).astype(np.uint64))
+
+
+class Pairs(NamedTuple):
+    """Pairs of fingerprints (left[k] < right[k], by index) and their distances, as
+    arrays: a folder of look-alike pictures has millions of close pairs."""
+
+    left: np.ndarray
+    right: np.ndarray
+    distance: np.ndarray
+
+    def where(self, keep: np.ndarray) -> Pairs:
+        return Pairs(self.left[keep], self.right[keep], self.distance[keep])
+
+    def as_dict(self) -> dict[tuple[int, int], int]:
+        return {
+            (int(i), int(j)): int(d)
+            for i, j, d in zip(self.left, self.right, self.distance, strict=True)
+        }
+
+
+def near_pairs(hashes: np.ndarray, max_distance: int, crowded_above: int | None = None) -> Pairs:
+    """Every pair (i < j) of fingerprints within `max_distance` bits, with the distance,
+    ordered by (i, j). With `crowded_above`, a fingerprint found with more close
+    neighbours than that is crowded: its group is bound to be larger than
+    `crowded_above`, so it is looked up no further, or, on a chunk where its value is
+    too common to be tabled (so that nobody finds it), looked up among the uncrowded
+    fingerprints only. Pairs of crowded fingerprints may then be missing, while every
+    pair with another fingerprint is still found. A folder of look-alike pictures is
+    mostly crowded fingerprints, found so after the first lookups."""
+    count = len(hashes)
+    chunks = _chunk_count(count, max_distance)
+    radius = max_distance // chunks
+    codes = np.empty(0, dtype=np.int64)  # pair (i, j) as i * count + j, sorted
+    limit = count if crowded_above is None else crowded_above  # no degree exceeds count
+    degree = np.zeros(count, dtype=np.int64)
+    crowded = np.zeros(count, dtype=bool)
+    low = 0
+    for chunk in range(chunks):
+        width = 64 // chunks + (chunk < 64 % chunks)
+        keys = ((hashes >> np.uint64(low)) & np.uint64((1 << width) - 1)).astype(np.int64)
+        low += width
+        left_out = (np.bincount(keys, minlength=1 << width) > MAX_BUCKET)[keys]  # look-alikes
+        everyone = _table(keys, ~left_out, width)
+        uncrowded = _table(keys, ~left_out & ~crowded, width)
+        found = [codes]
+        for flip in _flips(width, radius):  # a pair is found on one flip of a chunk
+            one_sided = crowded | left_out
+            for queries, table in ((~crowded, everyone), (crowded & left_out, uncrowded)):
+                queries = np.flatnonzero(queries)
+                pairs = _probe(
+                    hashes, queries, keys[queries] ^ flip, table, one_sided, max_distance
+                )
+                fresh = pairs[~_contains(codes, pairs[:, 0] * count + pairs[:, 1])]
+                found.append(fresh[:, 0] * count + fresh[:, 1])  # not found on a chunk before
+                degree += np.bincount(fresh.ravel(), minlength=count)
+            crowded |= degree > limit
+        codes = np.sort(np.concatenate(found))
+    left, right = (side.astype(np.int32) for side in np.divmod(codes, count))
+    return Pairs(left, right, hamming(hashes[left], hashes[right]))
+
+
+def _contains(sorted_values: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Whether each of `values` is in `sorted_values`."""
+    if len(sorted_values) == 0:
+        return np.zeros(len(values), dtype=bool)
+    at = np.minimum(np.searchsorted(sorted_values, values), len(sorted_values) - 1)
+    return sorted_values[at] == values
+
+
+def _table(
+    keys: np.ndarray, members: np.ndarray, width: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The lookup table of the chosen fingerprints by chunk value: where each value's
+    members start, how many there are, and the members ordered by value."""
+    chosen = np.flatnonzero(members)
+    sizes = np.bincount(keys[chosen], minlength=1 << width)
+    order = chosen[np.argsort(keys[chosen], kind="stable")]
+    return np.cumsum(sizes) - sizes, sizes, order
+
+
+def _probe(
+    hashes: np.ndarray,
+    queries: np.ndarray,
+    wanted: np.ndarray,
+    table: tuple[np.ndarray, np.ndarray, np.ndarray],
+    one_sided: np.ndarray,
+    max_distance: int,
+) -> np.ndarray:
+    """Rows (i, j), i < j, of the close pairs of a query and a fingerprint whose chunk
+    value is the query's `wanted` one. A pair is kept from its lower side only, unless
+    one side cannot find the other: a crowded fingerprint makes no query, and one whose
+    chunk value is left out of the table is found by nobody. Done in blocks of about
+    `PROBE_BLOCK` candidates, which bounds the memory of a folder of look-alikes."""
+    found = [np.empty((0, 2), dtype=np.int64)]
+    for block in _blocks(table[1][wanted]):
+        left, right = _candidates(queries[block], wanted[block], table)
+        kept = (left < right) | one_sided[left] | one_sided[right]
+        left, right = left[kept], right[kept]
+        close = hamming(hashes[left], hashes[right]) <= max_distance
+        left, right = left[close], right[close]
+        found.append(np.stack([np.minimum(left, right), np.maximum(left, right)], axis=1))
+    return np.concatenate(found)
+
+
+def _blocks(hits: np.ndarray) -> list[slice]:
+    """Runs of queries with about `PROBE_BLOCK` candidates each, given each query's."""
+    ends = np.cumsum(hits)
+    cuts = np.searchsorted(ends, np.arange(PROBE_BLOCK, ends[-1] if len(ends) else 0, PROBE_BLOCK))
+    return [slice(a, b) for a, b in pairwise([0, *cuts.tolist(), len(hits)]) if b > a]
+
+
+def _candidates(
+    queries: np.ndarray, wanted: np.ndarray, table: tuple[np.ndarray, np.ndarray, np.ndarray]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Every (query, member) pair of a query and a member of its wanted chunk value."""
+    starts, sizes, members = table
+    hits = sizes[wanted]
+    left = np.repeat(queries, hits)
+    offsets = np.arange(len(left)) - np.repeat(np.cumsum(hits) - hits, hits)
+    return left, members[np.repeat(starts[wanted], hits) + offsets]
+
+
+def _chunk_count(count: int, max_distance: int) -> int:
+    """How many chunks to cut the 64 bits into: with m chunks, two fingerprints within
+    d bits are within d // m bits on at least one chunk (pigeonhole), so each chunk
+    value is probed with every variant up to that many bits flipped. Fewer, wider
+    chunks mean fewer chance matches and more probes; this picks the cheaper by the
+    expected work for `count` uniformly spread fingerprints, a probe of every fingerprint
+    weighing twice a chance match (as measured at 1,000,000: 4 chunks 29 s, 3 chunks
+    37 s); wider than 24 bits the tables outgrow their use."""
+
+    def work(chunks: int) -> float:
+        width = 64 // chunks
+        probes = sum(comb(width, k) for k in range(max_distance // chunks + 1))
+        return chunks * probes * (count + count * count / 2 ** (width + 1))
+
+    return min((m for m in range(3, max_distance + 2) if 64 // m <= 24), key=work, default=3)
+
+
+def _flips(width: int, radius: int) -> list[int]:
+    """Every mask of `width` bits with at most `radius` bits set."""
+    return [
+        sum(1 << bit for bit in bits)
+        for k in range(radius + 1)
+        for bits in combinations(range(width), k)
+    ]

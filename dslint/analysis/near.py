@@ -1,0 +1,186 @@
+"""Near-duplicate groups, shared by D002, D003 and D004: images whose perceptual
+fingerprints are within a Hamming distance (the search) and whose thumbnails differ by
+no more than re-encoding noise once brightness and contrast are matched (the
+confirmation, dslint.analysis.confirm), with one colour; recordings matched by their own audio
+fingerprint (dslint.analysis.audio_print), which no distance option changes. Groups of exact
+copies are left out (D001, D003 and D004 report them).
+
+A group is a sample and its confirmed copies: a star around the sample with the most,
+never a chain. A≈B and B≈C make the group of B with A and C, both copies of B; A and C
+need not be alike, and a run of look-alikes A≈B≈C≈D, each a little different from the
+last, cannot join A to D."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from dslint.analysis.audio import audio_files
+from dslint.analysis.audio_print import near_recordings
+from dslint.analysis.confirm import CALIBRATION_SAMPLE, ceiling, close, grey, residuals
+from dslint.analysis.fingerprint import SIZE, Pairs, from_signed, near_pairs, same_tint
+from dslint.engine.rule import Context
+from dslint.model.dataset import Sample, split_sort_key
+from dslint.model.facts import FileFacts
+
+DEFAULT_DISTANCE = 10  # the search's reach: the confirmation decides (README, near-duplicates)
+CROWDED = 100  # a fingerprint with more close neighbours is looked up no further
+
+
+@dataclass(frozen=True)
+class NearGroup:
+    """A sample and its near-duplicates. `distance` is the widest matched pair's:
+    differing bits of 64 for images, the share of differing fingerprint bits for
+    recordings; for images, `residual` is the largest grey-level difference of an image to the
+    group's first member once brightness and contrast are matched."""
+
+    members: tuple[Sample, ...]
+    distance: int | float
+    kind: str = "image"
+    residual: float | None = None
+
+    @property
+    def splits(self) -> set[str]:
+        return {s.split for s in self.members}
+
+    @property
+    def how(self) -> str:
+        if self.kind == "audio":
+            return f"{100 * self.distance:.1f} % of their audio fingerprint bits differ"
+        return f"{self.residual:.1f} grey levels apart at 32×32, brightness matched"
+
+    def names(self) -> list[str]:
+        return [s.path or s.source for s in self.members]
+
+    def shown(self) -> str:
+        """'a ≈ b', or for a star 'centre ≈ each of a, b': its members are copies of
+        the centre, not necessarily of each other."""
+        centre, *others = self.names()
+        return f"{centre} ≈ " + ("each of " if len(others) > 1 else "") + ", ".join(others)
+
+
+@lru_cache(maxsize=8)
+def near_groups_within(max_distance: int) -> Callable[[Context], list[NearGroup]]:
+    """The shared computation for one distance (so D002, D003 and D004 search once)."""
+
+    def near_groups(ctx: Context) -> list[NearGroup]:
+        images = [
+            (s, f)
+            for s in ctx.dataset.with_unlabelled()
+            if (f := ctx.facts_of(s)) is not None
+            and f.kind == "image"
+            and f.fingerprint is not None
+            and not f.error
+        ]
+        found = []
+        if len(images) >= 2:
+            hashes = from_signed([f.fingerprint for _, f in images])
+            pairs = near_pairs(hashes, max_distance, crowded_above=CROWDED)
+            pairs = _of_one_colour(pairs, [f.tint for _, f in images])
+            pairs, left_over = _confirmed(ctx, images, pairs)
+            found.extend(_groups(images, pairs, "image", left_over))
+        return found + ctx.shared(_recording_groups)
+
+    return near_groups
+
+
+def _confirmed(
+    ctx: Context, images: list[tuple[Sample, FileFacts]], pairs: Pairs
+) -> tuple[Pairs, np.ndarray]:
+    """The candidate pairs whose thumbnails confirm them, and their residuals. The
+    dataset's ceiling is calibrated only when some pair is close: it can only lower
+    the bound, and its sample of pictures costs reading them."""
+    involved = np.union1d(pairs.left, pairs.right)
+    rows, known = _grey_rows(ctx, [images[i] for i in involved])
+    left, right = np.searchsorted(involved, pairs.left), np.searchsorted(involved, pairs.right)
+    found = residuals(rows, left, right)
+    confirmed = close(found, rows, left, right) & known[left] & known[right]
+    if confirmed.any():
+        rng = np.random.default_rng(0)
+        sample = rng.choice(len(images), min(len(images), CALIBRATION_SAMPLE), replace=False)
+        pictures, seen = _grey_rows(ctx, [images[i] for i in sample])
+        confirmed &= found <= ceiling(pictures[seen], [images[i][0].label for i in sample[seen]])
+    return pairs.where(confirmed), found[confirmed]
+
+
+def _grey_rows(
+    ctx: Context, chosen: list[tuple[Sample, FileFacts]]
+) -> tuple[np.ndarray, np.ndarray]:
+    """The images' grey thumbnails (dslint.analysis.confirm.grey), and whether each has one: in
+    its facts when freshly scanned, else read from the cache (a run without the probe
+    leaves them there); a row of zeros stands for a missing one."""
+    missing = [s.path for s, f in chosen if f.thumbnail is None]
+    cache = ctx.probe.cache if ctx.probe else None
+    stored = cache.thumbnails(ctx.dataset.root, missing) if missing and cache else {}
+    pictures = [f.thumbnail or stored.get(s.path) for s, f in chosen]
+    blank = bytes(SIZE * SIZE * 3)
+    return grey([p or blank for p in pictures]), np.array([p is not None for p in pictures], bool)
+
+
+def _recording_groups(ctx: Context) -> list[NearGroup]:
+    """Near-duplicate recordings: searched once, whatever D002's and D003's distances."""
+    recordings = [(s, f) for s, f in ctx.shared(audio_files) if f.audio_print]
+    matches = near_recordings([f.audio_print for _, f in recordings])
+    if not matches:
+        return []
+    pairs = Pairs(*(np.array(side) for side in zip(*matches, strict=True)))
+    return _groups(recordings, pairs, "audio", None)
+
+
+def _groups(
+    chosen: list[tuple[Sample, FileFacts]], pairs: Pairs, kind: str, residual: np.ndarray | None
+) -> list[NearGroup]:
+    found = []
+    for centre, members, edges in stars(pairs.left, pairs.right):
+        if len({chosen[i][1].content_hash for i in members}) == 1:
+            continue  # exact copies: D001, D003 and D004 report them
+        group = sorted(
+            (chosen[i][0] for i in members if i != centre),
+            key=lambda s: (split_sort_key(s.split), s.path or s.source),
+        )
+        found.append(
+            NearGroup(
+                (chosen[centre][0], *group),
+                pairs.distance[edges].max().item(),
+                kind,
+                None if residual is None else round(float(residual[edges].max()), 1),
+            )
+        )
+    return found
+
+
+def stars(left: np.ndarray, right: np.ndarray) -> list[tuple[int, list[int], np.ndarray]]:
+    """Groups of the pairs (left[k], right[k]) without chaining: nodes in order of how
+    many pairs they have (most first, then by index), each with pairs not yet grouped
+    becomes a centre, grouped with every node it is paired with; its pairs and those
+    among its group are then grouped. Each group is (centre, members ordered by index
+    with the centre among them, the indices of the centre's pairs). Every pair ends in
+    a group; a node can be in two groups when it has pairs with both, never joined to
+    a node through a third."""
+    neighbours: dict[int, dict[int, int]] = {}
+    for k, (a, b) in enumerate(zip(left.tolist(), right.tolist(), strict=True)):
+        neighbours.setdefault(a, {})[b] = k
+        neighbours.setdefault(b, {})[a] = k
+    grouped: set[int] = set()
+    found = []
+    for centre in sorted(neighbours, key=lambda node: (-len(neighbours[node]), node)):
+        edges = [k for k in neighbours[centre].values() if k not in grouped]
+        if not edges:
+            continue
+        members = {centre, *(n for n, k in neighbours[centre].items() if k not in grouped)}
+        for member in members:
+            grouped.update(k for n, k in neighbours[member].items() if n in members)
+        found.append((centre, sorted(members), np.array(edges)))
+    return sorted(found, key=lambda star: star[1][0])
+
+
+def _of_one_colour(pairs: Pairs, tints: list[int | None]) -> Pairs:
+    """The pairs whose two images have the same colour (an image without a recorded
+    colour is taken to match)."""
+    known = np.array([-1 if t is None else t for t in tints], dtype=np.int64)
+    left, right = pairs.left, pairs.right
+    keep = same_tint(np.maximum(known, 0), left, right) | (known[left] < 0) | (known[right] < 0)
+    return pairs.where(keep)

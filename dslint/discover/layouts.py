@@ -1,0 +1,711 @@
+"""Discovery: a path becomes a `Dataset`.
+
+Recognised layouts, tried in this order for a folder:
+1. NumPy arrays: `x_train.npy`/`y_train.npy` pairs (also val/test), or `.npz` files
+   holding `x_train`/`y_train`/... keys as in Keras' dataset files;
+2. a manifest (CSV/TSV/Parquet) at the top of the folder whose paths name files;
+3. class folders inside split folders (`train/ val/ test/` and their aliases);
+4. class folders with no split folders, read as a single `train` split.
+A file path is read as a manifest, or as an `.npz`/`.npy` file of arrays.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from fnmatch import fnmatch
+from pathlib import Path, PurePosixPath
+from typing import IO
+
+from dslint.discover import name_labels
+from dslint.discover.arrays import ARRAY_FILE, discover_arrays
+from dslint.discover.filetypes import MANIFEST_EXTENSIONS, is_data_file, is_tool_dir, is_vcs_file
+from dslint.discover.labels import parse_label
+from dslint.discover.manifest import (
+    CHOSEN_BY_DSLINT,
+    Columns,
+    Manifest,
+    NotAManifest,
+    cells,
+    read_manifest,
+)
+from dslint.discover.name_labels import NameLabels
+from dslint.discover.remote import RemoteTree, is_url, local_path
+from dslint.engine.wording import plural
+from dslint.errors import DslintError
+from dslint.model.dataset import SPLIT_ALIASES, Dataset, Sample, split_of_name
+
+CACHE_DIR_NAME = ".dslint_cache"
+
+
+def discover(
+    path: str | Path,
+    manifest: str | Path | None = None,
+    exclude: tuple[str, ...] = (),
+    follow_links: bool = False,
+    label_from_name: str | None = None,
+    columns: Columns = CHOSEN_BY_DSLINT,
+) -> Dataset:
+    """The dataset at `path`. Symbolic links are followed only where they stay inside
+    the dataset (files) unless `follow_links`; the others are recorded, not read.
+    `label_from_name` is a regular expression whose group `label` (and `split`) is read
+    from each data file's relative path, whatever the layout; `columns` names a
+    manifest's path, label and split columns."""
+    path = local_path(path)
+    names = name_labels.explicit(label_from_name) if label_from_name else None
+    if is_url(path):
+        return _discover_remote(str(path), manifest, _exclusion(exclude), names, columns)
+    root = Path(path)
+    if not root.exists():
+        raise DslintError(f"path {root} does not exist")
+    top = _reach_of_manifest(root) if root.suffix.lower() in MANIFEST_EXTENSIONS else None
+    walk = _Walk(top or (root if root.is_dir() else root.parent), follow_links, _exclusion(exclude))
+    dataset = _discover(root, manifest, walk, names, columns, top)
+    dataset.skipped_links.extend(sorted(walk.links.items()))
+    return dataset
+
+
+HOW_TO_LABEL = (
+    "put each class in a folder of its own (train/cat/1.jpg), name the files and their "
+    "labels in a manifest (a CSV with path and label columns, given with --manifest), or "
+    "say how names carry labels (--label-from-name '(?P<label>[a-z]+)_')"
+)
+
+
+def require_samples(dataset: Dataset) -> None:
+    """Refuse a dataset with no labelled sample: a check of nothing finds nothing, and
+    a gate that passes on nothing passes a dataset that failed to load."""
+    if dataset.samples:
+        return
+    seen = []
+    if dataset.missing_files:
+        _row, path = dataset.missing_files[0]
+        seen.append(
+            f"{len(dataset.missing_files):,} manifest rows name files that do not exist "
+            f"(first: {path})"
+        )
+    seen += [f"{name}: {reason}" for name, reason in dataset.unreadable_arrays[:3]]
+    if dataset.empty_classes:
+        seen.append(f"{len(dataset.empty_classes):,} class folders hold no data file")
+    unlabelled = sorted(path for path in dataset.stray_files if is_data_file(path))
+    if unlabelled:
+        seen.append(
+            f"{plural(len(unlabelled), 'data file')} outside any class folder, so without a "
+            f"label (first: {unlabelled[0]}): {HOW_TO_LABEL}"
+        )
+    if len(dataset.stray_files) > len(unlabelled):
+        seen.append(f"{len(dataset.stray_files) - len(unlabelled):,} files that are not data")
+    found = "; ".join(seen) or "no data files"
+    raise DslintError(f"no labelled samples in {dataset.root} ({dataset.layout}): {found}")
+
+
+def _reach_of_manifest(file: Path) -> Path | None:
+    """The folder that a manifest given by path reaches: the common folder of its own
+    and of the files its cells name above it (`../images/x.png`), or None where it
+    names none. Only a manifest the user names reaches out of its folder."""
+    if not file.is_file():
+        return None
+    try:
+        values = cells(file)
+    except DslintError:
+        return None
+    named = [
+        os.path.normpath(file.parent / value)
+        for value in values
+        if value.startswith(("../", "..\\", "/"))
+    ]
+    found = [path for path in named if os.path.isfile(path)]
+    return Path(os.path.commonpath([file.parent, *found])) if found else None
+
+
+def _discover_remote(
+    url: str,
+    manifest: str | Path | None,
+    excluded: Callable,
+    names: NameLabels | None,
+    columns: Columns,
+) -> Dataset:
+    """A dataset by URL: walked over one listing of the store; its objects' versions
+    are kept for the cache key."""
+    tree = RemoteTree(url, excluded)
+    dataset = _discover(tree.root, manifest, tree, names, columns)
+    root = PurePosixPath(dataset.root)
+    dataset.root = tree.url_of(root)
+    dataset.file_versions = tree.versions(root)
+    return dataset
+
+
+def _discover(
+    root: Path,
+    manifest: str | Path | None,
+    walk: Tree,
+    names: NameLabels | None = None,
+    columns: Columns = CHOSEN_BY_DSLINT,
+    top: Path | None = None,
+) -> Dataset:
+    if manifest is not None:
+        manifest_file = walk.locate(str(manifest))
+        if walk.kind(manifest_file) != "file":
+            raise DslintError(f"manifest {manifest} does not exist")
+        base = root if walk.kind(root) == "folder" else manifest_file.parent
+        return _from_manifests(base, [_read(manifest_file, walk, columns)], walk)
+    if walk.kind(root) == "file":
+        if root.suffix.lower() in (".npz", ".npy"):
+            return _arrays(root.parent, [root.name], walk)
+        if root.suffix.lower() in MANIFEST_EXTENSIONS:
+            return _from_manifests(top or root.parent, [_read(root, walk, columns)], walk)
+        raise DslintError(
+            f"{root} is a file, but neither a manifest (CSV/TSV/Parquet) nor "
+            f"NumPy arrays (.npy/.npz)"
+        )
+    if not walk.readable(root):
+        raise DslintError(f"folder {root} cannot be read (permission denied)")
+    if names is not None:
+        return _from_file_names(root, walk, names)
+    entries = walk.list_dir(root)
+    files = sorted(e.name for e in entries if walk.is_file(e, e.name))
+    dirs = sorted(e.name for e in entries if walk.is_dir(e, e.name) and e.name != CACHE_DIR_NAME)
+
+    array_files = [name for name in files if ARRAY_FILE.match(name) or name.endswith(".npz")]
+    if array_files:
+        return _arrays(root, array_files, walk)
+    passed_over: list[tuple[str, str]] = []  # manifests found but not used, and why
+    dataset = _from_folder(root, files, dirs, walk, columns, passed_over)
+    dataset.unused_files.extend(
+        (_relative(root / n, Path(dataset.root)), w) for n, w in passed_over
+    )
+    return dataset
+
+
+def _from_folder(
+    root: Path,
+    files: list[str],
+    dirs: list[str],
+    walk: Tree,
+    columns: Columns,
+    passed_over: list[tuple[str, str]],
+) -> Dataset:
+    """The dataset in a folder that holds no arrays: manifests, split and class
+    folders, or labels in file names."""
+    manifests = _manifests_in(root, files, walk, columns, passed_over) or (
+        _manifests_in_subfolders(root, dirs, walk, columns)
+    )
+    if manifests:
+        return _from_manifests(root, manifests, walk)
+    if columns != CHOSEN_BY_DSLINT and passed_over:  # the columns asked for are nowhere
+        name, reason = passed_over[0]
+        raise DslintError(f"manifest {root / name}: {reason}")
+    folders = [d for d in dirs if not is_tool_dir(d)]
+    data_files = [name for name in files if is_data_file(name)]
+    if len(folders) == 1 and not data_files and _is_wrapper(walk, root / folders[0]):
+        return _discover(root / folders[0], None, walk)
+    splits = _split_level(root, folders, walk)
+    if splits:
+        return _from_split_folders(root, splits, folders, walk)
+    lone = _names_of_lone_folder(walk, root, folders, data_files)
+    if lone is not None:
+        return _from_file_names(root, walk, lone)
+    if folders:
+        dataset = Dataset(
+            root=str(root), layout="class folders (no split folders)", label_source="folder"
+        )
+        _add_class_folders(dataset, root, "", "train", walk)
+        return dataset
+    pattern = name_labels.inferred(data_files)
+    if pattern is not None:
+        return _from_file_names(root, walk, pattern)
+    if data_files:
+        raise DslintError(
+            f"{plural(len(data_files), 'data file')} in {root} (first: {data_files[0]}) but no "
+            f"class folders, so no labels: {HOW_TO_LABEL}"
+        )
+    raise DslintError(
+        f"no dataset found in {root}: expected class folders, split folders "
+        f"(train/ val/ test/), a manifest (CSV/TSV) or NumPy arrays (x_train.npy)"
+    )
+
+
+def _arrays(root: Path, names: list[str], walk: Tree) -> Dataset:
+    if walk.remote:
+        raise DslintError(
+            "NumPy array datasets by URL are not supported: copy the arrays to a local folder"
+        )
+    return discover_arrays(root, names)
+
+
+def _read(file: Path, walk: Tree, columns: Columns) -> Manifest:
+    return read_manifest(file, walk.open, _file_namer(walk, file.parent), columns)
+
+
+def _file_namer(walk: Tree, base: Path) -> Callable[[str], bool]:
+    """Whether a manifest's cell names a data file: a path from `base` (with or without
+    its extension) or the name of a file somewhere under it (`id` for train/id.jpg)."""
+    index: dict[str, Path] = {}
+
+    def names_file(value: str) -> bool:
+        if not value:
+            return False
+        value = value.replace("\\", "/")
+        if walk.has_file(base / value) and is_data_file(value):
+            return True
+        if not index:
+            index.update(_data_files_by_stem(walk, base))
+        return value in index or value.rsplit(".", 1)[0] in index
+
+    return names_file
+
+
+def _manifests_in(
+    root: Path,
+    files: list[str],
+    walk: Tree,
+    columns: Columns,
+    passed_over: list[tuple[str, str]] | None = None,
+) -> list[Manifest]:
+    """Manifests at the top of a folder. Several are accepted only when each is named
+    after a split (train.csv, val.csv); otherwise the choice is the user's. A table
+    that is no manifest is passed over, with why, into `passed_over`."""
+    candidates = [name for name in files if name.lower().endswith(MANIFEST_EXTENSIONS)]
+    manifests = []
+    for name in candidates:
+        try:
+            manifests.append(_read(root / name, walk, columns))
+        except NotAManifest as exc:
+            if passed_over is not None:
+                passed_over.append((name, exc.reason))
+    if len(manifests) > 1 and not all(_split_of_manifest(m) for m in manifests):
+        names = ", ".join(m.file.name for m in manifests)
+        raise DslintError(f"several manifests in {root} ({names}): choose one with --manifest")
+    return manifests
+
+
+def _manifests_in_subfolders(
+    root: Path, dirs: list[str], walk: Tree, columns: Columns
+) -> list[Manifest]:
+    """One manifest in each subfolder, as PhysioNet 2016 ships its heart sounds
+    (training-a/REFERENCE.csv … validation/REFERENCE.csv): read together, each
+    naming the files beside it, when every subfolder but tools' has exactly one."""
+    found = []
+    for name in (d for d in dirs if not is_tool_dir(d)):
+        entries = walk.list_dir(root / name)
+        files = sorted(e.name for e in entries if walk.is_file(e, f"{name}/{e.name}"))
+        try:
+            manifests = _manifests_in(root / name, files, walk, columns)
+        except DslintError:
+            return []
+        if len(manifests) != 1:
+            return []
+        found.extend(manifests)
+    return found
+
+
+def _from_manifests(root: Path, manifests: list[Manifest], walk: Tree) -> Dataset:
+    names = ", ".join(f"{_relative(m.file, root)} ({m.description})" for m in manifests)
+    dataset = Dataset(
+        root=str(root),
+        layout=f"manifest {names}",
+        label_source="manifest",
+        manifest=", ".join(str(m.file) for m in manifests),
+    )
+    dataset.label_files = [_relative(m.file, root) for m in manifests]
+    by_stem: dict[Path, dict[str, Path]] = {}  # per folder: its data files by name sans extension
+    for manifest in manifests:
+        base = manifest.file.parent
+        file_split = _split_of_manifest(manifest)
+        for row in manifest.rows:
+            source = f"{_relative(manifest.file, root)}:{row.line}"
+            file = type(base)(os.path.normpath(base / row.path)) if row.path else base
+            if not row.path or not walk.has_file(file):
+                if base not in by_stem:
+                    by_stem[base] = _data_files_by_stem(walk, base)
+                named = row.path.replace("\\", "/")
+                match = by_stem[base].get(named) or by_stem[base].get(named.rsplit(".", 1)[0])
+                if match is None:
+                    dataset.missing_files.append((source, row.path))
+                    continue
+                file = match
+            rel = _relative(file, root)
+            if walk.excluded(rel) or not walk.allows(file, rel):
+                continue
+            split = _normalise_split(row.split) or file_split or _split_from_path(rel) or "train"
+            parent = Path(rel).parent.name or None
+            dataset.samples.append(
+                Sample(
+                    source=rel,
+                    label=parse_label(row.label),
+                    split=split,
+                    path=rel,
+                    folder_label=parent,
+                )
+            )
+    _add_unnamed_files(dataset, root, walk)
+    return dataset
+
+
+def _add_unnamed_files(dataset: Dataset, root: Path, walk: Tree) -> None:
+    """Data files under a manifest's dataset that no row names (an unlabelled test set,
+    or leftovers): kept as unlabelled samples, which the duplicate and leak checks
+    compare with the labelled ones (a test image that copies a training image is a leak
+    whether or not it has a label), and counted per top folder (`.` for the top)."""
+    named = {s.path for s in dataset.samples}
+    counts: Counter[str] = Counter()
+    for folder, dirs, files in walk.walk(root):
+        dirs[:] = sorted(d for d in dirs if not is_tool_dir(d) and d != CACHE_DIR_NAME)
+        for name in sorted(files):
+            rel = _relative(type(root)(folder) / name, root)
+            if not is_data_file(name) or rel in named or walk.excluded(rel):
+                continue
+            top = rel.split("/", 1)[0] if "/" in rel else "."
+            split = split_of_name(top) or (top if top != "." else "")
+            where = f"unlabelled {split}".strip()
+            dataset.unlabelled.append(Sample(source=rel, label=None, split=where, path=rel))
+            counts[top] += 1
+    why = "that no manifest row names: without labels, they were compared for leaks only"
+    dataset.unused_folders.extend((top, count, why) for top, count in sorted(counts.items()))
+
+
+def _split_level(root: Path, folders: list[str], walk: Tree) -> dict[str, str]:
+    """The folders of `root` that are splits, each with its split: the folders named
+    like one (`train`, `training_set`, `seg_test`, `DEV`), with the siblings that hold
+    the same classes as they do (`pre-train/` beside `test/`); where none is named so,
+    sibling folders that hold mostly the same classes (`A/cat A/dog B/cat B/dog`). A
+    split not named like one keeps its own name."""
+    named = [d for d in folders if split_of_name(d)]
+    if len(folders) < 2 and not named:
+        return {}
+    classes = {d: _class_names(walk, root / d) for d in folders}
+    if named:
+        known = set().union(*(classes[d] for d in named))
+        chosen = named + [
+            d for d in folders if d not in named and _mostly_within(classes[d], known)
+        ]
+    else:
+        chosen = [
+            d
+            for d in folders
+            if len(classes[d]) >= 2
+            and _mostly_within(classes[d], set().union(*(classes[o] for o in folders if o != d)))
+        ]
+        if len(chosen) < 2:
+            return {}
+    return {d: split_of_name(d) or d for d in sorted(chosen)}
+
+
+def _mostly_within(names: set[str], others: set[str]) -> bool:
+    return bool(names) and len(names & others) >= len(names) / 2
+
+
+def _class_names(walk: Tree, folder: Path) -> set[str]:
+    """The classes a folder holds: its class folders, else the labels in the names of
+    its files."""
+    folder = _unwrapped(walk, folder)
+    subfolders = _subfolders(walk, folder)
+    if subfolders:
+        return set(subfolders)
+    files = [e.name for e in walk.list_dir(folder) if is_data_file(e.name)]
+    pattern = name_labels.inferred(files)
+    return {pattern.read(name)[0] for name in files} - {None} if pattern else set()
+
+
+def _names_of_lone_folder(
+    walk: Tree, root: Path, folders: list[str], data_files: list[str]
+) -> NameLabels | None:
+    """The name pattern of a dataset that is one folder of files labelled by their
+    names (`recordings/7_jackson_32.wav`): read as one class folder, it would be a
+    dataset of one class."""
+    if len(folders) != 1 or data_files or _subfolders(walk, root / folders[0]):
+        return None
+    return name_labels.inferred([e.name for e in walk.list_dir(root / folders[0])])
+
+
+def _is_wrapper(walk: Tree, folder: Path) -> bool:
+    """A lone folder that holds the dataset, as unzipping leaves one (`data/dataset/
+    train/...`, `data/digits-dataset/digits/Training/...`): not a split, holding no data
+    files and several folders, or one more such wrapper."""
+    if split_of_name(folder.name) is not None:
+        return False
+    entries = walk.list_dir(folder)
+    if any(is_data_file(e.name) for e in entries if not e.is_dir()):
+        return False
+    inside = _subfolders(walk, folder)
+    return len(inside) >= 2 or (len(inside) == 1 and _is_wrapper(walk, folder / inside[0]))
+
+
+def _subfolders(walk: Tree, folder: Path) -> list[str]:
+    return sorted(
+        e.name
+        for e in walk.list_dir(folder)
+        if e.is_dir() and not is_tool_dir(e.name) and e.name != CACHE_DIR_NAME
+    )
+
+
+def _unwrapped(walk: Tree, folder: Path) -> Path:
+    """`training_set/training_set/` (as unzipping often leaves it) is followed to the
+    inner folder: a folder whose one entry is a folder of its own name."""
+    while True:
+        entries = walk.list_dir(folder)
+        if len(entries) != 1 or not entries[0].is_dir() or entries[0].name != folder.name:
+            return folder
+        folder = folder / entries[0].name
+
+
+def _from_split_folders(
+    root: Path, splits: dict[str, str], folders: list[str], walk: Tree
+) -> Dataset:
+    renamed = [f"{d} → {s}" for d, s in splits.items() if d != s and d.lower() not in SPLIT_ALIASES]
+    own = [d for d in splits if not split_of_name(d)]
+    notes = [", ".join(renamed)] if renamed else []
+    if own:
+        notes.append(f"{', '.join(own)} as splits of their own names, sharing their classes")
+    dataset = Dataset(
+        root=str(root),
+        layout="class folders in split folders" + (f" ({'; '.join(notes)})" if notes else ""),
+        label_source="folder",
+    )
+    for split_dir, split in splits.items():
+        folder = _unwrapped(walk, root / split_dir)
+        prefix = folder.relative_to(root).as_posix() + "/"
+        files = [
+            e.name
+            for e in walk.list_dir(folder)
+            if walk.is_file(e, prefix + e.name)
+            and is_data_file(e.name)
+            and not walk.excluded(prefix + e.name)
+        ]
+        pattern = None if _subfolders(walk, folder) else name_labels.inferred(files)
+        if pattern is not None:
+            dataset.layout = f"labels in file names in split folders, {pattern.describe()}"
+            dataset.label_source = "file name"
+            _add_named_files(dataset, folder, prefix, files, pattern, split)
+            for entry in walk.list_dir(folder):
+                if entry.is_dir() and is_tool_dir(entry.name):
+                    count = _count_data_files(walk, folder / entry.name)
+                    dataset.stray_dirs.append((prefix + entry.name, "class", count))
+            continue
+        dataset.stray_files.extend(prefix + name for name in files)
+        _add_class_folders(dataset, folder, prefix, split, walk)
+    for other in folders:
+        if other not in splits:
+            count = _count_data_files(walk, root / other)
+            why = "that were not checked: not a split, its folders are not the splits' classes"
+            dataset.unused_folders.append((other, count, why))
+    return dataset
+
+
+def _from_file_names(root: Path, walk: Tree, pattern: NameLabels) -> Dataset:
+    """Every data file under `root`, labelled by its name; the split from the name
+    (`--label-from-name` with a group `split`), else from a split folder on its path."""
+    dataset = Dataset(
+        root=str(root),
+        layout=f"labels in file names, {pattern.describe()}",
+        label_source="file name",
+    )
+    for folder, _, files in walk.walk(root):
+        prefix = Path(folder).relative_to(root).as_posix() + "/"
+        prefix = "" if prefix == "./" else prefix
+        names = sorted(n for n in files if is_data_file(n) and not walk.excluded(prefix + n))
+        _add_named_files(dataset, Path(folder), prefix, names, pattern, None)
+    return dataset
+
+
+def _add_named_files(
+    dataset: Dataset,
+    folder: Path,
+    prefix: str,
+    names: list[str],
+    pattern: NameLabels,
+    split: str | None,
+) -> None:
+    for name in names:
+        rel = prefix + name
+        label, named_split = pattern.read(rel)
+        if label is None:
+            dataset.stray_files.append(rel)
+            continue
+        where = _normalise_split(named_split) or split or _split_from_path(rel) or "train"
+        dataset.samples.append(Sample(source=rel, label=label, split=where, path=rel))
+
+
+def _add_class_folders(dataset: Dataset, folder: Path, prefix: str, split: str, walk: Tree) -> None:
+    for entry in sorted(walk.list_dir(folder), key=lambda e: e.name):
+        rel = prefix + entry.name
+        if not walk.is_dir(entry, rel) or entry.name == CACHE_DIR_NAME:
+            continue
+        if is_tool_dir(entry.name):
+            dataset.stray_dirs.append((rel, "class", _count_data_files(walk, folder / entry.name)))
+            continue
+        before = len(dataset.samples)
+        _add_class_files(dataset, folder / entry.name, rel, entry.name, split, walk)
+        if len(dataset.samples) == before:
+            dataset.empty_classes.append((split, entry.name, rel))
+
+
+def _add_class_files(
+    dataset: Dataset,
+    folder: Path,
+    rel_folder: str,
+    label: str,
+    split: str,
+    walk: Tree,
+) -> None:
+    for entry in sorted(walk.list_dir(folder), key=lambda e: e.name):
+        rel = f"{rel_folder}/{entry.name}"
+        if walk.excluded(rel):
+            continue
+        if walk.is_dir(entry, rel):
+            if is_tool_dir(entry.name):
+                count = _count_data_files(walk, folder / entry.name)
+                dataset.stray_dirs.append((rel, "inside", count))
+            else:
+                _add_class_files(dataset, folder / entry.name, rel, label, split, walk)
+        elif walk.is_file(entry, rel):
+            if is_data_file(entry.name):
+                dataset.samples.append(
+                    Sample(source=rel, label=label, split=split, path=rel, folder_label=label)
+                )
+            elif not is_vcs_file(entry.name):
+                dataset.stray_files.append(rel)
+
+
+@dataclass
+class _Walk:
+    """How the walk treats symbolic links. By default a link to a file is followed
+    when its target lies inside the dataset, and a link to a folder is not walked
+    (it may loop, or repeat files); with `follow_links` both are followed, each folder
+    once. Links not followed, broken or looping are recorded in `links`."""
+
+    root: Path
+    follow_links: bool
+    excluded: Callable[[str], bool]
+    links: dict[str, str] = field(default_factory=dict)  # path -> why it was not read
+    walked: set[str] = field(default_factory=set)
+    remote = False
+
+    def __post_init__(self) -> None:
+        self.real_root = Path(os.path.realpath(self.root))
+
+    def kind(self, path: Path) -> str | None:
+        return "folder" if path.is_dir() else "file" if path.is_file() else None
+
+    def readable(self, folder: Path) -> bool:
+        return os.access(folder, os.R_OK | os.X_OK)
+
+    def list_dir(self, folder: Path) -> list[os.DirEntry]:
+        try:
+            with os.scandir(folder) as entries:
+                return list(entries)
+        except OSError:
+            return []
+
+    def has_file(self, path: Path) -> bool:
+        return path.is_file()
+
+    def walk(self, folder: Path) -> Iterator[tuple[str, list[str], list[str]]]:
+        return os.walk(folder)
+
+    def open(self, path: Path) -> IO[bytes]:
+        return open(path, "rb")
+
+    def locate(self, name: str) -> Path:
+        return Path(name)
+
+    def is_dir(self, entry: os.DirEntry, rel: str) -> bool:
+        try:
+            if not entry.is_symlink():
+                return entry.is_dir(follow_symlinks=False)
+            target = self._target(entry, rel)
+            if target is None or not target.is_dir():
+                return False
+            if not self.follow_links:
+                self.links[rel] = f"a link to the folder {target}, not walked"
+                return False
+            if str(target) in self.walked or target in self.real_root.parents:
+                self.links[rel] = f"a link back to {target}, not walked twice"
+                return False
+            self.walked.add(str(target))
+            return True
+        except OSError:
+            return False
+
+    def is_file(self, entry: os.DirEntry, rel: str) -> bool:
+        try:
+            if not entry.is_symlink():
+                return entry.is_file(follow_symlinks=False)
+            target = self._target(entry, rel)
+            return target is not None and target.is_file() and self.allows(target, rel)
+        except OSError:
+            return False
+
+    def allows(self, path: Path, rel: str) -> bool:
+        """Whether a file (a link's target, or a manifest's path) may be read."""
+        real = Path(os.path.realpath(path))
+        if self.follow_links or real == self.real_root or self.real_root in real.parents:
+            return True
+        self.links[rel] = (
+            f"points outside the dataset, to {real}; not read (--follow-links reads it)"
+        )
+        return False
+
+    def _target(self, entry: os.DirEntry, rel: str) -> Path | None:
+        target = Path(os.path.realpath(entry.path))
+        if not target.exists():
+            self.links[rel] = "a broken or looping link"
+            return None
+        return target
+
+
+Tree = _Walk | RemoteTree  # where discovery looks: a local folder, or a store's listing
+
+
+def _count_data_files(walk: Tree, folder: Path) -> int:
+    return sum(is_data_file(name) for _, _, files in walk.walk(folder) for name in files)
+
+
+def _data_files_by_stem(walk: Tree, base: Path) -> dict[str, Path]:
+    """Data files under `base` by their relative path without extension, for manifests
+    that name recordings without one (PhysioNet writes `a0001` for `a0001.wav`), and
+    by their bare name where no other file has it (Kaggle writes `id` for
+    `train/id.jpg`)."""
+    found: dict[str, Path] = {}
+    for folder, dirs, files in walk.walk(base):
+        dirs[:] = sorted(d for d in dirs if not is_tool_dir(d) and d != CACHE_DIR_NAME)
+        for name in sorted(files):
+            if is_data_file(name):
+                file = type(base)(folder) / name
+                found.setdefault(_relative(file, base).rsplit(".", 1)[0], file)
+    names = Counter(key.rsplit("/", 1)[-1] for key in found)
+    for key, file in list(found.items()):
+        name = key.rsplit("/", 1)[-1]
+        if names[name] == 1:
+            found.setdefault(name, file)
+    return found
+
+
+def _relative(file: Path, root: Path) -> str:
+    try:
+        return file.relative_to(root).as_posix()
+    except ValueError:
+        return file.as_posix()
+
+
+def _normalise_split(value: str | None) -> str | None:
+    if not value:
+        return None
+    return split_of_name(value.strip()) or value.strip()
+
+
+def _split_of_manifest(manifest: Manifest) -> str | None:
+    return split_of_name(manifest.file.stem)
+
+
+def _split_from_path(rel: str) -> str | None:
+    return split_of_name(rel.split("/", 1)[0]) if "/" in rel else None
+
+
+def _exclusion(patterns: tuple[str, ...]) -> Callable[[str], bool]:
+    def excluded(rel: str) -> bool:
+        return any(fnmatch(rel, pattern) for pattern in patterns)
+
+    return excluded

@@ -1,0 +1,37 @@
+"""Small helpers that keep the findings' wording consistent."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+
+from dslint.model.dataset import Label, format_label, sort_labels
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    return f"{count:,} {word if count == 1 else many or word + 's'}"
+
+
+def label_set(labels: Iterable[Label]) -> str:
+    return "{" + ", ".join(format_label(v) for v in sort_labels(set(labels))) + "}"
+
+
+def percent(part: int, whole: int) -> str:
+    return f"{100 * part / whole:.1f} %" if whole else "0 %"
+
+
+def examples(items: list[str], limit: int = 3) -> str:
+    shown = ", ".join(items[:limit])
+    return shown + (f" and {len(items) - limit:,} more" if len(items) > limit else "")
+
+
+def class_name(label: Label) -> str:
+    """'cat' for a named class, class 3 for a numbered one."""
+    return format_label(label) if isinstance(label, str) else f"class {label}"
+
+
+def tally(counts: Counter, limit: int = 5) -> str:
+    """The commonest values with their counts: 'RGB ×950, L ×48 and 2 more'."""
+    shown = ", ".join(f"{value} ×{count:,}" for value, count in counts.most_common(limit))
+    rest = len(counts) - limit
+    return shown + (f" and {rest:,} more" if rest > 0 else "")

@@ -1,0 +1,251 @@
+"""The scan pass: every data file read once, in parallel over processes, its facts
+taken from the cache when the file is unchanged."""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import NamedTuple
+
+import xxhash
+
+from dslint.discover.remote import is_url, read_objects
+from dslint.model.facts import FileFacts
+from dslint.scan.cache import CacheKey, FactsCache, key_path
+from dslint.scan.dask_executor import scan_on_dask
+from dslint.scan.decode import array_stats, decode_into, fingerprint_images
+
+BATCH = 128
+SERIAL_BELOW = 256  # starting worker processes costs more than scanning this many files
+
+
+class ScanTarget(NamedTuple):
+    """A file to scan: its path relative to the dataset root and its kind."""
+
+    rel: str
+    kind: str
+
+
+@dataclass
+class ScanStats:
+    files: int = 0
+    from_cache: int = 0
+    seconds: float = 0.0
+
+    @property
+    def files_per_second(self) -> float:
+        return self.files / self.seconds if self.seconds > 0 else 0.0
+
+
+def scan(
+    root: str,
+    targets: list[ScanTarget],
+    jobs: int,
+    cache: FactsCache | None,
+    progress: Callable[[int], None] | None = None,
+    max_bytes: int | None = None,
+    executor: str = "local",
+    scheduler: str | None = None,
+    thumbnails: bool = True,
+    versions: dict[str, tuple[int, str]] | None = None,
+) -> tuple[dict[str, FileFacts], ScanStats]:
+    """Facts for every target: from the cache when the file is unchanged, else read
+    and decoded. A data file over `max_bytes` is not read at all (its facts say
+    `oversized`), so one enormous file cannot stall or exhaust the run; the input
+    arrays of the NumPy layout are memory-mapped and exempt. With `executor="dask"` the
+    files are read on a Dask cluster (`scheduler`, or a local one of `jobs` processes).
+    Facts from the cache come without thumbnails unless `thumbnails` is set; freshly
+    scanned files always have theirs, so that the cache can serve a later probe.
+    A dataset by URL (`root`) comes with the `versions` of its objects from the
+    store's listing: the cache key is URL, size and version, and nothing is read for
+    an unchanged object."""
+    started = time.perf_counter()
+    if not is_url(root):
+        root = os.path.abspath(root)
+    keys, unreadable = _cache_keys(root, targets, versions)
+    facts = {
+        rel: FileFacts(path=rel, kind=target.kind, error=unreadable[rel])
+        for target in targets
+        if (rel := target.rel) in unreadable
+    }
+    readable = {}
+    for target in targets:
+        if target.rel not in keys:
+            continue
+        size = keys[target.rel][1]
+        if max_bytes is not None and size > max_bytes and target.kind != "arrays":
+            facts[target.rel] = FileFacts(
+                path=target.rel, kind=target.kind, size=size, oversized=True
+            )
+        else:
+            readable[target.rel] = keys[target.rel]
+    cached = {
+        rel: FileFacts.from_row(rel, row)
+        for rel, row in (cache.get_many(readable, thumbnails) if cache else ())
+    }
+    facts.update(cached)
+    todo = [target for target in targets if target.rel in readable and target.rel not in cached]
+    if progress:
+        progress(len(targets) - len(todo))
+    for batch in _scan_batches(root, todo, jobs, executor, scheduler):
+        if cache:
+            cache.put_many((keys[f.path], f.to_row()) for f in batch)
+        for item in batch:
+            facts[item.path] = item
+        if progress:
+            progress(len(batch))
+    stats = ScanStats(
+        files=len(targets),
+        from_cache=len(cached),
+        seconds=time.perf_counter() - started,
+    )
+    return facts, stats
+
+
+def _cache_keys(
+    root: str, targets: list[ScanTarget], versions: dict[str, tuple[int, str]] | None
+) -> tuple[dict[str, CacheKey], dict[str, str]]:
+    """Each target's cache key, or why it cannot be read."""
+    keys: dict[str, CacheKey] = {}
+    unreadable: dict[str, str] = {}
+    for target in targets:
+        full = key_path(root, target.rel)
+        if versions is not None:
+            if target.rel in versions:
+                keys[target.rel] = (full, *versions[target.rel])
+            else:
+                unreadable[target.rel] = "cannot be read: not in the store's listing"
+            continue
+        try:
+            info = os.stat(full)
+        except OSError as exc:
+            unreadable[target.rel] = f"cannot be read: {exc.strerror}"
+            continue
+        keys[target.rel] = (full, info.st_size, info.st_mtime_ns)
+    return keys, unreadable
+
+
+def _scan_batches(
+    root: str, todo: list[ScanTarget], jobs: int, executor: str, scheduler: str | None
+) -> Iterator[list[FileFacts]]:
+    batches = [todo[i : i + BATCH] for i in range(0, len(todo), BATCH)]
+    if executor == "dask":
+        if batches:
+            yield from scan_on_dask(root, batches, scheduler, jobs)
+        return
+    if jobs <= 1 or len(todo) < SERIAL_BELOW:
+        for batch in batches:
+            yield scan_batch(root, batch)
+        return
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        try:
+            with _started_deaf_to_ctrl_c():  # the workers start as the work is handed out
+                results = pool.map(scan_batch, [root] * len(batches), batches)
+            yield from results
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+
+
+@contextmanager
+def _started_deaf_to_ctrl_c() -> Iterator[None]:
+    """Worker processes started inside this block ignore Ctrl-C, which reaches every
+    process of the terminal's group: the main process stops the scan and says so in
+    one line, while a worker interrupted as it waited for work printed a traceback.
+    They inherit the ignored signal as they start (a handler set afterwards would
+    leave a window), so it is ignored here for that moment (a Ctrl-C in it is lost)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signal handlers belong to the main thread (a Python caller's thread)
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def scan_batch(root: str, batch: list[ScanTarget]) -> list[FileFacts]:
+    if is_url(root):
+        found = _scan_objects(root, batch)
+    else:
+        found = [scan_file(root, target) for target in batch]
+    fingerprint_images(found)
+    return found
+
+
+def _scan_objects(url: str, batch: list[ScanTarget]) -> list[FileFacts]:
+    """A batch of objects of a dataset by URL, read concurrently, then decoded."""
+    contents = read_objects(url, [target.rel for target in batch])
+    found = []
+    for target in batch:
+        facts = FileFacts(path=target.rel, kind=target.kind)
+        data = contents.get(target.rel, FileNotFoundError("not returned by the store"))
+        if isinstance(data, Exception):
+            facts.error = f"cannot be read: {type(data).__name__}: {data}"
+        else:
+            facts.size = len(data)
+            _decode(facts, data)
+        found.append(facts)
+    return found
+
+
+def scan_file(root: str, target: ScanTarget) -> FileFacts:
+    """Read one file once: hash its bytes, then decode them into facts."""
+    full = os.path.join(root, target.rel)
+    facts = FileFacts(path=target.rel, kind=target.kind)
+    try:
+        info = os.stat(full)
+        facts.size, facts.mtime_ns = info.st_size, info.st_mtime_ns
+        if target.kind == "arrays":
+            _scan_array_file(facts, Path(full))
+            return facts
+        with open(full, "rb") as handle:
+            data = handle.read()
+    except OSError as exc:
+        facts.error = f"cannot be read: {exc.strerror or exc}"
+        return facts
+    _decode(facts, data)
+    return facts
+
+
+def _decode(facts: FileFacts, data: bytes) -> None:
+    facts.byte_hash = xxhash.xxh3_64_hexdigest(data)
+    decode_into(facts, data)
+
+
+def _scan_array_file(facts: FileFacts, file: Path) -> None:
+    """An input array file of the NumPy layout: statistics per x_<split> array,
+    memory-mapped where the format allows."""
+    import numpy as np
+
+    digest = xxhash.xxh3_64()
+    with open(file, "rb") as handle:
+        while block := handle.read(1 << 22):
+            digest.update(block)
+    facts.byte_hash = digest.hexdigest()
+    try:
+        if file.suffix.lower() == ".npy":
+            facts.format = "NPY"
+            facts.arrays[""] = array_stats(
+                np.load(file, mmap_mode="r", allow_pickle=False), per_row=True
+            )
+        else:
+            facts.format = "NPZ"
+            with np.load(file, allow_pickle=False) as archive:
+                for key in archive.files:
+                    if key.lower().startswith("x_"):
+                        facts.arrays[key] = array_stats(archive[key], per_row=True)
+    except Exception as exc:  # one bad file must never stop the scan
+        reason = str(exc)
+        facts.error = (
+            "object array: loading it would unpickle code, which dslint refuses"
+            if "allow_pickle" in reason
+            else f"cannot be read: {reason}"
+        )
