@@ -22,9 +22,11 @@ from dslint.gate.since import changed_files, involves
 from dslint.model.dataset import Dataset
 from dslint.model.report import DatasetSummary, Report, RuleCrash
 from dslint.scan.cache import FactsCache
-from dslint.scan.scanner import ScanTarget, scan
-from dslint.training.history import History, read_history
+from dslint.scan.scanner import scan
+from dslint.scan.worker import ScanTarget
+from dslint.training.history import History
 from dslint.training.predictions import Predictions, read_predictions
+from dslint.training.readers import read_history
 
 ProgressFactory = Callable[..., Callable[[int], None]]  # (total, label) -> tick
 EXECUTORS = ("local", "dask")

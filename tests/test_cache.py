@@ -11,7 +11,8 @@ from pathlib import Path
 
 import dslint
 from dslint.scan.cache import FILE_NAME, FactsCache
-from dslint.scan.scanner import ScanTarget, scan
+from dslint.scan.scanner import scan
+from dslint.scan.worker import ScanTarget
 from tests.helpers import class_folders, image, json_report, run_cli, start_cli
 
 

@@ -13,8 +13,8 @@ from dslint.discover.manifest import read_manifest
 from dslint.engine.registry import load_rules
 from dslint.errors import DslintError
 from dslint.gate.config import parse_config
-from dslint.training.history import parse_text
 from dslint.training.predictions import read_predictions
+from dslint.training.readers import parse_text
 
 RULES = load_rules()
 FUZZ = settings(

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from dslint.errors import DslintError
-from dslint.training.history import parse_text, read_history
+from dslint.training.readers import parse_text, read_history
 from tests.conftest import FIXTURES
 from tests.helpers import json_report, run_cli
 

@@ -17,6 +17,7 @@ from contextlib import ExitStack
 from dslint.errors import DslintError
 from dslint.extras import install_hint
 from dslint.model.facts import FileFacts
+from dslint.scan.worker import scan_batch
 
 SCHEDULER_VARIABLE = "DASK_SCHEDULER_ADDRESS"
 CONNECT_TIMEOUT = "5s"
@@ -55,8 +56,6 @@ def scan_columns(root: str, batch: list) -> tuple[list[str], list[list]]:
     """One task: a batch of files scanned on a worker, returned as columns (the paths,
     then one list per cached field, in the cache's order): plain values of one type
     each, which pickle compactly."""
-    from dslint.scan.scanner import scan_batch
-
     found = scan_batch(root, batch)
     rows = [facts.to_row() for facts in found]
     return [facts.path for facts in found], [list(column) for column in zip(*rows, strict=True)]

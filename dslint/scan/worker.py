@@ -1,0 +1,102 @@
+"""What runs in a scan worker: one batch of files read and decoded into facts,
+local files by path and a dataset by URL as concurrent reads from its store. The local
+process pool and the Dask executor both hand batches to `scan_batch`."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import NamedTuple
+
+import xxhash
+
+from dslint.discover.remote import is_url, read_objects
+from dslint.model.facts import FileFacts
+from dslint.scan.decode import array_stats, decode_into, fingerprint_images
+
+
+class ScanTarget(NamedTuple):
+    """A file to scan: its path relative to the dataset root and its kind."""
+
+    rel: str
+    kind: str
+
+
+def scan_batch(root: str, batch: list[ScanTarget]) -> list[FileFacts]:
+    if is_url(root):
+        found = _scan_objects(root, batch)
+    else:
+        found = [scan_file(root, target) for target in batch]
+    fingerprint_images(found)
+    return found
+
+
+def _scan_objects(url: str, batch: list[ScanTarget]) -> list[FileFacts]:
+    """A batch of objects of a dataset by URL, read concurrently, then decoded."""
+    contents = read_objects(url, [target.rel for target in batch])
+    found = []
+    for target in batch:
+        facts = FileFacts(path=target.rel, kind=target.kind)
+        data = contents.get(target.rel, FileNotFoundError("not returned by the store"))
+        if isinstance(data, Exception):
+            facts.error = f"cannot be read: {type(data).__name__}: {data}"
+        else:
+            facts.size = len(data)
+            _decode(facts, data)
+        found.append(facts)
+    return found
+
+
+def scan_file(root: str, target: ScanTarget) -> FileFacts:
+    """Read one file once: hash its bytes, then decode them into facts."""
+    full = os.path.join(root, target.rel)
+    facts = FileFacts(path=target.rel, kind=target.kind)
+    try:
+        info = os.stat(full)
+        facts.size, facts.mtime_ns = info.st_size, info.st_mtime_ns
+        if target.kind == "arrays":
+            _scan_array_file(facts, Path(full))
+            return facts
+        with open(full, "rb") as handle:
+            data = handle.read()
+    except OSError as exc:
+        facts.error = f"cannot be read: {exc.strerror or exc}"
+        return facts
+    _decode(facts, data)
+    return facts
+
+
+def _decode(facts: FileFacts, data: bytes) -> None:
+    facts.byte_hash = xxhash.xxh3_64_hexdigest(data)
+    decode_into(facts, data)
+
+
+def _scan_array_file(facts: FileFacts, file: Path) -> None:
+    """An input array file of the NumPy layout: statistics per x_<split> array,
+    memory-mapped where the format allows."""
+    import numpy as np
+
+    digest = xxhash.xxh3_64()
+    with open(file, "rb") as handle:
+        while block := handle.read(1 << 22):
+            digest.update(block)
+    facts.byte_hash = digest.hexdigest()
+    try:
+        if file.suffix.lower() == ".npy":
+            facts.format = "NPY"
+            facts.arrays[""] = array_stats(
+                np.load(file, mmap_mode="r", allow_pickle=False), per_row=True
+            )
+        else:
+            facts.format = "NPZ"
+            with np.load(file, allow_pickle=False) as archive:
+                for key in archive.files:
+                    if key.lower().startswith("x_"):
+                        facts.arrays[key] = array_stats(archive[key], per_row=True)
+    except Exception as exc:  # one bad file must never stop the scan
+        reason = str(exc)
+        facts.error = (
+            "object array: loading it would unpickle code, which dslint refuses"
+            if "allow_pickle" in reason
+            else f"cannot be read: {reason}"
+        )
