@@ -9,12 +9,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
 
-from dslint.analysis.probe import ProbeSettings, probe_result
+from dslint.analysis.probe import ProbeSettings
 from dslint.discover.filetypes import kind_of
 from dslint.discover.layouts import CACHE_DIR_NAME, discover, require_samples
 from dslint.discover.manifest import Columns
+from dslint.engine.context import Context, Task
 from dslint.engine.registry import load_rules
-from dslint.engine.rule import Context, Finding, Rule, Task
+from dslint.engine.rule import Finding, Rule
 from dslint.errors import DslintError
 from dslint.gate.baseline import read_baseline, without_baseline
 from dslint.gate.config import Config, as_selectors, checked_selectors, load_config, selected
@@ -90,7 +91,7 @@ def check(
     for dataset in datasets:
         require_samples(dataset)
     cache = _open_cache(cache_dir, datasets) if use_cache else None
-    probe_settings = replace(probe_settings, cache=cache, progress=progress)
+    probe_settings = replace(probe_settings, progress=progress)
     findings: list[Finding] = []
     probes: dict[str, dict] = {}
     suppressed: dict[str, int] = {}
@@ -117,7 +118,13 @@ def check(
             scanned += stats.files
             from_cache += stats.from_cache
             scan_seconds += stats.seconds
-            ctx = Context(dataset=dataset, facts=facts, task=settings.task, probe=probe_settings)
+            ctx = Context(
+                dataset=dataset,
+                facts=facts,
+                task=settings.task,
+                probe_settings=probe_settings,
+                cache=cache,
+            )
             first = first or ctx
             found = [
                 f
@@ -127,8 +134,9 @@ def check(
             ]
             if since is not None:
                 found = _since(found, since, dataset, suppressed)
-            if ctx._shared.get(probe_result) is not None:
-                probes[dataset.root] = ctx._shared[probe_result].summary()
+            # the probe is part of the summary whichever rules ran (computed once)
+            if probe_settings.enabled and (result := ctx.probe()) is not None:
+                probes[dataset.root] = result.summary()
             findings.extend(found)
     finally:
         if cache:

@@ -5,7 +5,7 @@ import statistics
 from collections import Counter
 from collections.abc import Iterator
 
-from dslint.engine.rule import Context, Finding, Option, Rule
+from dslint.engine import Context, Finding, Option, Rule
 from dslint.training.chance import chance, epochs_text, frozen_run, span
 
 

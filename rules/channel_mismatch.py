@@ -3,8 +3,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 
-from dslint.analysis.audio import audio_files
-from dslint.engine.rule import Context, Finding, Rule
+from dslint.engine import Context, Finding, Rule
 from dslint.engine.wording import examples
 
 NAMES = {1: "mono", 2: "stereo"}
@@ -36,7 +35,7 @@ class ChannelMismatch(Rule):
     default_severity = "warning"
 
     def check(self, ctx: Context) -> Iterator[Finding]:
-        files = ctx.shared(audio_files)
+        files = ctx.audio_files()
         channels = Counter(f.channels for _, f in files)
         if len(channels) < 2:
             return

@@ -2,9 +2,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dslint.analysis.duplicates import duplicate_groups
-from dslint.analysis.near import DEFAULT_DISTANCE, near_groups_within
-from dslint.engine.rule import Context, Finding, Option, Rule
+from dslint.analysis.near import DEFAULT_DISTANCE
+from dslint.engine import Context, Finding, Option, Rule
 from dslint.model.dataset import format_label, is_class, sort_labels
 
 
@@ -42,7 +41,7 @@ class ConflictingLabels(Rule):
     }
 
     def check(self, ctx: Context) -> Iterator[Finding]:
-        for group in ctx.shared(duplicate_groups):
+        for group in ctx.duplicates():
             if len(group.labels) < 2:
                 continue
             yield self.finding(
@@ -57,7 +56,7 @@ class ConflictingLabels(Rule):
                 },
                 fix="Keep one copy with the right label and delete the others.",
             )
-        for near in ctx.shared(near_groups_within(self.options["max_distance"])):
+        for near in ctx.near_groups(self.options["max_distance"]):
             labels = {s.label for s in near.members if is_class(s.label)}
             if len(labels) < 2:
                 continue

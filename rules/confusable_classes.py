@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dslint.analysis.probe import confused_pairs, probe_result
-from dslint.engine.rule import Context, Finding, Option, Rule
+from dslint.analysis.probe import confused_pairs
+from dslint.engine import Context, Finding, Option, Rule
 from dslint.engine.wording import examples
 from dslint.model.dataset import format_label
 
@@ -42,7 +42,7 @@ class ConfusableClasses(Rule):
     }
 
     def check(self, ctx: Context) -> Iterator[Finding]:
-        result = ctx.shared(probe_result)
+        result = ctx.probe()
         if result is None or len(result.classes) < 3 or result.p_value >= 0.01:
             return  # a probe that separates nothing confuses every pair: S001's
         pairs = [

@@ -2,8 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dslint.analysis.audio import audio_files
-from dslint.engine.rule import Context, Finding, Option, Rule
+from dslint.engine import Context, Finding, Option, Rule
 from dslint.engine.wording import examples, plural
 
 
@@ -41,7 +40,7 @@ class DcOffset(Rule):
     def check(self, ctx: Context) -> Iterator[Finding]:
         limit = self.options["max_offset"]
         offset = [
-            (s, f) for s, f in ctx.shared(audio_files) if f.mean is not None and abs(f.mean) > limit
+            (s, f) for s, f in ctx.audio_files() if f.mean is not None and abs(f.mean) > limit
         ]
         if not offset:
             return

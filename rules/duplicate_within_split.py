@@ -3,9 +3,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
-from dslint.analysis.duplicates import duplicate_groups
-from dslint.analysis.near import DEFAULT_DISTANCE, near_groups_within
-from dslint.engine.rule import Context, Finding, Rule
+from dslint.analysis.near import DEFAULT_DISTANCE
+from dslint.engine import Context, Finding, Rule
 from dslint.engine.wording import examples, percent, plural
 from dslint.model.dataset import Sample, split_sort_key
 
@@ -78,7 +77,7 @@ Repeats = dict[str, list[tuple[list[Sample], str]]]  # by split: the samples, an
 
 def _exact_repeats(ctx: Context) -> Repeats:
     repeats: Repeats = defaultdict(list)
-    for group in ctx.shared(duplicate_groups):
+    for group in ctx.duplicates():
         if len(group.labels) > 1:
             continue  # D003's
         by_split = defaultdict(list)
@@ -92,7 +91,7 @@ def _exact_repeats(ctx: Context) -> Repeats:
 
 def _near_repeats(ctx: Context) -> Repeats:
     repeats: Repeats = defaultdict(list)
-    for group in ctx.shared(near_groups_within(DEFAULT_DISTANCE)):
+    for group in ctx.near_groups(DEFAULT_DISTANCE):
         centre, *others = group.members  # the others are copies of the centre
         same = [s for s in others if (s.split, s.label) == (centre.split, centre.label)]
         if same:

@@ -3,9 +3,8 @@ from __future__ import annotations
 import statistics
 from collections.abc import Iterator
 
-from dslint.analysis.audio import audio_files, seconds
-from dslint.engine.rule import Context, Finding, Option, Rule
-from dslint.engine.wording import examples, plural
+from dslint.engine import Context, Finding, Option, Rule
+from dslint.engine.wording import examples, plural, seconds
 
 
 class DurationSpread(Rule):
@@ -42,7 +41,7 @@ class DurationSpread(Rule):
     }
 
     def check(self, ctx: Context) -> Iterator[Finding]:
-        files = ctx.shared(audio_files)
+        files = ctx.audio_files()
         if not files:
             return
         durations = [f.duration for _, f in files]

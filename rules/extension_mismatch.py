@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from dslint.discover.filetypes import expected_format, extension
-from dslint.engine.rule import Context, Finding, Rule
+from dslint.engine import Context, Finding, Rule
 
 
 class ExtensionMismatch(Rule):

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 
-from dslint.engine.rule import Context, Finding, Rule
+from dslint.engine import Context, Finding, Rule
 from dslint.engine.wording import examples, plural
 from dslint.model.dataset import InvalidLabel, format_label
 

@@ -2,8 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dslint.analysis.values import split_values
-from dslint.engine.rule import Context, Finding, Rule
+from dslint.engine import Context, Finding, Rule
 from dslint.engine.wording import examples, plural
 
 
@@ -35,7 +34,7 @@ class NonFiniteValues(Rule):
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         fix = "Fix the preprocessing step that made them (zero std, log of 0), or drop them."
-        for split, values in ctx.shared(split_values).items():
+        for split, values in ctx.split_values().items():
             if values.kind == "stacked":
                 if values.nan_count or values.inf_count:
                     yield self.finding(

@@ -3,8 +3,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 
-from dslint.analysis.probe import probe_result
-from dslint.engine.rule import Context, Finding, Option, Rule
+from dslint.engine import Context, Finding, Option, Rule
 
 
 class NotSeparable(Rule):
@@ -51,7 +50,7 @@ class NotSeparable(Rule):
     }
 
     def check(self, ctx: Context) -> Iterator[Finding]:
-        result = ctx.shared(probe_result)
+        result = ctx.probe()
         if result is None or result.p_value < self.options["max_p"]:
             return
         if result.accuracy >= result.chance + self.options["max_gain"]:

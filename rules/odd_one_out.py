@@ -5,7 +5,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from dslint.engine.rule import Context, Finding, Option, Rule
+from dslint.engine import Context, Finding, Option, Rule
 from dslint.engine.wording import examples, plural
 
 

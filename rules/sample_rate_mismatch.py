@@ -3,8 +3,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 
-from dslint.analysis.audio import audio_files
-from dslint.engine.rule import Context, Finding, Rule
+from dslint.engine import Context, Finding, Rule
 
 
 class SampleRateMismatch(Rule):
@@ -38,7 +37,7 @@ class SampleRateMismatch(Rule):
     default_severity = "warning"
 
     def check(self, ctx: Context) -> Iterator[Finding]:
-        files = ctx.shared(audio_files)
+        files = ctx.audio_files()
         rates = Counter(f.sample_rate for _, f in files)
         if len(rates) < 2:
             return

@@ -2,8 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dslint.analysis.probe import probe_result
-from dslint.engine.rule import Context, Finding, Option, Rule
+from dslint.engine import Context, Finding, Option, Rule
 
 
 class ShortcutFeature(Rule):
@@ -47,7 +46,7 @@ class ShortcutFeature(Rule):
     }
 
     def check(self, ctx: Context) -> Iterator[Finding]:
-        result = ctx.shared(probe_result)
+        result = ctx.probe()
         if result is None or not result.shortcuts:
             return
         name, accuracy = max(result.shortcuts.items(), key=lambda item: (item[1], item[0]))

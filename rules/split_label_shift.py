@@ -4,7 +4,7 @@ import math
 from collections.abc import Iterator
 
 from dslint.analysis.stats import chi2_homogeneity
-from dslint.engine.rule import Context, Finding, Option, Rule
+from dslint.engine import Context, Finding, Option, Rule
 from dslint.engine.wording import class_name, percent
 from dslint.model.dataset import EVAL_SPLITS, sort_labels
 

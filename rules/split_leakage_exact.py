@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dslint.analysis.duplicates import DuplicateGroup, duplicate_groups
-from dslint.engine.rule import Context, Finding, Rule
+from dslint.analysis.duplicates import DuplicateGroup
+from dslint.engine import Context, Finding, Rule
 from dslint.engine.wording import examples, percent
 from dslint.model.dataset import split_sort_key
 
@@ -41,7 +41,7 @@ class SplitLeakageExact(Rule):
     default_severity = "error"
 
     def check(self, ctx: Context) -> Iterator[Finding]:
-        leaks = [g for g in ctx.shared(duplicate_groups) if len(g.splits) > 1]
+        leaks = [g for g in ctx.duplicates() if len(g.splits) > 1]
         by_split: dict[str, list[DuplicateGroup]] = {}
         for group in leaks:
             for split in sorted(group.splits, key=split_sort_key)[1:]:

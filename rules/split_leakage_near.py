@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dslint.analysis.near import DEFAULT_DISTANCE, NearGroup, near_groups_within
-from dslint.engine.rule import Context, Finding, Option, Rule
+from dslint.analysis.near import DEFAULT_DISTANCE, NearGroup
+from dslint.engine import Context, Finding, Option, Rule
 from dslint.engine.wording import examples, percent
 from dslint.model.dataset import split_sort_key
 
@@ -56,7 +56,7 @@ class SplitLeakageNear(Rule):
     }
 
     def check(self, ctx: Context) -> Iterator[Finding]:
-        groups = ctx.shared(near_groups_within(self.options["max_distance"]))
+        groups = ctx.near_groups(self.options["max_distance"])
         by_split: dict[str, list[NearGroup]] = {}
         for group in groups:
             for split in sorted(group.splits, key=split_sort_key)[1:]:

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dslint.analysis.values import scale_of, split_values
-from dslint.engine.rule import Context, Finding, Rule
+from dslint.analysis.values import scale_of
+from dslint.engine import Context, Finding, Rule
 
 
 class SplitRangeMismatch(Rule):
@@ -36,7 +36,7 @@ class SplitRangeMismatch(Rule):
     default_severity = "error"
 
     def check(self, ctx: Context) -> Iterator[Finding]:
-        values = ctx.shared(split_values)
+        values = ctx.split_values()
         if len(values) < 2:
             return
         scales = {split: scale_of(v) for split, v in values.items()}

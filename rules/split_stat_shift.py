@@ -4,8 +4,8 @@ import math
 from collections.abc import Iterator
 
 from dslint.analysis.stats import welch_t_test
-from dslint.analysis.values import scale_of, split_values
-from dslint.engine.rule import Context, Finding, Option, Rule
+from dslint.analysis.values import scale_of
+from dslint.engine import Context, Finding, Option, Rule
 from dslint.model.dataset import EVAL_SPLITS
 
 
@@ -48,7 +48,7 @@ class SplitStatShift(Rule):
     }
 
     def check(self, ctx: Context) -> Iterator[Finding]:
-        values = ctx.shared(split_values)
+        values = ctx.split_values()
         train = values.get("train")
         if train is None:
             return

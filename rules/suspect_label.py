@@ -4,8 +4,8 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from dslint.analysis.probe import confused_pairs, probe_result
-from dslint.engine.rule import Context, Finding, Option, Rule
+from dslint.analysis.probe import confused_pairs
+from dslint.engine import Context, Finding, Option, Rule
 from dslint.engine.wording import examples
 from dslint.model.dataset import format_label
 
@@ -59,7 +59,7 @@ class SuspectLabel(Rule):
     }
 
     def check(self, ctx: Context) -> Iterator[Finding]:
-        result = ctx.shared(probe_result)
+        result = ctx.probe()
         if result is None or result.p_value >= self.options["max_p"]:
             return
         if result.way_to_perfect < self.options["min_margin"]:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dslint.engine.rule import Context, Finding, Option, Rule
+from dslint.engine import Context, Finding, Option, Rule
 
 CAUSES = {
     "L001": "the labels are two values other than {0, 1} (L001): with sigmoid + binary "

@@ -2,8 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dslint.analysis.values import split_values
-from dslint.engine.rule import Context, Finding, Rule
+from dslint.engine import Context, Finding, Rule
 from dslint.engine.wording import examples, plural
 
 DYNAMIC_RANGE = 1e3  # max / median of a non-negative array: 30 dB and more
@@ -45,7 +44,7 @@ class UnscaledInput(Rule):
     default_severity = "warning"
 
     def check(self, ctx: Context) -> Iterator[Finding]:
-        for split, values in ctx.shared(split_values).items():
+        for split, values in ctx.split_values().items():
             if values.kind == "stacked":
                 stats = {
                     "min": values.min,

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dslint.engine.rule import Context, Finding, Rule
+from dslint.engine import Context, Finding, Rule
 
 
 class ValAboveTrain(Rule):

@@ -2,8 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dslint.analysis.probe import probe_result
-from dslint.engine.rule import Context, Finding, Option, Rule
+from dslint.engine import Context, Finding, Option, Rule
 
 
 class WeaklySeparable(Rule):
@@ -52,7 +51,7 @@ class WeaklySeparable(Rule):
     }
 
     def check(self, ctx: Context) -> Iterator[Finding]:
-        result = ctx.shared(probe_result)
+        result = ctx.probe()
         if result is None or result.p_value >= self.options["max_p"]:
             return
         k = len(result.classes)

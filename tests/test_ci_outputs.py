@@ -92,7 +92,7 @@ def test_baseline_fails_only_on_new_findings(tmp_path: Path) -> None:
 
 
 def test_baseline_matching_ignores_the_order_of_paths(tmp_path: Path) -> None:
-    from dslint.engine.rule import Finding
+    from dslint.engine import Finding
     from dslint.gate.baseline import finding_units
 
     a = Finding("F002", "stray-file", "info", "m", paths=("b.txt", "a.txt"))

@@ -123,7 +123,7 @@ def test_every_builtin_option_declares_a_meaning_and_a_range() -> None:
 
 
 def test_a_rule_option_declared_without_its_range_is_refused() -> None:
-    from dslint.engine.rule import Rule
+    from dslint.engine import Rule
 
     with pytest.raises(TypeError, match="option limit must be declared as an Option"):
 

@@ -17,7 +17,7 @@ LEAK = FIXTURES / "D001-split-leakage-exact/fail-copied-val-images/data"
 TRUNCATED = FIXTURES / "F001-unreadable-file/fail-truncated-image/data"
 
 CRASHING_RULE = '''
-from dslint.engine.rule import Rule
+from dslint.engine import Rule
 
 
 class Crashes(Rule):

@@ -16,7 +16,7 @@ from tests.conftest import FIXTURES
 from tests.helpers import run_cli
 
 PLUGIN = '''
-from dslint.engine.rule import Rule
+from dslint.engine import Rule
 
 
 class TinyDataset(Rule):

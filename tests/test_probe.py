@@ -86,6 +86,15 @@ def test_suspects_need_a_probe_that_is_right_often_enough(tmp_path: Path) -> Non
     assert not dslint.check(PLANTED, use_cache=False, select=["S005"], config=config).findings
 
 
+def test_the_report_s_probe_section_does_not_depend_on_which_rules_ran() -> None:
+    """The probe is part of the dataset's summary: selecting only a label rule still
+    reports it, with the same figures as a full check."""
+    alone = dslint.check(IDENTICAL, use_cache=False, select="L001").datasets[0].probe
+    full = dslint.check(IDENTICAL, use_cache=False).datasets[0].probe
+    assert alone is not None
+    assert alone["confusion"] == full["confusion"]
+
+
 def test_no_probe_skips_it_and_the_report_says_what_ran() -> None:
     assert dslint.check(IDENTICAL, use_cache=False, probe=False).datasets[0].probe is None
     report = json.loads(

@@ -11,9 +11,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from dslint.engine.rule import Context
 from dslint.model.dataset import Sample, format_label, is_class, split_sort_key
+
+if TYPE_CHECKING:
+    from dslint.engine.context import Context
 
 
 @dataclass(frozen=True)

@@ -12,19 +12,19 @@ last, cannot join A to D."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from dslint.analysis.audio import audio_files
 from dslint.analysis.audio_print import near_recordings
 from dslint.analysis.confirm import CALIBRATION_SAMPLE, ceiling, close, grey, residuals
 from dslint.analysis.fingerprint import SIZE, Pairs, from_signed, near_pairs, same_tint
-from dslint.engine.rule import Context
 from dslint.model.dataset import Sample, split_sort_key
 from dslint.model.facts import FileFacts
+
+if TYPE_CHECKING:
+    from dslint.engine.context import Context
 
 DEFAULT_DISTANCE = 10  # the search's reach: the confirmation decides (README, near-duplicates)
 CROWDED = 100  # a fingerprint with more close neighbours is looked up no further
@@ -62,29 +62,26 @@ class NearGroup:
         return f"{centre} ≈ " + ("each of " if len(others) > 1 else "") + ", ".join(others)
 
 
-@lru_cache(maxsize=8)
-def near_groups_within(max_distance: int) -> Callable[[Context], list[NearGroup]]:
-    """The shared computation for one distance (so D002, D003 and D004 search once)."""
-
-    def near_groups(ctx: Context) -> list[NearGroup]:
-        images = [
-            (s, f)
-            for s in ctx.dataset.with_unlabelled()
-            if (f := ctx.facts_of(s)) is not None
-            and f.kind == "image"
-            and f.fingerprint is not None
-            and not f.error
-        ]
-        found = []
-        if len(images) >= 2:
-            hashes = from_signed([f.fingerprint for _, f in images])
-            pairs = near_pairs(hashes, max_distance, crowded_above=CROWDED)
-            pairs = _of_one_colour(pairs, [f.tint for _, f in images])
-            pairs, left_over = _confirmed(ctx, images, pairs)
-            found.extend(_groups(images, pairs, "image", left_over))
-        return found + ctx.shared(_recording_groups)
-
-    return near_groups
+def near_groups(ctx: Context, max_distance: int) -> list[NearGroup]:
+    """Near-duplicate images within `max_distance` fingerprint bits, confirmed, and
+    near-duplicate recordings (read them through `Context.near_groups`, which computes
+    each distance once per check for D002, D003 and D004 together)."""
+    images = [
+        (s, f)
+        for s in ctx.dataset.with_unlabelled()
+        if (f := ctx.facts_of(s)) is not None
+        and f.kind == "image"
+        and f.fingerprint is not None
+        and not f.error
+    ]
+    found = []
+    if len(images) >= 2:
+        hashes = from_signed([f.fingerprint for _, f in images])
+        pairs = near_pairs(hashes, max_distance, crowded_above=CROWDED)
+        pairs = _of_one_colour(pairs, [f.tint for _, f in images])
+        pairs, left_over = _confirmed(ctx, images, pairs)
+        found.extend(_groups(images, pairs, "image", left_over))
+    return found + ctx.shared(recording_groups)
 
 
 def _confirmed(
@@ -112,17 +109,14 @@ def _grey_rows(
     """The images' grey thumbnails (dslint.analysis.confirm.grey), and whether each has one: in
     its facts when freshly scanned, else read from the cache (a run without the probe
     leaves them there); a row of zeros stands for a missing one."""
-    missing = [s.path for s, f in chosen if f.thumbnail is None]
-    cache = ctx.probe.cache if ctx.probe else None
-    stored = cache.thumbnails(ctx.dataset.root, missing) if missing and cache else {}
-    pictures = [f.thumbnail or stored.get(s.path) for s, f in chosen]
+    pictures = ctx.thumbnails([s for s, _ in chosen])
     blank = bytes(SIZE * SIZE * 3)
     return grey([p or blank for p in pictures]), np.array([p is not None for p in pictures], bool)
 
 
-def _recording_groups(ctx: Context) -> list[NearGroup]:
+def recording_groups(ctx: Context) -> list[NearGroup]:
     """Near-duplicate recordings: searched once, whatever D002's and D003's distances."""
-    recordings = [(s, f) for s, f in ctx.shared(audio_files) if f.audio_print]
+    recordings = [(s, f) for s, f in ctx.audio_files() if f.audio_print]
     matches = near_recordings([f.audio_print for _, f in recordings])
     if not matches:
         return []

@@ -29,13 +29,13 @@ from threadpoolctl import threadpool_limits
 
 from dslint import __version__
 from dslint.analysis.probe_model import probe_model
-from dslint.engine.rule import Context
 from dslint.errors import DslintError
 from dslint.extras import install_hint
 from dslint.model.dataset import Label, is_class, sort_labels
 from dslint.training.chance import Chance
 
 if TYPE_CHECKING:
+    from dslint.engine.context import Context
     from dslint.scan.cache import FactsCache
 
 VERDICT_KEYS = ("samples", "classes", "accuracy", "balanced_accuracy", "chance", "p_value")
@@ -53,8 +53,7 @@ class ProbeSettings:
     device: str = "auto"  # auto | cpu | cuda
     model: Path | None = None  # an ONNX encoder of the user's
     max_samples: int = 20_000  # a stratified subsample beyond this
-    # where features are kept between runs, and a progress bar: set for the run
-    cache: FactsCache | None = field(default=None, compare=False)
+    # a progress bar, set for the run
     progress: Callable[[int, str], Callable[[int], None]] | None = field(
         default=None, compare=False
     )
@@ -202,7 +201,7 @@ def choose_providers(device: str, available: list[str]) -> list[str]:
 
 def probe_result(ctx: Context) -> ProbeResult | None:
     """The probe's result for the check, or None when it cannot or should not run."""
-    settings = ctx.probe
+    settings, cache = ctx.probe_settings, ctx.cache
     if settings is None or not settings.enabled:
         return None
     samples, pictures, properties = _inputs(ctx, settings.max_samples)
@@ -219,7 +218,7 @@ def probe_result(ctx: Context) -> ProbeResult | None:
     model = settings.model.read_bytes() if settings.model else probe_model()
     keys = _feature_keys(pictures, model)
     fit_key = _fit_key(keys, truth, properties, folds)
-    fit = settings.cache.fit(fit_key) if settings.cache else None
+    fit = cache.fit(fit_key) if cache else None
     if fit is not None and settings.device != "cuda":
         # nothing the fit reads has changed: neither onnxruntime nor scikit-learn is needed
         provider, note = "cache", None
@@ -229,12 +228,12 @@ def probe_result(ctx: Context) -> ProbeResult | None:
         for library in PROBE_LIBRARIES:  # imported here, to be timed apart
             importlib.import_module(library)
         timing.imports = time.perf_counter() - started
-        features, provider, note = _features(pictures, keys, model, settings, timing)
+        features, provider, note = _features(pictures, keys, model, settings, cache, timing)
         started = time.perf_counter()
         fit = _fit(features, truth, properties, folds)
         timing.fit = time.perf_counter() - started
-        if settings.cache:
-            settings.cache.put_fit(fit_key, fit)
+        if cache:
+            cache.put_fit(fit_key, fit)
     proba, shortcuts, converged = fit
     predicted = proba.argmax(axis=1)
     accuracy = float((predicted == truth).mean())
@@ -376,7 +375,12 @@ def _subsample(labels: list, limit: int) -> list[int]:
 
 
 def _features(
-    pictures: np.ndarray, keys: list[bytes], model: bytes, settings: ProbeSettings, timing: Timing
+    pictures: np.ndarray,
+    keys: list[bytes],
+    model: bytes,
+    settings: ProbeSettings,
+    cache: FactsCache | None,
+    timing: Timing,
 ) -> tuple[np.ndarray, str, str | None]:
     """Each picture's features, the provider that computed them (or "cache") and why
     CUDA was not used where onnxruntime listed it. Features are kept in the cache by
@@ -384,7 +388,7 @@ def _features(
     import onnxruntime as ort
 
     providers = choose_providers(settings.device, ort.get_available_providers())
-    found = settings.cache.features(keys) if settings.cache else {}
+    found = cache.features(keys) if cache else {}
     missing = [i for i, key in enumerate(keys) if key not in found]
     timing.from_cache, timing.computed = len(keys) - len(missing), len(missing)
     provider, note = "cache", None
@@ -394,8 +398,8 @@ def _features(
         computed = _run(session, pictures[missing], settings.progress)
         timing.features = time.perf_counter() - started
         found.update(zip((keys[i] for i in missing), computed, strict=True))
-        if settings.cache:
-            settings.cache.put_features((keys[i], found[keys[i]]) for i in missing)
+        if cache:
+            cache.put_features((keys[i], found[keys[i]]) for i in missing)
     return np.stack([found[key] for key in keys]), provider, note
 
 

@@ -9,8 +9,10 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from dslint.engine.rule import Context
+if TYPE_CHECKING:
+    from dslint.engine.context import Context
 
 
 @dataclass

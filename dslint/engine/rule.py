@@ -9,18 +9,14 @@ findings from the dataset and the scanned facts; it never opens files itself.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from dslint.errors import DslintError
-from dslint.model.dataset import Dataset, Sample
-from dslint.model.facts import FileFacts
 
 if TYPE_CHECKING:
-    from dslint.analysis.probe import ProbeSettings
-    from dslint.training.history import History
-    from dslint.training.predictions import Predictions
+    from dslint.engine.context import Context
 
 T = TypeVar("T")
 SEVERITIES = ("error", "warning", "info")
@@ -140,43 +136,6 @@ class Option:
 
 def _number(value: float | None) -> str:
     return f"{value:g}" if isinstance(value, float) else f"{value:,}"
-
-
-@dataclass(frozen=True)
-class Task:
-    """What the training expects of the labels, from `[tool.dslint.task]`."""
-
-    loss: str | None = None
-    labels: tuple[Any, ...] | None = None
-    classes: int | None = None  # K, for checking a history without its dataset
-
-
-@dataclass
-class Context:
-    """What a rule reads: the dataset, the scanned facts by path, and the task."""
-
-    dataset: Dataset
-    facts: dict[str, FileFacts]
-    task: Task = field(default_factory=Task)
-    history: History | None = None
-    predictions: Predictions | None = None
-    probe: ProbeSettings | None = None  # how the separability probe may run
-    findings: list[Finding] = field(default_factory=list)  # for rules that read findings
-    _shared: dict[Callable, Any] = field(default_factory=dict, repr=False)
-
-    def fired(self, *rule_ids: str) -> list[Finding]:
-        """The findings of these rules among those made before this rule ran."""
-        return [f for f in self.findings if f.rule_id in rule_ids]
-
-    def facts_of(self, sample: Sample) -> FileFacts | None:
-        return self.facts.get(sample.path) if sample.path else None
-
-    def shared(self, compute: Callable[[Context], T]) -> T:
-        """`compute(self)`, computed once per check and shared by every rule that asks
-        (duplicate groups, per-split value statistics)."""
-        if compute not in self._shared:
-            self._shared[compute] = compute(self)
-        return self._shared[compute]
 
 
 class Rule:

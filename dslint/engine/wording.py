@@ -35,3 +35,8 @@ def tally(counts: Counter, limit: int = 5) -> str:
     shown = ", ".join(f"{value} ×{count:,}" for value, count in counts.most_common(limit))
     rest = len(counts) - limit
     return shown + (f" and {rest:,} more" if rest > 0 else "")
+
+
+def seconds(value: float) -> str:
+    """A duration for messages: "0.53 s", "12.4 s"."""
+    return f"{value:.2f} s" if value < 10 else f"{value:.1f} s"

@@ -33,7 +33,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dslint.engine.rule import SEVERITIES, Rule, Task
+from dslint.engine.context import Task
+from dslint.engine.rule import SEVERITIES, Rule
 from dslint.errors import DslintError
 from dslint.training.losses import canonical_loss, known_losses
 

@@ -7,9 +7,12 @@ from __future__ import annotations
 import math
 import statistics
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from dslint.engine.rule import Context
 from dslint.engine.wording import class_name
+
+if TYPE_CHECKING:
+    from dslint.engine.context import Context
 
 
 def entropy(shares: list[float]) -> float:
