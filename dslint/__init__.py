@@ -6,6 +6,11 @@ The package imports nothing heavy at import time so that `dslint --help` and
 
 from __future__ import annotations
 
+import sys
+from importlib.abc import MetaPathFinder
+from importlib.machinery import ModuleSpec
+from importlib.util import spec_from_file_location
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
@@ -14,6 +19,26 @@ if TYPE_CHECKING:
     from dslint.model.report import Report
 
 __all__ = ["__version__", "check"]
+
+
+class _CheckoutRules(MetaPathFinder):
+    """`dslint.rules` in a bare checkout on sys.path: the top-level `rules/` folder, as
+    an installation maps it ([tool.setuptools.package-dir]). Consulted last, so an
+    installed or editable `dslint.rules` always wins; an installed dslint has no
+    `rules/` beside its package, and this finds nothing there."""
+
+    RULES = Path(__file__).resolve().parent.parent / "rules" / "__init__.py"
+
+    def find_spec(self, name: str, path: Any = None, target: Any = None) -> ModuleSpec | None:
+        if name != "dslint.rules" or not self.RULES.is_file():
+            return None
+        return spec_from_file_location(
+            name, self.RULES, submodule_search_locations=[str(self.RULES.parent)]
+        )
+
+
+if not any(isinstance(finder, _CheckoutRules) for finder in sys.meta_path):
+    sys.meta_path.append(_CheckoutRules())
 
 
 def check(*paths: Any, **options: Any) -> Report:

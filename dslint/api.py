@@ -10,7 +10,6 @@ from dataclasses import replace
 from pathlib import Path
 
 from dslint.analysis.probe import ProbeSettings
-from dslint.discover.filetypes import kind_of
 from dslint.discover.layouts import CACHE_DIR_NAME, discover, require_samples
 from dslint.discover.manifest import Columns
 from dslint.engine.context import Context, Task
@@ -21,6 +20,7 @@ from dslint.gate.baseline import read_baseline, without_baseline
 from dslint.gate.config import Config, as_selectors, checked_selectors, load_config, selected
 from dslint.gate.since import changed_files, involves
 from dslint.model.dataset import Dataset
+from dslint.model.formats import kind_of
 from dslint.model.report import DatasetSummary, Report, RuleCrash
 from dslint.scan.cache import FactsCache
 from dslint.scan.scanner import scan

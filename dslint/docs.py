@@ -1,6 +1,7 @@
-"""Documentation taken from the rules themselves: `dslint rule ID` prints a rule's, and
-`python -m dslint.docs` writes the README's rule table from the registry (a test fails
-when the README's table differs, so the two cannot drift)."""
+"""Documentation taken from the code itself: `dslint rule ID` prints a rule's, and
+`python -m dslint.docs` writes the README's rule table from the registry and its list
+of file formats from their declarations (a test fails when the README differs, so the
+two cannot drift)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,12 @@ import inspect
 from pathlib import Path
 
 from dslint.engine.rule import Rule
+from dslint.model.formats import formats_line
 
 TABLE_START = "<!-- rule table: written by `python -m dslint.docs` from the rules -->"
 TABLE_END = "<!-- end of rule table -->"
+FORMATS_START = "<!-- formats: written by `python -m dslint.docs` from dslint/model/formats.py -->"
+FORMATS_END = "<!-- end of formats -->"
 FAMILIES = "FLBDNASHPT"  # the catalogue's order: files, labels, balance, duplicates, ...
 
 
@@ -48,18 +52,24 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|")
 
 
-def with_rule_table(readme: str, rules: dict[str, type[Rule]]) -> str:
-    """The README text with its rule table, between the markers, made anew."""
-    head, rest = readme.split(TABLE_START, 1)
-    _, tail = rest.split(TABLE_END, 1)
-    return f"{head}{TABLE_START}\n{rule_table(rules)}\n{TABLE_END}{tail}"
+def with_generated_parts(readme: str, rules: dict[str, type[Rule]]) -> str:
+    """The README text with its rule table and its list of formats, each between its
+    markers, made anew."""
+    readme = _between(readme, TABLE_START, TABLE_END, rule_table(rules))
+    return _between(readme, FORMATS_START, FORMATS_END, formats_line())
+
+
+def _between(text: str, start: str, end: str, written: str) -> str:
+    head, rest = text.split(start, 1)
+    _, tail = rest.split(end, 1)
+    return f"{head}{start}\n{written}\n{end}{tail}"
 
 
 def main() -> None:
     from dslint.engine.registry import load_rules
 
     readme = Path("README.md")
-    readme.write_text(with_rule_table(readme.read_text("utf-8"), load_rules()), "utf-8")
+    readme.write_text(with_generated_parts(readme.read_text("utf-8"), load_rules()), "utf-8")
 
 
 if __name__ == "__main__":

@@ -88,6 +88,7 @@ class ChanceStagnation(Rule):
                     "chance": round(level.accuracy, 4),
                     "ln_k": round(math.log(level.classes), 4),
                     "chance_loss": round(level.loss, 4),
+                    "levels": {"acc": round(level.accuracy, 4), "loss": round(level.loss, 4)},
                     "k_from": level.source,
                     "epochs": [history.epochs[0], history.epochs[-1]],
                 },
@@ -106,6 +107,7 @@ class ChanceStagnation(Rule):
                 evidence={
                     "classes": level.classes,
                     "ln_k": round(level.loss, 4),
+                    "levels": {"loss": round(level.loss, 4)},
                     "best_accuracy": best,
                 },
                 fix="Check that the loss and accuracy come from the same run and model "

@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from dslint.engine import Context, Finding, Option, Rule
+from dslint.engine.evidence import pictures
 from dslint.engine.wording import examples, plural
 
 
@@ -49,6 +50,9 @@ class Clipping(Rule):
             f"{plural(len(clipped), 'recording')} {'is' if len(clipped) == 1 else 'are'} "
             f"clipped: {examples(shown)}",
             paths=sorted(s.path for s, _ in clipped),
-            evidence={s.path: round(f.clipped, 5) for s, f in clipped[:100]},
+            evidence={
+                **{s.path: round(f.clipped, 5) for s, f in clipped[:100]},
+                "pictures": pictures(s.path for s, _ in clipped),
+            },
             fix="Re-record or re-export with less gain, or drop badly clipped files.",
         )

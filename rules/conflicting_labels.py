@@ -4,6 +4,7 @@ from collections.abc import Iterator
 
 from dslint.analysis.near import DEFAULT_DISTANCE
 from dslint.engine import Context, Finding, Option, Rule
+from dslint.engine.evidence import pictures
 from dslint.model.dataset import format_label, is_class, sort_labels
 
 
@@ -53,6 +54,7 @@ class ConflictingLabels(Rule):
                     "how": group.how,
                     "labels": [format_label(v) for v in sort_labels(group.labels)],
                     "samples": group.names(),
+                    "pictures": pictures(s.path for s in group.members if s.path),
                 },
                 fix="Keep one copy with the right label and delete the others.",
             )
@@ -74,6 +76,7 @@ class ConflictingLabels(Rule):
                     "distance": near.distance,
                     "labels": [format_label(v) for v in sort_labels(labels)],
                     "samples": near.names(),
+                    "pictures": pictures(s.path for s in near.members if s.path),
                 },
                 fix="Decide the right label for the content, keep one copy with it and "
                 "delete the others.",

@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from dslint.engine import Context, Finding, Option, Rule
+from dslint.engine.evidence import pictures
 from dslint.engine.wording import examples, plural
 
 
@@ -49,6 +50,9 @@ class DcOffset(Rule):
             f"{plural(len(offset), 'recording')} {'has' if len(offset) == 1 else 'have'} a "
             f"DC offset: {examples(shown)}",
             paths=sorted(s.path for s, _ in offset),
-            evidence={s.path: round(f.mean, 4) for s, f in offset[:100]},
+            evidence={
+                **{s.path: round(f.mean, 4) for s, f in offset[:100]},
+                "pictures": pictures(s.path for s, _ in offset),
+            },
             fix="Subtract the mean or high-pass filter every file (20 Hz), for all classes alike.",
         )

@@ -4,6 +4,7 @@ import math
 from collections.abc import Iterator
 
 from dslint.engine import Context, Finding, Rule
+from dslint.engine.evidence import pictures
 from dslint.engine.wording import examples, plural
 from dslint.model.facts import FileFacts
 
@@ -54,7 +55,7 @@ class DegenerateSample(Rule):
                     f"{examples(flat)}",
                     split=split,
                     paths=paths,
-                    evidence={"count": len(flat)},
+                    evidence={"count": len(flat), "pictures": pictures(paths)},
                     fix=fix,
                 )
         for split, (file, key) in ctx.dataset.array_inputs.items():
@@ -69,7 +70,7 @@ class DegenerateSample(Rule):
                     split=split,
                     paths=[file],
                     fix=fix,
-                    evidence={"count": len(rows), "rows": rows[:100]},
+                    evidence={"count": len(rows), "rows": rows[:100], "pictures": pictures([file])},
                 )
 
 

@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dslint.discover.filetypes import expected_format, extension
 from dslint.engine import Context, Finding, Rule
+from dslint.engine.evidence import pictures
+from dslint.model.formats import expected_format, extension
 
 
 class ExtensionMismatch(Rule):
@@ -44,6 +45,10 @@ class ExtensionMismatch(Rule):
                     f"{extension(sample.path)}",
                     paths=[sample.path],
                     split=sample.split,
-                    evidence={"content_format": facts.format, "extension_format": expected},
+                    evidence={
+                        "content_format": facts.format,
+                        "extension_format": expected,
+                        "pictures": pictures([sample.path]),
+                    },
                     fix=f"Rename it to the {facts.format} extension or re-encode it as {expected}.",
                 )

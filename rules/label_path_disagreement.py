@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from dslint.engine import Context, Finding, Rule
+from dslint.engine.evidence import pictures
 from dslint.engine.wording import examples, plural
 
 
@@ -55,6 +56,7 @@ class LabelPathDisagreement(Rule):
                     {"path": s.path, "label": str(s.label), "folder": s.folder_label}
                     for s in wrong[:100]
                 ],
+                "pictures": pictures(s.path for s in wrong),
             },
             fix="Decide which is right for each file, then move the file or fix the row.",
         )

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 import numpy as np
 
 from dslint.engine import Context, Finding, Option, Rule
+from dslint.engine.evidence import pictures
 from dslint.engine.wording import examples, plural
 
 
@@ -73,7 +74,7 @@ class OddOneOut(Rule):
                 f"{examples([why for _, _, why in ranked])}",
                 split=split,
                 paths=[path for _, path, _ in ranked],
-                evidence={"count": len(odd)},
+                evidence={"count": len(odd), "pictures": pictures(path for _, path, _ in ranked)},
                 fix="Look at them; delete those that belong to no class.",
             )
 

@@ -116,6 +116,7 @@ class Overfitting(Rule):
             paths=[history.source],
             evidence={
                 "parting_epoch": epochs[best],
+                "marked_epoch": epochs[best],
                 "monitor": key,
                 "best": values[best],
                 "final": values[-1],

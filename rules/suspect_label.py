@@ -6,6 +6,7 @@ import numpy as np
 
 from dslint.analysis.probe import confused_pairs
 from dslint.engine import Context, Finding, Option, Rule
+from dslint.engine.evidence import pictures
 from dslint.engine.wording import examples
 from dslint.model.dataset import format_label
 
@@ -108,6 +109,14 @@ class SuspectLabel(Rule):
                     }
                     for i in listed
                 ],
+                "pictures": pictures(
+                    (result.sources[i] for i in listed),
+                    {
+                        result.sources[i]: f"labelled {result.classes[truth[i]]}, looks like "
+                        f"{result.classes[best[i]]} (p = {likeness[i]:.2f})"
+                        for i in listed
+                    },
+                ),
             },
             fix="Look at the listed samples first; fix or drop the mislabelled ones.",
         )

@@ -10,11 +10,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dslint.discover.filetypes import extension
 from dslint.discover.layouts import discover
 from dslint.discover.manifest import Columns
 from dslint.errors import DslintError
 from dslint.model.dataset import InvalidLabel
+from dslint.model.formats import extension
 from tests.helpers import class_folders, image
 
 

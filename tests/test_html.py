@@ -265,7 +265,7 @@ def test_long_lists_fold_behind_show_all_which_opens_offline(browser, tmp_path: 
 
 
 def test_a_p_value_that_underflows_is_written_as_a_bound() -> None:
-    from dslint.reporters.html import _p
+    from dslint.reporters.html.page import _p
 
     assert _p(0.0) == "p < 1e-300"
     assert _p(6.8e-10) == "p = 6.8e-10"

@@ -7,6 +7,7 @@ import json
 import shutil
 import subprocess
 import sys
+import sysconfig
 from pathlib import Path
 
 import pytest
@@ -63,3 +64,22 @@ def _clean_copy(target: Path) -> Path:
             (target / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(REPO / name, target / name)
     return target
+
+
+def test_a_bare_checkout_on_sys_path_resolves_the_builtin_rules(tmp_path: Path) -> None:
+    """Without installing (no entry points, no package-dir mapping), the checkout on
+    sys.path finds `dslint.rules` in the top-level rules/ folder and loads every rule."""
+    from dslint.engine.registry import load_rules
+
+    site = sysconfig.get_paths()["purelib"]  # the dependencies, without their .pth hooks
+    code = (
+        f"import sys; sys.path[:0] = [{str(REPO)!r}]; sys.path.append({site!r}); "
+        "import dslint.rules; from dslint.engine.registry import load_rules; "
+        "hooks = [type(f).__name__ for f in sys.meta_path if 'editable' in repr(f).lower()]; "
+        "print(dslint.rules.__file__, len(load_rules()), hooks)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-S", "-c", code], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [str(REPO / "rules/__init__.py"), str(len(load_rules())), "[]"]

@@ -17,6 +17,7 @@ from tests.helpers import run_cli
 
 PLUGIN = '''
 from dslint.engine import Rule
+from dslint.engine.evidence import pictures
 
 
 class TinyDataset(Rule):
@@ -44,6 +45,32 @@ class TinyDataset(Rule):
         count = len(ctx.dataset.samples)
         if count < 100:
             yield self.finding(f"only {count} samples")
+
+
+class FirstPictures(Rule):
+    """The first two samples, shown.
+
+    What it catches:
+        Nothing; it shows pictures.
+
+    Why it matters:
+        A report should draw any rule's pictures.
+
+    Example:
+        two samples.
+
+    How to fix:
+        Nothing to fix.
+    """
+
+    id = "X101"
+    name = "first-pictures"
+    summary = "the first two samples, shown"
+    default_severity = "info"
+
+    def check(self, ctx):
+        first = [s.path for s in ctx.dataset.samples[:2]]
+        yield self.finding("two samples", paths=first, evidence={"pictures": pictures(first)})
 '''
 
 
@@ -94,7 +121,24 @@ def test_an_installed_third_party_rule_is_listed_documented_and_run(plugin_site:
     data = FIXTURES / "L001-binary-label-values/pass-01-labels/data"
     result = run_cli("check", data, "--no-cache", "--format", "json", "--select", "X", env=env)
     findings = json.loads(result.stdout)["findings"]
-    assert [(f["rule"], f["message"]) for f in findings] == [("X100", "only 10 samples")]
+    assert [(f["rule"], f["message"]) for f in findings] == [
+        ("X100", "only 10 samples"),
+        ("X101", "two samples"),
+    ]
+
+
+def test_a_third_party_rule_s_pictures_are_drawn_in_the_html_report(plugin_site: Path) -> None:
+    """The report draws evidence by its declared shape, not by rule id: a plugin rule's
+    `pictures` become thumbnails captioned with their paths."""
+    env = {"PYTHONPATH": str(plugin_site)}
+    data = FIXTURES / "D001-split-leakage-exact/fail-copied-val-images/data"
+    page = run_cli("check", data, "--no-cache", "--format", "html", "--select", "X101", env=env)
+    first = json.loads(
+        run_cli("check", data, "--no-cache", "--format", "json", "--select", "X101", env=env).stdout
+    )["findings"][0]["paths"]
+    article = page.stdout.split("X101 first-pictures", 1)[1].split("</article>", 1)[0]
+    assert article.count("<img class='thumb'") == 2
+    assert [f"<figcaption title='{path}'>" in article for path in first] == [True, True]
 
 
 def test_a_second_rule_with_a_taken_id_is_refused(tmp_path: Path) -> None:

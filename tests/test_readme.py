@@ -88,13 +88,24 @@ def test_no_install_command_fetches_the_unrelated_dslint_from_the_package_index(
     assert f'"{name}[s3] @ git+https://github.com/dslint/dslint"' in README
 
 
-def test_readme_rule_table_is_written_from_the_rules() -> None:
-    from dslint.docs import with_rule_table
+def test_readme_rule_table_and_formats_are_written_from_the_code() -> None:
+    from dslint.docs import with_generated_parts
     from dslint.engine.registry import load_rules
 
-    assert with_rule_table(README, load_rules()) == README, (
-        "the README's rule table differs from the rules: run `python -m dslint.docs`"
+    assert with_generated_parts(README, load_rules()) == README, (
+        "the README's rule table or formats differ from the code: run `python -m dslint.docs`"
     )
+
+
+def test_the_precommit_hook_runs_on_every_declared_format() -> None:
+    """The hook's file pattern is the one the format declarations write, so a new
+    format cannot be missed there (it missed `.pbm` when written by hand)."""
+    from dslint.model.formats import KIND_OF_EXTENSION, precommit_pattern
+
+    (hook,) = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())
+    assert hook["files"] == precommit_pattern()
+    for ext in KIND_OF_EXTENSION:
+        assert re.search(hook["files"], f"data/train/cat/1{ext.upper()}"), ext
 
 
 def _timeless(text: str) -> str:

@@ -32,6 +32,7 @@ from dslint.analysis.probe_model import probe_model
 from dslint.errors import DslintError
 from dslint.extras import install_hint
 from dslint.model.dataset import Label, is_class, sort_labels
+from dslint.model.formats import KINDS, PICTURE_PROPERTIES
 from dslint.training.chance import Chance
 
 if TYPE_CHECKING:
@@ -268,7 +269,7 @@ def _inputs(ctx: Context, limit: int) -> tuple[list, np.ndarray, dict[str, np.nd
     """Samples with a class label and a thumbnail, their 32×32 RGB pictures, and the
     trivial properties of their files; a stratified subsample beyond `limit`."""
     dataset = ctx.dataset
-    chosen, pictures, rows = [], [], []
+    chosen, pictures, rows, pictured = [], [], [], []
     for sample in dataset.samples:
         facts = ctx.facts_of(sample)
         if facts is None or not facts.thumbnail or not is_class(sample.label):
@@ -276,11 +277,13 @@ def _inputs(ctx: Context, limit: int) -> tuple[list, np.ndarray, dict[str, np.nd
         chosen.append(sample)
         pictures.append(np.frombuffer(facts.thumbnail, dtype=np.uint8))
         rows.append(_properties(facts))
+        pictured.append(set(PICTURE_PROPERTIES) <= set(KINDS[facts.kind].probe_properties))
     arrays = _stacked_pictures(ctx)
     for sample, picture in arrays:
         chosen.append(sample)
         pictures.append(picture)
         rows.append({})
+        pictured.append(True)  # a stacked array's row is drawn as a picture
     if not chosen:
         return [], np.zeros((0, 32, 32, 3), np.uint8), {}
     keep = _subsample([s.label for s in chosen], limit)
@@ -290,10 +293,10 @@ def _inputs(ctx: Context, limit: int) -> tuple[list, np.ndarray, dict[str, np.nd
     properties = {
         name: np.array([rows[i].get(name, np.nan) for i in keep], dtype=float) for name in names
     }
-    recordings = np.array(["loudness (RMS)" in rows[i] for i in keep])
+    drawn = np.array([pictured[i] for i in keep])  # a recording's picture is a spectrogram
     for name, values in _picture_properties(stacked).items():
-        if not recordings.all():
-            properties[name] = np.where(recordings, np.nan, values)
+        if drawn.any():
+            properties[name] = np.where(drawn, values, np.nan)
     return chosen, stacked, dict(sorted(properties.items()))
 
 
@@ -333,30 +336,23 @@ def _picture_properties(pictures: np.ndarray) -> dict[str, np.ndarray]:
 
 def _properties(facts) -> dict[str, float]:
     """What a model could read a label from without looking at the content, from the
-    file's facts (the picture's brightness is `_picture_properties`)."""
-    found = {}
-    if facts.kind == "audio":
-        # a recording's picture is its spectrogram: its "brightness" is the loudness
-        found["loudness (RMS)"] = 20 * math.log10(max(facts.rms or 0.0, 1e-9))
-    found["file size"] = math.log1p(facts.size)
-    found["format"] = float(zlib.crc32(facts.format.encode()) % 1000) if facts.format else np.nan
-    if facts.width:
-        found.update(
-            {
-                "width": facts.width,
-                "height": facts.height,
-                "aspect ratio": facts.width / max(1, facts.height),
-                "channels": facts.channels or 0,
-            }
-        )
-    if facts.sample_rate:
-        found.update(
-            {
-                "duration": facts.duration,
-                "sample rate": facts.sample_rate,
-                "channels": facts.channels or 0,
-            }
-        )
+    file's facts: the properties its kind declares (dslint.model.formats; the
+    picture's brightness is `_picture_properties`, over all pictures at once)."""
+    declared = KINDS[facts.kind].probe_properties
+    candidates = {
+        "file size": math.log1p(facts.size),
+        "format": float(zlib.crc32(facts.format.encode()) % 1000) if facts.format else np.nan,
+        "loudness (RMS)": 20 * math.log10(max(facts.rms or 0.0, 1e-9)),
+        "width": facts.width,
+        "height": facts.height,
+        "aspect ratio": facts.width / max(1, facts.height or 0) if facts.width else None,
+        "channels": facts.channels or 0,
+        "duration": facts.duration,
+        "sample rate": facts.sample_rate,
+    }
+    found: dict[str, float] = {
+        name: value for name, value in candidates.items() if name in declared and value is not None
+    }
     return found
 
 

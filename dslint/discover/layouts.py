@@ -21,7 +21,7 @@ from typing import IO
 
 from dslint.discover import name_labels
 from dslint.discover.arrays import ARRAY_FILE, discover_arrays
-from dslint.discover.filetypes import MANIFEST_EXTENSIONS, is_data_file, is_tool_dir, is_vcs_file
+from dslint.discover.filetypes import is_data_file, is_tool_dir, is_vcs_file
 from dslint.discover.labels import parse_label
 from dslint.discover.manifest import (
     CHOSEN_BY_DSLINT,
@@ -36,6 +36,7 @@ from dslint.discover.remote import RemoteTree, is_url, local_path
 from dslint.engine.wording import plural
 from dslint.errors import DslintError
 from dslint.model.dataset import SPLIT_ALIASES, Dataset, Sample, split_of_name
+from dslint.model.formats import MANIFEST_EXTENSIONS
 
 CACHE_DIR_NAME = ".dslint_cache"
 

@@ -10,19 +10,24 @@ from __future__ import annotations
 import importlib
 import inspect
 import pkgutil
-from importlib.metadata import entry_points
+from importlib.metadata import EntryPoint, entry_points
 from types import ModuleType
 
 from dslint.engine.rule import Rule
 from dslint.errors import DslintError
 
 GROUP = "dslint.rules"
+BUILTIN = EntryPoint("builtin", "dslint.rules", GROUP)
 
 
 def load_rules() -> dict[str, type[Rule]]:
-    """Every registered rule class by id, sorted by id."""
+    """Every registered rule class by id, sorted by id. The built-in pack is always
+    among them: a bare checkout on sys.path has no installed entry points."""
     found: dict[str, type[Rule]] = {}
-    for entry in sorted(entry_points(group=GROUP), key=lambda e: e.name):
+    entries = list(entry_points(group=GROUP))
+    if not any(entry.value == BUILTIN.value for entry in entries):
+        entries.append(BUILTIN)
+    for entry in sorted(entries, key=lambda e: e.name):
         try:
             pack = entry.load()
         except Exception as exc:

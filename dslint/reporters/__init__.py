@@ -1,31 +1,39 @@
 """Reporters turn a `Report` into text for people, JSON for programs, SARIF for code
-scanning, and workflow commands for GitHub Actions annotations."""
+scanning, workflow commands for GitHub Actions annotations, and an HTML page. Each is
+registered here by name; its module is imported only when its format is asked for."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TextIO
 
+from dslint.lazy import resolve
 from dslint.model.report import Report
 
-FORMATS = ("text", "json", "sarif", "github", "html")
+
+@dataclass(frozen=True)
+class Reporter:
+    render: str  # "module:function(report, out)" writing the report to `out`
+    colours: bool = False  # the function also takes whether to colour its output
+
+
+REPORTERS = {
+    "text": Reporter("dslint.reporters.text:render_text", colours=True),
+    "json": Reporter("dslint.reporters:render_json"),
+    "sarif": Reporter("dslint.reporters.sarif:render_sarif"),
+    "github": Reporter("dslint.reporters.github:render_github"),
+    "html": Reporter("dslint.reporters.html:render_html"),
+}
+FORMATS = tuple(REPORTERS)
 
 
 def render(report: Report, fmt: str, out: TextIO, color: bool) -> None:
-    if fmt == "json":
-        out.write(report.to_json() + "\n")
-    elif fmt == "sarif":
-        from dslint.reporters.sarif import render_sarif
-
-        render_sarif(report, out)
-    elif fmt == "html":
-        from dslint.reporters.html import render_html
-
-        render_html(report, out)
-    elif fmt == "github":
-        from dslint.reporters.github import render_github
-
-        render_github(report, out)
+    reporter = REPORTERS[fmt]
+    if reporter.colours:
+        resolve(reporter.render)(report, out, color)
     else:
-        from dslint.reporters.text import render_text
+        resolve(reporter.render)(report, out)
 
-        render_text(report, out, color)
+
+def render_json(report: Report, out: TextIO) -> None:
+    out.write(report.to_json() + "\n")

@@ -16,7 +16,9 @@ from PIL import Image
 
 from dslint.analysis.audio_print import audio_print
 from dslint.analysis.fingerprint import as_signed, fingerprints, tints
+from dslint.lazy import resolve
 from dslint.model.facts import FileFacts
+from dslint.model.formats import KINDS
 
 # Pillow's own decompression-bomb limit; above it the header is read, not the pixels.
 MAX_DECODE_PIXELS = 89_478_485
@@ -34,7 +36,7 @@ def decode_into(facts: FileFacts, data: bytes) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
-            {"image": _image, "audio": _audio, "array": _array}[facts.kind](facts, data)
+            resolve(KINDS[facts.kind].decoder)(facts, data)
         except Exception as exc:  # one bad file must never stop the scan
             facts.error = _reason(facts.kind, exc, data)
 
@@ -62,7 +64,7 @@ def pixel_limit(limit: int | None) -> Iterator[None]:
         Image.MAX_IMAGE_PIXELS = previous
 
 
-def _image(facts: FileFacts, data: bytes) -> None:
+def decode_image(facts: FileFacts, data: bytes) -> None:
     # Pillow's own guard is off here: the limit is applied below, before decoding
     with pixel_limit(None), Image.open(io.BytesIO(data)) as image:
         facts.format = image.format
@@ -82,7 +84,7 @@ def _image(facts: FileFacts, data: bytes) -> None:
     _value_stats(facts, pixels)
 
 
-def _audio(facts: FileFacts, data: bytes) -> None:
+def decode_audio(facts: FileFacts, data: bytes) -> None:
     import soundfile
 
     with soundfile.SoundFile(io.BytesIO(data)) as sound:
@@ -103,7 +105,7 @@ def _audio(facts: FileFacts, data: bytes) -> None:
         facts.clipped = float(np.count_nonzero(magnitude >= FULL_SCALE) / magnitude.size)
 
 
-def _array(facts: FileFacts, data: bytes) -> None:
+def decode_array(facts: FileFacts, data: bytes) -> None:
     array = np.load(io.BytesIO(data), allow_pickle=False)
     facts.format = "NPY"
     facts.content_hash = _content_hash(f"{array.dtype}{array.shape}", array)

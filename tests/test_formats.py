@@ -1,0 +1,82 @@
+"""Each kind of data file is declared once (dslint.model.formats): its decoder fills only
+the facts it declares, the probe tests only the properties it declares, and the report
+draws it as declared."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import fields
+
+import numpy as np
+import pytest
+import soundfile
+from PIL import Image
+
+from dslint.analysis.probe import _properties
+from dslint.lazy import resolve
+from dslint.model.facts import FileFacts
+from dslint.model.formats import COMMON_FACTS, KINDS, expected_format, kind_of
+from dslint.scan.decode import decode_into, fingerprint_images
+
+
+def _png() -> bytes:
+    buffer = io.BytesIO()
+    Image.fromarray(np.arange(48 * 64 * 3, dtype=np.uint8).reshape(48, 64, 3)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def _wav() -> bytes:
+    buffer = io.BytesIO()
+    tone = 0.5 * np.sin(np.linspace(0, 400 * np.pi, 8000)).astype(np.float32)
+    soundfile.write(buffer, tone, 8000, format="WAV")
+    return buffer.getvalue()
+
+
+def _npy() -> bytes:
+    buffer = io.BytesIO()
+    np.save(buffer, np.linspace(0, 1, 28 * 28, dtype=np.float32).reshape(28, 28))
+    return buffer.getvalue()
+
+
+FILES = {"image": ("a.png", _png), "audio": ("a.wav", _wav), "array": ("a.npy", _npy)}
+
+
+def _filled(facts: FileFacts) -> set[str]:
+    blank = FileFacts(path=facts.path, kind=facts.kind)
+    return {f.name for f in fields(FileFacts) if getattr(facts, f.name) != getattr(blank, f.name)}
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_a_decoder_fills_the_facts_its_kind_declares_and_no_others(kind: str) -> None:
+    name, make = FILES[kind]
+    facts = FileFacts(path=name, kind=kind_of(name))
+    decode_into(facts, make())
+    fingerprint_images([facts])  # the worker's second step, over a batch of images
+    assert facts.error is None
+    declared = set(KINDS[kind].facts)
+    assert _filled(facts) <= declared | set(COMMON_FACTS)
+    # every declared fact but the counts of NaN and Inf (float content only) and the
+    # oversized flag is filled by this ordinary file
+    assert declared - {"nan_count", "inf_count", "oversized"} <= _filled(facts)
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_the_probe_tests_only_the_properties_its_kind_declares(kind: str) -> None:
+    name, make = FILES[kind]
+    facts = FileFacts(path=name, kind=kind, size=100)
+    decode_into(facts, make())
+    assert set(_properties(facts)) <= set(KINDS[kind].probe_properties)
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_the_report_draws_each_kind_as_declared(kind: str) -> None:
+    _, make = FILES[kind]
+    drawn, size = resolve(KINDS[kind].picture)(io.BytesIO(make()))
+    assert drawn.startswith(("<img", "<svg"))
+    assert size == {"image": "64×48", "audio": "1.0 s, 8,000 Hz", "array": "28×28"}[kind]
+
+
+def test_an_extension_names_its_kind_and_format_in_any_case() -> None:
+    assert (kind_of("x/IMG_1.JPG"), expected_format("x/IMG_1.JPG")) == ("image", "JPEG")
+    assert (kind_of("a.Flac"), expected_format("a.Flac")) == ("audio", "FLAC")
+    assert (kind_of("notes.txt"), expected_format("notes.txt")) == (None, None)
