@@ -1,7 +1,7 @@
 """Documentation taken from the code itself: `dslint rule ID` prints a rule's, and
-`python -m dslint.docs` writes the README's rule table from the registry and its list
-of file formats from their declarations (a test fails when the README differs, so the
-two cannot drift)."""
+`python -m dslint.docs` writes the README's rule table from the registry, and the
+README's list of file formats and the pre-commit hook's file pattern from the format
+declarations (tests fail when they differ, so they cannot drift)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import inspect
 from pathlib import Path
 
 from dslint.engine.rule import Rule
-from dslint.model.formats import formats_line
+from dslint.model.formats import formats_line, precommit_pattern
 
 TABLE_START = "<!-- rule table: written by `python -m dslint.docs` from the rules -->"
 TABLE_END = "<!-- end of rule table -->"
@@ -65,11 +65,21 @@ def _between(text: str, start: str, end: str, written: str) -> str:
     return f"{head}{start}\n{written}\n{end}{tail}"
 
 
+def with_hook_pattern(hooks: str) -> str:
+    """The pre-commit hooks file with its `files:` pattern made anew from the formats."""
+    lines = hooks.split("\n")
+    return "\n".join(
+        f"  files: '{precommit_pattern()}'" if line.startswith("  files: ") else line
+        for line in lines
+    )
+
+
 def main() -> None:
     from dslint.engine.registry import load_rules
 
-    readme = Path("README.md")
+    readme, hooks = Path("README.md"), Path(".pre-commit-hooks.yaml")
     readme.write_text(with_generated_parts(readme.read_text("utf-8"), load_rules()), "utf-8")
+    hooks.write_text(with_hook_pattern(hooks.read_text("utf-8")), "utf-8")
 
 
 if __name__ == "__main__":

@@ -103,7 +103,7 @@ def test_the_precommit_hook_runs_on_every_declared_format() -> None:
     from dslint.model.formats import KIND_OF_EXTENSION, precommit_pattern
 
     (hook,) = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())
-    assert hook["files"] == precommit_pattern()
+    assert hook["files"] == precommit_pattern(), "run `python -m dslint.docs`"
     for ext in KIND_OF_EXTENSION:
         assert re.search(hook["files"], f"data/train/cat/1{ext.upper()}"), ext
 

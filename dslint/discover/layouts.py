@@ -13,11 +13,9 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from fnmatch import fnmatch
 from pathlib import Path, PurePosixPath
-from typing import IO
 
 from dslint.discover import name_labels
 from dslint.discover.arrays import ARRAY_FILE, discover_arrays
@@ -33,6 +31,7 @@ from dslint.discover.manifest import (
 )
 from dslint.discover.name_labels import NameLabels
 from dslint.discover.remote import RemoteTree, is_url, local_path
+from dslint.discover.tree import LocalTree, Tree
 from dslint.engine.wording import plural
 from dslint.errors import DslintError
 from dslint.model.dataset import SPLIT_ALIASES, Dataset, Sample, split_of_name
@@ -62,7 +61,9 @@ def discover(
     if not root.exists():
         raise DslintError(f"path {root} does not exist")
     top = _reach_of_manifest(root) if root.suffix.lower() in MANIFEST_EXTENSIONS else None
-    walk = _Walk(top or (root if root.is_dir() else root.parent), follow_links, _exclusion(exclude))
+    walk = LocalTree(
+        top or (root if root.is_dir() else root.parent), follow_links, _exclusion(exclude)
+    )
     dataset = _discover(root, manifest, walk, names, columns, top)
     dataset.skipped_links.extend(sorted(walk.links.items()))
     return dataset
@@ -568,96 +569,6 @@ def _add_class_files(
                 )
             elif not is_vcs_file(entry.name):
                 dataset.stray_files.append(rel)
-
-
-@dataclass
-class _Walk:
-    """How the walk treats symbolic links. By default a link to a file is followed
-    when its target lies inside the dataset, and a link to a folder is not walked
-    (it may loop, or repeat files); with `follow_links` both are followed, each folder
-    once. Links not followed, broken or looping are recorded in `links`."""
-
-    root: Path
-    follow_links: bool
-    excluded: Callable[[str], bool]
-    links: dict[str, str] = field(default_factory=dict)  # path -> why it was not read
-    walked: set[str] = field(default_factory=set)
-    remote = False
-
-    def __post_init__(self) -> None:
-        self.real_root = Path(os.path.realpath(self.root))
-
-    def kind(self, path: Path) -> str | None:
-        return "folder" if path.is_dir() else "file" if path.is_file() else None
-
-    def readable(self, folder: Path) -> bool:
-        return os.access(folder, os.R_OK | os.X_OK)
-
-    def list_dir(self, folder: Path) -> list[os.DirEntry]:
-        try:
-            with os.scandir(folder) as entries:
-                return list(entries)
-        except OSError:
-            return []
-
-    def has_file(self, path: Path) -> bool:
-        return path.is_file()
-
-    def walk(self, folder: Path) -> Iterator[tuple[str, list[str], list[str]]]:
-        return os.walk(folder)
-
-    def open(self, path: Path) -> IO[bytes]:
-        return open(path, "rb")
-
-    def locate(self, name: str) -> Path:
-        return Path(name)
-
-    def is_dir(self, entry: os.DirEntry, rel: str) -> bool:
-        try:
-            if not entry.is_symlink():
-                return entry.is_dir(follow_symlinks=False)
-            target = self._target(entry, rel)
-            if target is None or not target.is_dir():
-                return False
-            if not self.follow_links:
-                self.links[rel] = f"a link to the folder {target}, not walked"
-                return False
-            if str(target) in self.walked or target in self.real_root.parents:
-                self.links[rel] = f"a link back to {target}, not walked twice"
-                return False
-            self.walked.add(str(target))
-            return True
-        except OSError:
-            return False
-
-    def is_file(self, entry: os.DirEntry, rel: str) -> bool:
-        try:
-            if not entry.is_symlink():
-                return entry.is_file(follow_symlinks=False)
-            target = self._target(entry, rel)
-            return target is not None and target.is_file() and self.allows(target, rel)
-        except OSError:
-            return False
-
-    def allows(self, path: Path, rel: str) -> bool:
-        """Whether a file (a link's target, or a manifest's path) may be read."""
-        real = Path(os.path.realpath(path))
-        if self.follow_links or real == self.real_root or self.real_root in real.parents:
-            return True
-        self.links[rel] = (
-            f"points outside the dataset, to {real}; not read (--follow-links reads it)"
-        )
-        return False
-
-    def _target(self, entry: os.DirEntry, rel: str) -> Path | None:
-        target = Path(os.path.realpath(entry.path))
-        if not target.exists():
-            self.links[rel] = "a broken or looping link"
-            return None
-        return target
-
-
-Tree = _Walk | RemoteTree  # where discovery looks: a local folder, or a store's listing
 
 
 def _count_data_files(walk: Tree, folder: Path) -> int:
