@@ -56,3 +56,40 @@ def test_compressed_and_other_containers_are_decoded(
     assert report.findings == []
     facts = report.to_dict()["scan"]
     assert facts["files"] == 2
+
+
+def test_the_shipped_mel_banks_are_librosa_s() -> None:
+    """The banks ship built so that scan workers need not import librosa (its numba
+    start-up cost each worker about a second); they must equal what librosa builds."""
+    from dslint.scan.mel import SHIPPED_FFT, SHIPPED_RATES, _shipped, build
+
+    shipped = _shipped()
+    assert sorted(shipped) == sorted(f"{rate}_{SHIPPED_FFT}" for rate in SHIPPED_RATES)
+    for rate in SHIPPED_RATES:
+        np.testing.assert_allclose(shipped[f"{rate}_{SHIPPED_FFT}"], build(rate, SHIPPED_FFT))
+
+
+def test_scanning_a_16_khz_recording_does_not_import_librosa(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    write_wav(tmp_path / "a.wav", heart_sound(0, 16_000, 1.0, murmur=False), 16_000)
+    code = (
+        "import sys; from dslint.model.facts import FileFacts; "
+        "from dslint.scan.decode import decode_into; "
+        f"facts = FileFacts(path='a.wav', kind='audio'); "
+        f"decode_into(facts, open({str(tmp_path / 'a.wav')!r}, 'rb').read()); "
+        "print(len(facts.thumbnail), 'librosa' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.split() == ["3072", "False"], result.stderr
+
+
+def test_an_unusual_rate_still_gets_librosa_s_bank() -> None:
+    import librosa
+
+    from dslint.scan.mel import mel_filters
+
+    np.testing.assert_allclose(
+        mel_filters(12_345, 512), librosa.filters.mel(sr=12_345, n_fft=512, n_mels=32)
+    )

@@ -46,8 +46,8 @@ def test_install_provides_dslint_rules(tmp_path: Path, editable: bool) -> None:
         shipped = {p.relative_to(site).as_posix() for p in (site / "dslint").rglob("*.py")}
         source = {p.relative_to(REPO).as_posix() for p in (REPO / "dslint").rglob("*.py")}
         assert source <= shipped, f"not installed: {sorted(source - shipped)}"
-        model = "dslint/analysis/probe.onnx"  # package data, not a .py file
-        assert (site / model).read_bytes() == (REPO / model).read_bytes()
+        for data in ("dslint/analysis/probe.onnx", "dslint/scan/mel_banks.npz"):  # not .py
+            assert (site / data).read_bytes() == (REPO / data).read_bytes()
 
 
 def _clean_copy(target: Path) -> Path:

@@ -8,7 +8,6 @@ import re
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import lru_cache
 
 import numpy as np
 import xxhash
@@ -19,6 +18,7 @@ from dslint.analysis.fingerprint import as_signed, fingerprints, tints
 from dslint.lazy import resolve
 from dslint.model.facts import FileFacts
 from dslint.model.formats import KINDS
+from dslint.scan.mel import mel_filters
 
 # Pillow's own decompression-bomb limit; above it the header is read, not the pixels.
 MAX_DECODE_PIXELS = 89_478_485
@@ -239,18 +239,11 @@ def thumbnail_of_array(array: np.ndarray) -> bytes:
 def _thumbnail_of_sound(mono: np.ndarray, rate: int) -> bytes:
     """A log-mel spectrogram (32 mel bands × 32 frames) of the whole clip, as a 32×32
     picture: 32 windows spread over the clip, their power spectra through a mel filter
-    bank (librosa's, built once per rate), in dB."""
+    bank (librosa's, dslint.scan.mel), in dB."""
     n_fft = 512 if len(mono) >= 512 else 1 << max(5, int(np.log2(max(len(mono), 32))))
     padded = np.pad(mono.astype(np.float32), (0, max(0, n_fft - len(mono))))
     starts = np.linspace(0, len(padded) - n_fft, THUMBNAIL).astype(int)
     frames = padded[starts[:, None] + np.arange(n_fft)] * np.hanning(n_fft)
     power = np.abs(np.fft.rfft(frames, axis=1)) ** 2
-    mel = _mel_filters(rate, n_fft) @ power.T
+    mel = mel_filters(rate, n_fft) @ power.T
     return thumbnail_of_array(10 * np.log10(mel + 1e-10))
-
-
-@lru_cache(maxsize=16)
-def _mel_filters(rate: int, n_fft: int) -> np.ndarray:
-    import librosa
-
-    return librosa.filters.mel(sr=rate, n_fft=n_fft, n_mels=THUMBNAIL)
