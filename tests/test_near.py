@@ -87,3 +87,21 @@ def test_a_cached_run_without_the_probe_confirms_from_the_stored_thumbnails(
         f.evidence["groups"] for f in runs[0].findings
     ]
     assert runs[1].findings[0].evidence["leaked"] == 4
+
+
+def test_the_coarse_first_measure_never_rules_out_a_pair_within_its_limit() -> None:
+    """Residuals on 8×8 block means are a lower bound of those on every pixel, so the
+    pairs measured coarsely only are exactly those the full measure would reject."""
+    from dslint.analysis.confirm import grey, limits, residuals
+
+    rng = np.random.default_rng(0)
+    base = rng.integers(0, 256, (40, 32, 32, 3), dtype=np.uint8)
+    noisy = np.clip(base + rng.normal(0, 2, base.shape), 0, 255).astype(np.uint8)
+    pictures = grey([p.tobytes() for p in np.concatenate([base, noisy])])
+    left, right = np.repeat(np.arange(80), 80), np.tile(np.arange(80), 80)
+    exact = residuals(pictures, left, right)
+    allowed = limits(pictures, left, right)
+    bounded = residuals(pictures, left, right, allowed)
+    assert np.all(bounded <= exact + 1e-6)  # a lower bound everywhere
+    assert np.array_equal(bounded <= allowed, exact <= allowed)  # the same verdicts
+    assert (exact <= allowed).sum() == 80 + 2 * 40  # each with itself, and its noisy copy

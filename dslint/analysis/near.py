@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from dslint.analysis.audio_print import near_recordings
-from dslint.analysis.confirm import CALIBRATION_SAMPLE, ceiling, close, grey, residuals
+from dslint.analysis.confirm import CALIBRATION_SAMPLE, ceiling, grey, limits, residuals
 from dslint.analysis.fingerprint import SIZE, Pairs, from_signed, near_pairs, same_tint
 from dslint.model.dataset import Sample, split_sort_key
 from dslint.model.facts import FileFacts
@@ -93,8 +93,9 @@ def _confirmed(
     involved = np.union1d(pairs.left, pairs.right)
     rows, known = _grey_rows(ctx, [images[i] for i in involved])
     left, right = np.searchsorted(involved, pairs.left), np.searchsorted(involved, pairs.right)
-    found = residuals(rows, left, right)
-    confirmed = close(found, rows, left, right) & known[left] & known[right]
+    allowed = limits(rows, left, right)
+    found = residuals(rows, left, right, allowed)
+    confirmed = (found <= allowed) & known[left] & known[right]
     if confirmed.any():
         rng = np.random.default_rng(0)
         sample = rng.choice(len(images), min(len(images), CALIBRATION_SAMPLE), replace=False)
