@@ -81,7 +81,9 @@ def test_a_cached_run_without_the_probe_confirms_from_the_stored_thumbnails(
     tmp_path: Path,
 ) -> None:
     data = FIXTURES / "D002-split-leakage-near/fail-edited-copies-in-val/data"
-    runs = [dslint.check(data, cache_dir=tmp_path, probe=False, select=["D002"]) for _ in range(2)]
+    runs = [dslint.check(data, cache_dir=tmp_path, probe=False, select=["D002"])]
+    _forget(tmp_path, "results")  # the groups themselves are remembered: search again
+    runs.append(dslint.check(data, cache_dir=tmp_path, probe=False, select=["D002"]))
     assert runs[1].scan["from_cache"] == runs[1].scan["files"] > 0
     assert [f.evidence["groups"] for f in runs[1].findings] == [
         f.evidence["groups"] for f in runs[0].findings
@@ -105,3 +107,46 @@ def test_the_coarse_first_measure_never_rules_out_a_pair_within_its_limit() -> N
     assert np.all(bounded <= exact + 1e-6)  # a lower bound everywhere
     assert np.array_equal(bounded <= allowed, exact <= allowed)  # the same verdicts
     assert (exact <= allowed).sum() == 80 + 2 * 40  # each with itself, and its noisy copy
+
+
+def _forget(cache_dir: Path, table: str) -> None:
+    import sqlite3
+
+    from dslint.scan.cache import FILE_NAME
+
+    with sqlite3.connect(cache_dir / FILE_NAME) as db:
+        db.execute(f"DELETE FROM {table}")
+
+
+def test_an_unchanged_dataset_s_groups_are_read_from_the_cache_not_searched_again(
+    tmp_path: Path,
+) -> None:
+    """With the thumbnails gone from the cache, a new search could confirm nothing: the
+    same groups in the second run prove they were remembered. A changed label is a
+    changed input, so that run searches again, and confirms nothing."""
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(FIXTURES / "D002-split-leakage-near/fail-edited-copies-in-val/data", data)
+    cache = tmp_path / "cache"
+
+    def groups() -> list:
+        report = dslint.check(data, cache_dir=cache, probe=False, select=["D002"])
+        return [f.evidence["groups"] for f in report.findings]
+
+    first = groups()
+    assert first
+    _forget(cache, "thumbnails")
+    assert groups() == first
+    moved = sorted((data / "train").rglob("*.*"))[-1]
+    other = next(d for d in (data / "train").iterdir() if d != moved.parent)
+    moved.rename(other / moved.name)
+    assert groups() == []
+
+
+def test_no_candidate_pairs_is_no_residuals() -> None:
+    from dslint.analysis.confirm import residuals
+
+    none = np.array([], dtype=np.int64)
+    empty = np.zeros((0, 1024), np.float32)
+    assert residuals(empty, none, none, np.array([])).shape == (0,)

@@ -75,7 +75,7 @@ def _bounded(
 ) -> np.ndarray:
     step = SIZE // BLOCKS
     blocks = pictures.reshape(-1, BLOCKS, step, BLOCKS, step).mean(axis=(2, 4))
-    found = _residuals(blocks.reshape(len(pictures), -1), left, right)
+    found = _residuals(blocks.reshape(len(pictures), BLOCKS * BLOCKS), left, right)
     near = np.flatnonzero(found <= limits + BOUND_SLACK)
     found[near] = _residuals(pictures, left[near], right[near])
     return found

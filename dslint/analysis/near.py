@@ -16,7 +16,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
+import xxhash
 
+from dslint import __version__
 from dslint.analysis.audio_print import near_recordings
 from dslint.analysis.confirm import CALIBRATION_SAMPLE, ceiling, grey, limits, residuals
 from dslint.analysis.fingerprint import SIZE, Pairs, from_signed, near_pairs, same_tint
@@ -28,6 +30,7 @@ if TYPE_CHECKING:
 
 DEFAULT_DISTANCE = 10  # the search's reach: the confirmation decides (README, near-duplicates)
 CROWDED = 100  # a fingerprint with more close neighbours is looked up no further
+SEARCH_VERSION = 1  # raise when the search or its confirmation changes what it finds
 
 
 @dataclass(frozen=True)
@@ -76,12 +79,39 @@ def near_groups(ctx: Context, max_distance: int) -> list[NearGroup]:
     ]
     found = []
     if len(images) >= 2:
-        hashes = from_signed([f.fingerprint for _, f in images])
-        pairs = near_pairs(hashes, max_distance, crowded_above=CROWDED)
-        pairs = _of_one_colour(pairs, [f.tint for _, f in images])
-        pairs, left_over = _confirmed(ctx, images, pairs)
+        key = _search_key(images, max_distance)
+        stored = ctx.cache.result(key) if ctx.cache else None
+        if stored is not None:
+            pairs = Pairs(stored["left"], stored["right"], stored["distance"])
+            left_over = stored["residual"]
+        else:
+            pairs, left_over = _search(ctx, images, max_distance)
+            if ctx.cache:
+                ctx.cache.put_result(key, {**pairs._asdict(), "residual": left_over})
         found.extend(_groups(images, pairs, "image", left_over))
     return found + ctx.shared(recording_groups)
+
+
+def _search(
+    ctx: Context, images: list[tuple[Sample, FileFacts]], max_distance: int
+) -> tuple[Pairs, np.ndarray]:
+    hashes = from_signed([f.fingerprint for _, f in images])
+    pairs = near_pairs(hashes, max_distance, crowded_above=CROWDED)
+    pairs = _of_one_colour(pairs, [f.tint for _, f in images])
+    return _confirmed(ctx, images, pairs)
+
+
+def _search_key(images: list[tuple[Sample, FileFacts]], max_distance: int) -> bytes:
+    """A digest of everything the search and its confirmation read: each image's name,
+    split, label and content (its content hash stands for its thumbnail), the distance
+    and the code's version. An unchanged dataset's groups are then read, not searched."""
+    digest = xxhash.xxh3_128(f"near {__version__} {SEARCH_VERSION} {max_distance}".encode())
+    for sample, facts in images:
+        digest.update(
+            f"{sample.path}\0{sample.split}\0{sample.label!r}\0{facts.content_hash}\0"
+            f"{facts.fingerprint}\0{facts.tint}\n".encode("utf-8", "surrogateescape")
+        )
+    return digest.digest()
 
 
 def _confirmed(

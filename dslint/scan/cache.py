@@ -84,6 +84,9 @@ class FactsCache:
                     "CREATE TABLE IF NOT EXISTS probe_fits (key BLOB PRIMARY KEY, proba BLOB, "
                     "shortcuts TEXT, converged INTEGER)"
                 )
+                self._db.execute(
+                    "CREATE TABLE IF NOT EXISTS results (key BLOB PRIMARY KEY, arrays BLOB)"
+                )
                 self._db.commit()
                 return
             except sqlite3.OperationalError as exc:
@@ -211,6 +214,30 @@ class FactsCache:
         try:
             with self._db:
                 self._db.execute("INSERT OR REPLACE INTO probe_fits VALUES (?, ?, ?, ?)", row)
+        except sqlite3.Error as exc:
+            print(f"dslint: warning: cache {self.file} not updated: {exc}", file=sys.stderr)
+
+    def result(self, key: bytes) -> dict[str, np.ndarray] | None:
+        """The arrays an analysis stored under `key`, a digest of everything it read
+        (so an unchanged dataset does not redo it), or None."""
+        try:
+            row = self._db.execute("SELECT arrays FROM results WHERE key = ?", (key,)).fetchone()
+            if row is None:
+                return None
+            with np.load(io.BytesIO(row[0]), allow_pickle=False) as stored:
+                return {name: stored[name] for name in stored.files}
+        except (sqlite3.Error, ValueError, OSError) as exc:
+            print(f"dslint: warning: cache {self.file}: result unreadable: {exc}", file=sys.stderr)
+            return None
+
+    def put_result(self, key: bytes, arrays: dict[str, np.ndarray]) -> None:
+        packed = io.BytesIO()
+        np.savez(packed, allow_pickle=False, **arrays)
+        try:
+            with self._db:
+                self._db.execute(
+                    "INSERT OR REPLACE INTO results VALUES (?, ?)", (key, packed.getvalue())
+                )
         except sqlite3.Error as exc:
             print(f"dslint: warning: cache {self.file} not updated: {exc}", file=sys.stderr)
 
