@@ -80,3 +80,20 @@ def test_an_extension_names_its_kind_and_format_in_any_case() -> None:
     assert (kind_of("x/IMG_1.JPG"), expected_format("x/IMG_1.JPG")) == ("image", "JPEG")
     assert (kind_of("a.Flac"), expected_format("a.Flac")) == ("audio", "FLAC")
     assert (kind_of("notes.txt"), expected_format("notes.txt")) == (None, None)
+
+
+@pytest.mark.parametrize("mode", ["RGB", "L", "CMYK"])
+def test_a_jpeg_has_the_same_facts_through_libjpeg_turbo_as_through_pillow(mode: str) -> None:
+    """The fast JPEG path (simplejpeg) must give exactly Pillow's facts; CMYK, which it
+    does not decode as Pillow does, goes to Pillow."""
+    from dslint.scan.decode import decode_image, decode_with_pillow
+
+    rng = np.random.default_rng(0)
+    picture = Image.fromarray(rng.integers(0, 256, (37, 53, 3), dtype=np.uint8)).convert(mode)
+    buffer = io.BytesIO()
+    picture.save(buffer, "JPEG", quality=90)
+    fast, slow = FileFacts("a.jpg", "image"), FileFacts("a.jpg", "image")
+    decode_image(fast, buffer.getvalue())
+    decode_with_pillow(slow, buffer.getvalue())
+    assert fast == slow
+    assert (fast.mode, fast.width, fast.height) == (mode, 53, 37)
