@@ -18,7 +18,7 @@ __version__ = "0.1.0"
 if TYPE_CHECKING:
     from dslint.model.report import Report
 
-__all__ = ["__version__", "check"]
+__all__ = ["__version__", "check", "fix", "split"]
 
 
 class _CheckoutRules(MetaPathFinder):
@@ -51,3 +51,20 @@ def check(*paths: Any, **options: Any) -> Report:
     from dslint.api import check as _check
 
     return _check(*paths, **options)
+
+
+def fix(path: Any, out: Any, **options: Any) -> Any:
+    """Write a repaired copy of the dataset at `path` to `out` and return the plan
+    (`dslint.repair.plan.Plan`); options as `dslint fix` takes them (select, ignore,
+    dry_run, mode, size, manifest, use_cache, cache_dir)."""
+    from dslint.repair.fix import fix as _fix
+
+    return _fix(path, out, **options)
+
+
+def split(path: Any, out: Any, **options: Any) -> Any:
+    """Write a leak-free stratified split of the dataset at `path` to `out` and return
+    its `dslint.repair.split.SplitResult`; options: val, test, group_by, seed."""
+    from dslint.repair.split import split as _split
+
+    return _split(path, out, **options)

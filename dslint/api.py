@@ -90,7 +90,7 @@ def check(
     ]
     for dataset in datasets:
         require_samples(dataset)
-    cache = _open_cache(cache_dir, datasets) if use_cache else None
+    cache = open_cache(cache_dir, datasets) if use_cache else None
     probe_settings = replace(probe_settings, progress=progress)
     findings: list[Finding] = []
     probes: dict[str, dict] = {}
@@ -101,7 +101,7 @@ def check(
     first: Context | None = None
     try:
         for dataset in datasets:
-            targets = _scan_targets(dataset)
+            targets = scan_targets(dataset)
             tick = progress(len(targets)) if progress else None
             facts, stats = scan(
                 dataset.root,
@@ -273,7 +273,7 @@ def _since(
     return kept
 
 
-def _scan_targets(dataset: Dataset) -> list[ScanTarget]:
+def scan_targets(dataset: Dataset) -> list[ScanTarget]:
     paths = dict.fromkeys(s.path for s in dataset.with_unlabelled() if s.path)
     targets = [ScanTarget(path, kind_of(path) or "image") for path in paths]
     files = sorted({file for file, _ in dataset.array_inputs.values()})
@@ -281,7 +281,7 @@ def _scan_targets(dataset: Dataset) -> list[ScanTarget]:
     return targets
 
 
-def _open_cache(cache_dir: str | os.PathLike | None, datasets: list[Dataset]) -> FactsCache | None:
+def open_cache(cache_dir: str | os.PathLike | None, datasets: list[Dataset]) -> FactsCache | None:
     """The cache folder: the one asked for, else `.dslint_cache/` in the working
     directory, unless that lies inside a dataset being checked, which dslint never
     writes into: then the user's cache folder."""

@@ -21,6 +21,15 @@ from dslint.extras import install_hint
 from dslint.gate.config import FAIL_ON
 from dslint.reporters import FORMATS
 
+# options that several commands take, written once
+ManifestOption = Annotated[
+    str | None, typer.Option(help="Manifest (CSV/TSV/Parquet) with path and label columns.")
+]
+NoCacheOption = Annotated[
+    bool, typer.Option("--no-cache", help="Do not read or write the facts cache.")
+]
+CacheDirOption = Annotated[Path | None, typer.Option(help="Cache folder (default .dslint_cache/).")]
+
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
@@ -67,9 +76,7 @@ def check(
             "columns, or .npz with y_true/y_pred."
         ),
     ] = None,
-    manifest: Annotated[
-        str | None, typer.Option(help="Manifest (CSV/TSV/Parquet) with path and label columns.")
-    ] = None,
+    manifest: ManifestOption = None,
     path_column: Annotated[
         str | None, typer.Option(help="The manifest's column of file paths (else chosen).")
     ] = None,
@@ -114,12 +121,8 @@ def check(
             "else a local cluster of --jobs processes)."
         ),
     ] = None,
-    no_cache: Annotated[
-        bool, typer.Option("--no-cache", help="Do not read or write the facts cache.")
-    ] = False,
-    cache_dir: Annotated[
-        Path | None, typer.Option(help="Cache folder (default .dslint_cache/).")
-    ] = None,
+    no_cache: NoCacheOption = False,
+    cache_dir: CacheDirOption = None,
     baseline: Annotated[
         Path | None, typer.Option(help="Fail only on findings not in this baseline file.")
     ] = None,
@@ -200,6 +203,99 @@ def check(
         else:
             render(report, fmt, sys.stdout, color=sys.stdout.isatty())
     raise typer.Exit(report.exit_code(threshold))
+
+
+@app.command("fix")
+def fix(
+    path: Annotated[Path, typer.Argument(help="The dataset folder (or manifest) to repair.")],
+    out: Annotated[
+        Path | None, typer.Option(help="Write the repaired copy here (a new or empty folder).")
+    ] = None,
+    select: Annotated[
+        list[str] | None, typer.Option(help="Only these fixes (names, see --help).")
+    ] = None,
+    ignore: Annotated[list[str] | None, typer.Option(help="Skip these fixes.")] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Print the plan; write nothing.")
+    ] = False,
+    mode: Annotated[
+        str | None, typer.Option(help="Convert every image to this mode (RGB, L).")
+    ] = None,
+    size: Annotated[
+        int | None, typer.Option(help="Resize every image to SIZE×SIZE pixels.", min=1)
+    ] = None,
+    manifest: ManifestOption = None,
+    no_cache: NoCacheOption = False,
+    cache_dir: CacheDirOption = None,
+) -> None:
+    """Write a repaired copy of a dataset: only unambiguous fixes, the original untouched.
+
+    Fixes: drop-unreadable, drop-stray, drop-duplicates, drop-leaked, drop-near-leaked,
+    drop-missing-rows, map-labels. Conflicting and suspect labels and imbalance are
+    listed with the choices, never guessed. The copy holds fix-report.json."""
+    from dslint.repair.fix import describe
+    from dslint.repair.fix import fix as run_fix
+
+    with _one_line_errors():
+        if out is None and not dry_run:
+            raise DslintError("dslint fix needs --out NEW (or --dry-run to see the plan)")
+        plan = run_fix(
+            path,
+            out or Path(),
+            select=_names(select),
+            ignore=_names(ignore),
+            dry_run=dry_run,
+            mode=mode,
+            size=size,
+            manifest=manifest,
+            use_cache=not no_cache,
+            cache_dir=cache_dir,
+        )
+        print("\n".join(describe(plan, dry_run)))
+        if not dry_run:
+            print(f"wrote {out}, with {out / 'fix-report.json'}")
+
+
+@app.command("split")
+def split(
+    path: Annotated[Path, typer.Argument(help="The dataset folder (or manifest) to re-split.")],
+    out: Annotated[Path, typer.Option(help="Write the new split here (a new or empty folder).")],
+    val: Annotated[float, typer.Option(help="Share of samples for val.", min=0, max=0.9)] = 0.1,
+    test: Annotated[float, typer.Option(help="Share of samples for test.", min=0, max=0.9)] = 0.1,
+    group_by: Annotated[
+        str | None,
+        typer.Option(help="Keep together samples sharing this manifest column or pattern."),
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Seed of the order of equal-sized units.")] = 0,
+    manifest: ManifestOption = None,
+    no_cache: NoCacheOption = False,
+    cache_dir: CacheDirOption = None,
+) -> None:
+    """Write a new stratified split in which nothing can leak: copies, near-copies and
+    samples sharing a group key always land in one split."""
+    from dslint.repair.split import split as run_split
+
+    with _one_line_errors():
+        result = run_split(
+            path,
+            out,
+            val=val,
+            test=test,
+            group_by=group_by,
+            seed=seed,
+            manifest=manifest,
+            use_cache=not no_cache,
+            cache_dir=cache_dir,
+        )
+        print("\n".join(result.describe()))
+        print(f"wrote {out}")
+
+
+def _names(values: list[str] | None) -> list[str] | None:
+    """Names given once each or comma-separated."""
+    if not values:
+        return None
+    return [name.strip() for value in values for name in value.split(",") if name.strip()]
 
 
 @app.command("rules")

@@ -63,6 +63,7 @@ def _add_split(
         dataset.unreadable_arrays.append((array_label(*pair["x"]), f"no y_{split} labels"))
         return
     dataset.label_files.append(array_label(*pair["y"]))
+    dataset.label_arrays[split] = pair["y"]
     y = _load(root, *pair["y"], dataset)
     if y is None:
         return

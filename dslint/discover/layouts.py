@@ -316,6 +316,7 @@ def _from_manifests(root: Path, manifests: list[Manifest], walk: Tree) -> Datase
     for manifest in manifests:
         base = manifest.file.parent
         file_split = _split_of_manifest(manifest)
+        dataset.label_columns[_relative(manifest.file, root)] = manifest.label_column
         for row in manifest.rows:
             source = f"{_relative(manifest.file, root)}:{row.line}"
             file = type(base)(os.path.normpath(base / row.path)) if row.path else base
@@ -332,6 +333,7 @@ def _from_manifests(root: Path, manifests: list[Manifest], walk: Tree) -> Datase
             if walk.excluded(rel) or not walk.allows(file, rel):
                 continue
             split = _normalise_split(row.split) or file_split or _split_from_path(rel) or "train"
+            dataset.manifest_rows[rel] = (_relative(manifest.file, root), row.line)
             parent = Path(rel).parent.name or None
             dataset.samples.append(
                 Sample(

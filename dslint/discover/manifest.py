@@ -56,6 +56,7 @@ class Manifest:
     file: Path
     description: str
     rows: list[ManifestRow]
+    label_column: int = 1  # where the labels are, for a repaired copy's relabelling
 
 
 Opener = Callable[[Path], IO[bytes]]
@@ -132,7 +133,7 @@ def read_manifest(
                 split=_cell(cells, split_col).strip() if split_col is not None else None,
             )
         )
-    return Manifest(file=file, description=description, rows=rows)
+    return Manifest(file=file, description=description, rows=rows, label_column=label_col)
 
 
 def cells(file: Path, opener: Opener = _open_local) -> list[str]:

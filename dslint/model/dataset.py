@@ -86,6 +86,10 @@ class Dataset:
     missing_files: list[tuple[str, str]] = field(default_factory=list)
     unreadable_arrays: list[tuple[str, str]] = field(default_factory=list)
     array_inputs: dict[str, tuple[str, str | None]] = field(default_factory=dict)
+    label_arrays: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # y, by split
+    # a manifest's sample: its path -> (manifest, table row); manifest -> its label column
+    manifest_rows: dict[str, tuple[str, int]] = field(default_factory=dict)
+    label_columns: dict[str, int] = field(default_factory=dict)
     unused_folders: list[tuple[str, int, str]] = field(default_factory=list)  # folder, files, why
     unused_files: list[tuple[str, str]] = field(default_factory=list)  # a table, why not used
     # data files no manifest row names: label None, split "unlabelled test"; they take

@@ -1,0 +1,171 @@
+"""Writing a dataset's copy: every file linked (or copied where the file system cannot
+link) into a new folder in the same layout, less what is dropped; manifests and label
+arrays rewritten where rows are dropped or labels mapped; images converted only when
+asked. The original is only ever read."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import shutil
+from pathlib import Path
+
+import numpy as np
+
+from dslint.discover.layouts import CACHE_DIR_NAME
+from dslint.errors import DslintError
+from dslint.model.dataset import Dataset
+from dslint.model.formats import kind_of
+
+ROW = re.compile(r"^(?P<file>.*)\[(?P<index>\d+)\]$")  # "x_train.npy[12]"
+
+
+def check_destination(source: Path, out: Path) -> None:
+    source, target = source.resolve(), out.resolve()
+    if target == source or source in target.parents or target in source.parents:
+        raise DslintError(f"--out {out} must lie outside {source}, and not contain it")
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise DslintError(f"--out {out} exists and is not an empty folder")
+
+
+def link_or_copy(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:  # another file system, or links not allowed
+        shutil.copy2(source, target)
+
+
+def write_copy(
+    dataset: Dataset,
+    out: Path,
+    dropped_files: set[str],
+    dropped_folders: set[str],
+    dropped_rows: set[str],
+    mapping: dict[str, int],
+    mode: str | None = None,
+    size: int | None = None,
+) -> None:
+    """The dataset's files under `out`, less the dropped; `dropped_rows` names manifest
+    rows ("labels.csv:14") and array rows ("x_train.npy[3]"); `mapping` relabels the
+    manifest's label column and the y arrays."""
+    root = Path(dataset.root)
+    rewritten = set(dataset.label_columns) | _array_files(dataset)
+    rows_of_files = {
+        f"{manifest}:{line}"
+        for path, (manifest, line) in dataset.manifest_rows.items()
+        if path in dropped_files
+    }
+    for folder, dirs, files in os.walk(root):
+        rel_folder = Path(folder).relative_to(root).as_posix()
+        dirs[:] = sorted(
+            d for d in dirs if d != CACHE_DIR_NAME and _join(rel_folder, d) not in dropped_folders
+        )
+        for name in sorted(files):
+            rel = _join(rel_folder, name)
+            if rel in dropped_files or rel in rewritten:
+                continue
+            if (mode or size) and kind_of(rel) == "image":
+                _convert(root / rel, out / rel, mode, size)
+            else:
+                link_or_copy(root / rel, out / rel)
+    for manifest, label_column in dataset.label_columns.items():
+        _rewrite_manifest(root, out, manifest, label_column, dropped_rows | rows_of_files, mapping)
+    if dataset.label_source == "array":
+        _rewrite_arrays(dataset, out, dropped_rows, mapping)
+
+
+def _join(folder: str, name: str) -> str:
+    return name if folder == "." else f"{folder}/{name}"
+
+
+def _convert(source: Path, target: Path, mode: str | None, size: int | None) -> None:
+    from PIL import Image
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with Image.open(source) as image:
+        picture = image.convert(mode) if mode else image.copy()
+        if size:
+            picture = picture.resize((size, size), Image.Resampling.LANCZOS)
+        picture.save(target, format=image.format)
+
+
+def _rewrite_manifest(
+    root: Path, out: Path, manifest: str, label_column: int, dropped: set[str], mapping: dict
+) -> None:
+    file = root / manifest
+    if file.suffix.lower() == ".parquet":
+        if dropped or mapping:
+            raise DslintError(f"{manifest}: rewriting a Parquet manifest is not supported yet")
+        link_or_copy(file, out / manifest)
+        return
+    delimiter = "\t" if file.suffix.lower() == ".tsv" else ","
+    text = file.read_text("utf-8-sig")
+    table = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    kept = []
+    for line, cells in enumerate(table, start=1):
+        if f"{manifest}:{line}" in dropped:
+            continue
+        if label_column < len(cells) and cells[label_column].strip() in mapping:
+            cells = [*cells]
+            cells[label_column] = str(mapping[cells[label_column].strip()])
+        kept.append(cells)
+    target = out / manifest
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with open(target, "w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle, delimiter=delimiter, lineterminator="\n").writerows(kept)
+
+
+def _array_files(dataset: Dataset) -> set[str]:
+    if dataset.label_source != "array":
+        return set()
+    return {file for file, _ in (*dataset.array_inputs.values(), *dataset.label_arrays.values())}
+
+
+def _rewrite_arrays(dataset: Dataset, out: Path, dropped: set[str], mapping: dict) -> None:
+    """Each split's x and y arrays without the dropped rows, y relabelled; .npz
+    archives written whole with every key they held."""
+    root = Path(dataset.root)
+    drop: dict[str, set[int]] = {}
+    for source in dropped:
+        match = ROW.match(source)
+        if match:
+            drop.setdefault(match["file"], set()).add(int(match["index"]))
+    arrays: dict[str, dict[str, np.ndarray]] = {}  # file -> key ("" for .npy) -> array
+    for split, (y_file, y_key) in dataset.label_arrays.items():
+        x_file, x_key = dataset.array_inputs.get(split, (None, None))
+        rows = drop.get(f"{x_file}:{x_key}" if x_key else x_file or "", set())
+        for file, key, is_y in ((x_file, x_key, False), (y_file, y_key, True)):
+            if file is None:
+                continue
+            values = _load(root / file, key)
+            if rows:
+                values = np.delete(values, sorted(rows), axis=0)
+            if is_y and mapping:
+                values = _relabelled(values, mapping)
+            arrays.setdefault(file, {})[key or ""] = values
+    for file, keyed in arrays.items():
+        target = out / file
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if file.lower().endswith(".npz"):
+            with np.load(root / file, allow_pickle=False) as archive:
+                whole = {k: archive[k] for k in archive.files} | keyed
+            np.savez(target, **whole)
+        else:
+            np.save(target, keyed[""], allow_pickle=False)
+
+
+def _load(file: Path, key: str | None) -> np.ndarray:
+    if key is None:
+        return np.load(file, allow_pickle=False)
+    with np.load(file, allow_pickle=False) as archive:
+        return archive[key]
+
+
+def _relabelled(values: np.ndarray, mapping: dict[str, int]) -> np.ndarray:
+    result = values.copy()
+    for old, new in mapping.items():
+        result[values == int(old)] = new
+    return result
