@@ -32,6 +32,8 @@ CHOICES = {
     "L003": "re-split stratified by class (dslint split)",
     "L004": "add the label to train, or drop those samples",
     "D004": "near-copies within a split: keep one of each, or keep all if they are distinct",
+    "N004": "look at each: delete it if it carries nothing, keep it if blank is a class",
+    "S006": "look at each: delete those that belong to no class",
 }
 
 
