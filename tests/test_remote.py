@@ -182,3 +182,19 @@ def test_the_html_report_of_a_bucket_shows_its_pictures(
     # the near-duplicate groups of the fixture, as pictures read from the store
     assert html.count("<img class='thumb'") == 8
     assert "not shown" not in html and "cannot be shown" not in html
+
+
+def test_fix_and_split_read_a_bucket_and_write_locally(
+    s3: s3fs.S3FileSystem, tmp_path: Path
+) -> None:
+    url = "s3://data/D001-split-leakage-exact/fail-copied-val-images"
+    listed = sorted(s3.find(url))
+    plan = dslint.fix(url, tmp_path / "fixed", cache_dir=tmp_path / "cache")
+    assert [c.target for c in plan.changes] == ["val/cat/copy.png", "val/dog/resaved.png"]
+    fixed = dslint.check(tmp_path / "fixed", use_cache=False, probe=False, select="D001")
+    assert fixed.findings == []
+    dslint.split(url, tmp_path / "resplit", val=0.3, test=0.0, cache_dir=tmp_path / "cache")
+    resplit = dslint.check(tmp_path / "resplit", use_cache=False, probe=False, select="D001,D002")
+    assert resplit.findings == []
+    assert resplit.datasets[0].samples == 14
+    assert sorted(s3.find(url)) == listed  # nothing written to the bucket

@@ -17,6 +17,7 @@ from pathlib import Path
 from dslint.api import check
 from dslint.discover.layouts import discover
 from dslint.discover.manifest import Columns
+from dslint.discover.remote import local_path
 from dslint.errors import DslintError
 from dslint.repair.plan import Plan, chosen_fixes, plan_fixes
 from dslint.repair.write import check_destination, write_copy
@@ -46,7 +47,7 @@ def fix(
     """The plan of repairs of the dataset at `path`; unless `dry_run`, also written as a
     copy at `out`. Raises `DslintError` for a dataset by URL's destination inside it,
     an `out` that is not empty, or an unknown fix name."""
-    source, target = Path(path), Path(out)
+    source, target = local_path(str(path)), Path(out)
     fixes = chosen_fixes(select, ignore)
     if size is not None and size < 1:
         raise DslintError(f"--size must be a positive number of pixels, not {size}")
@@ -86,7 +87,7 @@ def fix(
     return plan
 
 
-def _report(source: Path, target: Path, plan: Plan) -> dict:
+def _report(source: str, target: Path, plan: Plan) -> dict:
     return {
         "source": str(source),
         "copy": str(target),

@@ -14,6 +14,7 @@ are left out.
 from __future__ import annotations
 
 import csv
+import io
 import os
 import re
 from collections import Counter, defaultdict
@@ -24,10 +25,11 @@ import numpy as np
 
 from dslint.api import open_cache, scan_targets
 from dslint.discover.layouts import discover
+from dslint.discover.remote import local_path
 from dslint.engine.context import Context
 from dslint.errors import DslintError
 from dslint.model.dataset import Dataset, Sample, format_label, is_class, sort_labels
-from dslint.repair.write import ROW, check_destination, link_or_copy
+from dslint.repair.write import ROW, DatasetFiles, check_destination, load_array
 from dslint.scan.scanner import scan
 
 
@@ -94,7 +96,7 @@ def split(
     group `group`, else the whole match, is the key)."""
     if not (0 <= val < 1 and 0 <= test < 1 and val + test < 1):
         raise DslintError(f"--val {val} and --test {test} must leave a share for train")
-    source, target = Path(path), Path(out)
+    source, target = local_path(str(path)), Path(out)
     check_destination(source, target)
     dataset = discover(source, manifest=manifest, label_from_name=label_from_name)
     ctx = _context(dataset, use_cache, cache_dir)
@@ -118,7 +120,14 @@ def split(
 
 def _context(dataset: Dataset, use_cache: bool, cache_dir: str | os.PathLike | None) -> Context:
     cache = open_cache(cache_dir, [dataset]) if use_cache else None
-    facts, _ = scan(dataset.root, scan_targets(dataset), os.cpu_count() or 1, cache)
+    facts, _ = scan(
+        dataset.root,
+        scan_targets(dataset),
+        os.cpu_count() or 1,
+        cache,
+        thumbnails=False,  # the near-duplicate confirmation reads the few it needs
+        versions=dataset.file_versions,
+    )
     return Context(dataset=dataset, facts=facts, cache=cache)
 
 
@@ -147,12 +156,13 @@ def _group_keys(dataset: Dataset, group_by: str | None) -> dict[str, str]:
 
 def _column_keys(dataset: Dataset, name: str) -> dict[str, str] | None:
     tables: dict[str, list[list[str]]] = {}
+    files = DatasetFiles(dataset)
     for manifest in dataset.label_columns:
-        file = Path(dataset.root) / manifest
-        if file.suffix.lower() in (".csv", ".tsv"):
-            delimiter = "\t" if file.suffix.lower() == ".tsv" else ","
-            with open(file, encoding="utf-8-sig", newline="") as handle:
-                tables[manifest] = list(csv.reader(handle, delimiter=delimiter))
+        suffix = Path(manifest).suffix.lower()
+        if suffix in (".csv", ".tsv"):
+            text = files.read(manifest).decode("utf-8-sig")
+            delimiter = "\t" if suffix == ".tsv" else ","
+            tables[manifest] = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     keys = {}
     for path, (manifest, line) in dataset.manifest_rows.items():
         table = tables.get(manifest)
@@ -231,33 +241,29 @@ def _assign(
 
 
 def _write(dataset: Dataset, out: Path, assigned: dict[str, list[Sample]]) -> None:
+    files = DatasetFiles(dataset)
     if dataset.label_source == "array":
-        _write_arrays(dataset, out, assigned)
+        _write_arrays(dataset, files, out, assigned)
         return
-    root = Path(dataset.root)
     for split_name, samples in assigned.items():
         taken: set[Path] = set()
         for sample in sorted(samples, key=lambda s: s.source):
             folder = out / split_name / format_label(sample.label).strip("'")
-            name = Path(sample.path).name
-            target = folder / name
+            target = folder / Path(sample.path).name
             if target in taken:
                 target = folder / sample.path.replace("/", "__")
             taken.add(target)
-            link_or_copy(root / sample.path, target)
+            files.copy(sample.path, target)
 
 
-def _write_arrays(dataset: Dataset, out: Path, assigned: dict[str, list[Sample]]) -> None:
+def _write_arrays(
+    dataset: Dataset, files: DatasetFiles, out: Path, assigned: dict[str, list[Sample]]
+) -> None:
     """x_<split>.npy and y_<split>.npy, the rows gathered from the old splits' arrays."""
-    root = Path(dataset.root)
-    inputs = {}
-    for file, key in dataset.array_inputs.values():
-        name = f"{file}:{key}" if key else file
-        if key is None:
-            inputs[name] = np.load(root / file, mmap_mode="r", allow_pickle=False)
-        else:
-            with np.load(root / file, allow_pickle=False) as archive:
-                inputs[name] = archive[key]
+    inputs = {
+        f"{file}:{key}" if key else file: load_array(files.read(file), key)
+        for file, key in dataset.array_inputs.values()
+    }
     out.mkdir(parents=True, exist_ok=True)
     for split_name, samples in assigned.items():
         rows = [ROW.match(s.source) for s in samples]

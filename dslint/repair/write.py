@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from dslint.discover.layouts import CACHE_DIR_NAME
+from dslint.discover.remote import is_url, read_objects
 from dslint.errors import DslintError
 from dslint.model.dataset import Dataset
 from dslint.model.formats import kind_of
@@ -22,10 +23,11 @@ from dslint.model.formats import kind_of
 ROW = re.compile(r"^(?P<file>.*)\[(?P<index>\d+)\]$")  # "x_train.npy[12]"
 
 
-def check_destination(source: Path, out: Path) -> None:
-    source, target = source.resolve(), out.resolve()
-    if target == source or source in target.parents or target in source.parents:
-        raise DslintError(f"--out {out} must lie outside {source}, and not contain it")
+def check_destination(source: str | Path, out: Path) -> None:
+    if not is_url(str(source)):
+        root, target = Path(source).resolve(), out.resolve()
+        if target == root or root in target.parents or target in root.parents:
+            raise DslintError(f"--out {out} must lie outside {source}, and not contain it")
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise DslintError(f"--out {out} exists and is not an empty folder")
 
@@ -36,6 +38,51 @@ def link_or_copy(source: Path, target: Path) -> None:
         os.link(source, target)
     except OSError:  # another file system, or links not allowed
         shutil.copy2(source, target)
+
+
+class DatasetFiles:
+    """The dataset's files, read from its folder or, for a dataset by URL, from its
+    store (each object read once, written locally)."""
+
+    def __init__(self, dataset: Dataset) -> None:
+        self.root = dataset.root
+        self.remote = is_url(dataset.root)
+        self.versions = dataset.file_versions or {}
+
+    def names(self, dropped_folders: set[str] = frozenset()) -> list[str]:
+        """Every file's path relative to the root, but those in the cache folder and
+        in dropped folders."""
+        if self.remote:
+            return sorted(
+                name
+                for name in self.versions
+                if not any(name.startswith(f"{d}/") for d in dropped_folders)
+            )
+        found = []
+        for folder, dirs, files in os.walk(self.root):
+            rel_folder = Path(folder).relative_to(self.root).as_posix()
+            dirs[:] = sorted(
+                d
+                for d in dirs
+                if d != CACHE_DIR_NAME and _join(rel_folder, d) not in dropped_folders
+            )
+            found.extend(_join(rel_folder, name) for name in sorted(files))
+        return found
+
+    def read(self, rel: str) -> bytes:
+        if not self.remote:
+            return (Path(self.root) / rel).read_bytes()
+        data = read_objects(self.root, [rel])[rel]
+        if isinstance(data, Exception):
+            raise DslintError(f"{self.root}/{rel} cannot be read: {data}")
+        return data
+
+    def copy(self, rel: str, target: Path) -> None:
+        if self.remote:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(self.read(rel))
+        else:
+            link_or_copy(Path(self.root) / rel, target)
 
 
 def write_copy(
@@ -51,41 +98,35 @@ def write_copy(
     """The dataset's files under `out`, less the dropped; `dropped_rows` names manifest
     rows ("labels.csv:14") and array rows ("x_train.npy[3]"); `mapping` relabels the
     manifest's label column and the y arrays."""
-    root = Path(dataset.root)
+    files = DatasetFiles(dataset)
     rewritten = set(dataset.label_columns) | _array_files(dataset)
     rows_of_files = {
         f"{manifest}:{line}"
         for path, (manifest, line) in dataset.manifest_rows.items()
         if path in dropped_files
     }
-    for folder, dirs, files in os.walk(root):
-        rel_folder = Path(folder).relative_to(root).as_posix()
-        dirs[:] = sorted(
-            d for d in dirs if d != CACHE_DIR_NAME and _join(rel_folder, d) not in dropped_folders
-        )
-        for name in sorted(files):
-            rel = _join(rel_folder, name)
-            if rel in dropped_files or rel in rewritten:
-                continue
-            if (mode or size) and kind_of(rel) == "image":
-                _convert(root / rel, out / rel, mode, size)
-            else:
-                link_or_copy(root / rel, out / rel)
+    for rel in files.names(dropped_folders):
+        if rel in dropped_files or rel in rewritten:
+            continue
+        if (mode or size) and kind_of(rel) == "image":
+            _convert(files.read(rel), out / rel, mode, size)
+        else:
+            files.copy(rel, out / rel)
     for manifest, label_column in dataset.label_columns.items():
-        _rewrite_manifest(root, out, manifest, label_column, dropped_rows | rows_of_files, mapping)
+        _rewrite_manifest(files, out, manifest, label_column, dropped_rows | rows_of_files, mapping)
     if dataset.label_source == "array":
-        _rewrite_arrays(dataset, out, dropped_rows, mapping)
+        _rewrite_arrays(dataset, files, out, dropped_rows, mapping)
 
 
 def _join(folder: str, name: str) -> str:
     return name if folder == "." else f"{folder}/{name}"
 
 
-def _convert(source: Path, target: Path, mode: str | None, size: int | None) -> None:
+def _convert(data: bytes, target: Path, mode: str | None, size: int | None) -> None:
     from PIL import Image
 
     target.parent.mkdir(parents=True, exist_ok=True)
-    with Image.open(source) as image:
+    with Image.open(io.BytesIO(data)) as image:
         picture = image.convert(mode) if mode else image.copy()
         if size:
             picture = picture.resize((size, size), Image.Resampling.LANCZOS)
@@ -93,16 +134,21 @@ def _convert(source: Path, target: Path, mode: str | None, size: int | None) -> 
 
 
 def _rewrite_manifest(
-    root: Path, out: Path, manifest: str, label_column: int, dropped: set[str], mapping: dict
+    files: DatasetFiles,
+    out: Path,
+    manifest: str,
+    label_column: int,
+    dropped: set[str],
+    mapping: dict,
 ) -> None:
-    file = root / manifest
-    if file.suffix.lower() == ".parquet":
+    suffix = Path(manifest).suffix.lower()
+    if suffix == ".parquet":
         if dropped or mapping:
             raise DslintError(f"{manifest}: rewriting a Parquet manifest is not supported yet")
-        link_or_copy(file, out / manifest)
+        files.copy(manifest, out / manifest)
         return
-    delimiter = "\t" if file.suffix.lower() == ".tsv" else ","
-    text = file.read_text("utf-8-sig")
+    delimiter = "\t" if suffix == ".tsv" else ","
+    text = files.read(manifest).decode("utf-8-sig")
     table = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     kept = []
     for line, cells in enumerate(table, start=1):
@@ -124,10 +170,11 @@ def _array_files(dataset: Dataset) -> set[str]:
     return {file for file, _ in (*dataset.array_inputs.values(), *dataset.label_arrays.values())}
 
 
-def _rewrite_arrays(dataset: Dataset, out: Path, dropped: set[str], mapping: dict) -> None:
+def _rewrite_arrays(
+    dataset: Dataset, files: DatasetFiles, out: Path, dropped: set[str], mapping: dict
+) -> None:
     """Each split's x and y arrays without the dropped rows, y relabelled; .npz
     archives written whole with every key they held."""
-    root = Path(dataset.root)
     drop: dict[str, set[int]] = {}
     for source in dropped:
         match = ROW.match(source)
@@ -140,7 +187,7 @@ def _rewrite_arrays(dataset: Dataset, out: Path, dropped: set[str], mapping: dic
         for file, key, is_y in ((x_file, x_key, False), (y_file, y_key, True)):
             if file is None:
                 continue
-            values = _load(root / file, key)
+            values = load_array(files.read(file), key)
             if rows:
                 values = np.delete(values, sorted(rows), axis=0)
             if is_y and mapping:
@@ -150,17 +197,18 @@ def _rewrite_arrays(dataset: Dataset, out: Path, dropped: set[str], mapping: dic
         target = out / file
         target.parent.mkdir(parents=True, exist_ok=True)
         if file.lower().endswith(".npz"):
-            with np.load(root / file, allow_pickle=False) as archive:
+            with np.load(io.BytesIO(files.read(file)), allow_pickle=False) as archive:
                 whole = {k: archive[k] for k in archive.files} | keyed
             np.savez(target, **whole)
         else:
             np.save(target, keyed[""], allow_pickle=False)
 
 
-def _load(file: Path, key: str | None) -> np.ndarray:
+def load_array(data: bytes, key: str | None) -> np.ndarray:
+    """An array from a .npy file's bytes, or an .npz archive's key."""
     if key is None:
-        return np.load(file, allow_pickle=False)
-    with np.load(file, allow_pickle=False) as archive:
+        return np.load(io.BytesIO(data), allow_pickle=False)
+    with np.load(io.BytesIO(data), allow_pickle=False) as archive:
         return archive[key]
 
 
