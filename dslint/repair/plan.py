@@ -79,21 +79,21 @@ def chosen_fixes(select: Iterable[str] | None, ignore: Iterable[str] | None) -> 
 def plan_fixes(dataset: Dataset, findings: list[Finding], fixes: set[str]) -> Plan:
     plan = Plan()
     split_of = {s.source: s.split for s in dataset.with_unlabelled()}
-    rows = {s.source for s in dataset.samples if s.path is None}  # rows of arrays
+    array_rows = {s.source for s in dataset.samples if s.path is None}
     for finding in findings:
         rule, why = finding.rule_id, finding.message
         if rule == "F001" and "rows" not in finding.evidence:
             _add(plan, fixes, "drop-unreadable", "drop file", finding.paths, rule, why)
         elif rule == "F001":
-            rows = [source for source, _ in dataset.missing_files]
-            _add(plan, fixes, "drop-missing-rows", "drop row", rows, rule, why)
+            missing = [source for source, _ in dataset.missing_files]
+            _add(plan, fixes, "drop-missing-rows", "drop row", missing, rule, why)
         elif rule == "F002":
             _add(plan, fixes, "drop-stray", "drop file", finding.paths, rule, why)
         elif rule == "F003":
             _add(plan, fixes, "drop-stray", "drop folder", finding.paths, rule, why)
         elif rule == "D004" and not finding.evidence.get("near"):
             extra = [m for g in finding.evidence["groups"] for m in sorted(g["samples"])[1:]]
-            _drop_samples(plan, fixes, "drop-duplicates", extra, rows, rule, why)
+            _drop_samples(plan, fixes, "drop-duplicates", extra, array_rows, rule, why)
         elif rule in ("D001", "D002"):
             fix = "drop-leaked" if rule == "D001" else "drop-near-leaked"
             copies = [
@@ -103,7 +103,7 @@ def plan_fixes(dataset: Dataset, findings: list[Finding], fixes: set[str]) -> Pl
                 for member in group["samples"]
                 if split_of.get(member) in EVAL_SPLITS
             ]
-            _drop_samples(plan, fixes, fix, copies, rows, rule, why)
+            _drop_samples(plan, fixes, fix, copies, array_rows, rule, why)
         elif rule in ("L001", "L002") and "map-labels" in fixes:
             _map_labels(plan, dataset, finding)
         elif rule in CHOICES:
@@ -116,13 +116,14 @@ def _drop_samples(
     fixes: set[str],
     fix: str,
     samples: list[str],
-    rows: set[str],
+    array_rows: set[str],
     rule: str,
     why: str,
 ) -> None:
     """Samples dropped: files, or rows of the NumPy layout's arrays."""
-    _add(plan, fixes, fix, "drop file", [s for s in samples if s not in rows], rule, why)
-    _add(plan, fixes, fix, "drop row", [s for s in samples if s in rows], rule, why)
+    files = [s for s in samples if s not in array_rows]
+    _add(plan, fixes, fix, "drop file", files, rule, why)
+    _add(plan, fixes, fix, "drop row", [s for s in samples if s in array_rows], rule, why)
 
 
 def _add(
