@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 
 from dslint.engine import Context, Finding, Rule
@@ -59,11 +59,12 @@ class SplitRevealingFormat(Rule):
             if (f := ctx.facts_of(s)) is not None and not f.error
         ]
         for what, value_of in PROPERTIES.items():
-            by_split: dict[str, Counter] = {}
-            for split, facts in samples:
-                value = value_of(facts)
+            by_split: dict[str, Counter] = defaultdict(Counter)
+            for (split, value), files in Counter(
+                (split, value_of(facts)) for split, facts in samples
+            ).items():
                 if value is not None:
-                    by_split.setdefault(split, Counter())[value] += 1
+                    by_split[split][value] = files
             if len(by_split) < 2:
                 continue
             telling = _telling(by_split)
