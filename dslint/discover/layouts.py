@@ -81,6 +81,17 @@ def require_samples(dataset: Dataset) -> None:
     a gate that passes on nothing passes a dataset that failed to load."""
     if dataset.samples:
         return
+    named = [path for _, path in dataset.missing_files]
+    if named and not dataset.unlabelled and not any(map(is_data_file, named)):
+        tables = ", ".join(dataset.label_files)
+        what, its = ("a table", "its") if len(dataset.label_files) == 1 else ("tables", "their")
+        raise DslintError(
+            f"{tables} in {dataset.root} read as {what} of samples, not a manifest: none of "
+            f"{its} {len(named):,} rows names a data file (first: {named[0]!r}), and there "
+            "are no data files beside it. dslint checks images, audio and NumPy arrays; tables "
+            "and text are not supported yet (name the files in a path column to use it as a "
+            "manifest)"
+        )
     seen = []
     if dataset.missing_files:
         _row, path = dataset.missing_files[0]
