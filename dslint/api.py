@@ -277,7 +277,12 @@ def scan_targets(dataset: Dataset) -> list[ScanTarget]:
     paths = dict.fromkeys(s.path for s in dataset.with_unlabelled() if s.path)
     targets = [ScanTarget(path, kind_of(path) or "image") for path in paths]
     files = sorted({file for file, _ in dataset.array_inputs.values()})
-    targets.extend(ScanTarget(file, "arrays") for file in files)
+    targets.extend(
+        ScanTarget(file, "table", dataset.table_columns[file])
+        if file in dataset.table_columns
+        else ScanTarget(file, "arrays")
+        for file in files
+    )
     return targets
 
 

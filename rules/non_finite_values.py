@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from dslint.analysis.values import SplitValues
 from dslint.engine import Context, Finding, Rule
 from dslint.engine.wording import examples, plural
 
@@ -35,14 +36,13 @@ class NonFiniteValues(Rule):
     def check(self, ctx: Context) -> Iterator[Finding]:
         fix = "Fix the preprocessing step that made them (zero std, log of 0), or drop them."
         for split, values in ctx.split_values().items():
-            if values.kind == "stacked":
+            if values.kind in ("stacked", "table"):
                 if values.nan_count or values.inf_count:
                     yield self.finding(
-                        f"{values.source} holds {values.nan_count:,} NaN and "
-                        f"{values.inf_count:,} Inf values",
+                        _whole_input(values, split),
                         split=split,
                         paths=[values.source.split(":", 1)[0]],
-                        fix=fix,
+                        fix=TABLE_FIX if values.kind == "table" else fix,
                         evidence={"nan": values.nan_count, "inf": values.inf_count},
                     )
                 continue
@@ -60,3 +60,16 @@ class NonFiniteValues(Rule):
                     fix=fix,
                     evidence={"files": len(bad), "nan": values.nan_count, "inf": values.inf_count},
                 )
+
+
+TABLE_FIX = "Impute or drop the missing values, and fix what made infinities."
+
+
+def _whole_input(values: SplitValues, split: str) -> str:
+    """A stacked array's NaN and Inf, or a table's missing and infinite numeric cells."""
+    if values.kind == "table":
+        return (
+            f"{values.source} has {values.nan_count:,} missing (empty or NaN) and "
+            f"{values.inf_count:,} infinite numeric cells in {split}"
+        )
+    return f"{values.source} holds {values.nan_count:,} NaN and {values.inf_count:,} Inf values"

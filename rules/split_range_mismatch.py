@@ -50,7 +50,7 @@ class SplitRangeMismatch(Rule):
         )
         yield self.finding(
             f"splits are scaled differently: {shown}",
-            paths=sorted({v.source for v in values.values() if v.kind == "stacked"}),
+            paths=sorted({v.source for v in values.values() if v.kind in ("stacked", "table")}),
             evidence={
                 split: {"min": v.min, "max": v.max, "dtype": v.dtype, "scale": scales[split]}
                 for split, v in values.items()

@@ -270,6 +270,20 @@ LAYOUTS = Path(__file__).resolve().parent.parent / "fixtures" / "_layouts"
             },
         ),
         (
+            "kaggle-train-test-csv",
+            "table test.csv, train.csv (label column 'Survived' by content; identifiers left "
+            "out: 'PassengerId')",
+            {"train": {0: 24, 1: 16}},
+        ),
+        (
+            "one-tsv-with-split-column",
+            "table flowers.tsv (label column 'species' by content, split column 'fold')",
+            {
+                "train": {"setosa": 8, "versicolor": 8, "virginica": 8},
+                "val": {"setosa": 2, "versicolor": 2, "virginica": 2},
+            },
+        ),
+        (
             "spoken-digits",
             "labels in file names, part 1 of names like 2_nicolas_0.wav ('2')",
             {"train": {"0": 6, "1": 6, "2": 6}},

@@ -183,16 +183,3 @@ def test_a_copy_of_a_training_image_in_an_unlabelled_test_folder_is_a_leak() -> 
         "train/dog01-img.jpg = test/t9.jpg (identical bytes)"
     )
     assert report["datasets"][0]["splits"] == {"train": {"bird": 4, "cat": 4, "dog": 4}}
-
-
-def test_a_table_of_samples_is_refused_as_a_table_not_as_a_manifest(tmp_path: Path) -> None:
-    """A train.csv of feature columns and a label is no manifest whose files are
-    missing: the one line says what it is, and that tables are not read yet."""
-    (tmp_path / "train.csv").write_text("id,age,bmi,label\n1,34,22.5,1\n2,51,27.1,-1\n")
-    result = run_cli("check", tmp_path, "--no-cache")
-    assert result.returncode == 2
-    assert result.stderr.startswith(
-        f"dslint: error: train.csv in {tmp_path} read as a table of samples, not a manifest: "
-        "none of its 2 rows names a data file (first: '1')"
-    )
-    assert "tables and text are not supported yet" in result.stderr

@@ -52,7 +52,11 @@ def duplicate_groups(ctx: Context) -> list[DuplicateGroup]:
     for split, (file, key) in ctx.dataset.array_inputs.items():
         facts = ctx.facts.get(file)
         hashes = (facts.arrays.get(key or "", {}).get("row_hashes") if facts else None) or []
-        rows = ctx.dataset.samples_in(split)
+        rows = ctx.dataset.samples_in(split) or [
+            s
+            for s in ctx.dataset.unlabelled
+            if s.split == split  # an unlabelled test table
+        ]
         if len(hashes) == len(rows):
             for row_hash, sample in zip(hashes, rows, strict=True):
                 by_key[f"r:{row_hash}"].append(sample)
@@ -67,6 +71,11 @@ def duplicate_groups(ctx: Context) -> list[DuplicateGroup]:
 
 def _how(ctx: Context, key: str, members: list[Sample]) -> str:
     if key.startswith("r:"):
-        return "identical array rows"
+        tables = ctx.dataset.table_columns
+        return (
+            "identical rows"
+            if members[0].source.split(":")[0] in tables
+            else "identical array rows"
+        )
     byte_hashes = {ctx.facts[s.path].byte_hash for s in members}
     return "identical bytes" if len(byte_hashes) == 1 else "same decoded content"

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 @dataclass
 class SplitValues:
     split: str
-    kind: str  # "image", "array" (one file per sample) or "stacked" (x_<split> array)
+    kind: str  # "image", "array" (one file per sample), "stacked" (x_<split>) or "table"
     source: str  # what the split's inputs are, for messages ("x_val.npy", "120 images")
     dtypes: Counter = field(default_factory=Counter)
     samples: int = 0
@@ -76,7 +76,7 @@ def _stacked(ctx: Context, split: str) -> SplitValues | None:
         return None
     return SplitValues(
         split=split,
-        kind="stacked",
+        kind="table" if file in ctx.dataset.table_columns else "stacked",
         source=f"{file}:{key}" if key else file,
         dtypes=Counter({stats["dtype"]: 1}),
         samples=stats["shape"][0],

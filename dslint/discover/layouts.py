@@ -31,6 +31,7 @@ from dslint.discover.manifest import (
 )
 from dslint.discover.name_labels import NameLabels
 from dslint.discover.remote import RemoteTree, is_url, local_path
+from dslint.discover.tables import discover_tables
 from dslint.discover.tree import LocalTree, Tree
 from dslint.engine.wording import plural
 from dslint.errors import DslintError
@@ -81,17 +82,6 @@ def require_samples(dataset: Dataset) -> None:
     a gate that passes on nothing passes a dataset that failed to load."""
     if dataset.samples:
         return
-    named = [path for _, path in dataset.missing_files]
-    if named and not dataset.unlabelled and not any(map(is_data_file, named)):
-        tables = ", ".join(dataset.label_files)
-        what, its = ("a table", "its") if len(dataset.label_files) == 1 else ("tables", "their")
-        raise DslintError(
-            f"{tables} in {dataset.root} read as {what} of samples, not a manifest: none of "
-            f"{its} {len(named):,} rows names a data file (first: {named[0]!r}), and there "
-            "are no data files beside it. dslint checks images, audio and NumPy arrays; tables "
-            "and text are not supported yet (name the files in a path column to use it as a "
-            "manifest)"
-        )
     seen = []
     if dataset.missing_files:
         _row, path = dataset.missing_files[0]
@@ -168,6 +158,10 @@ def _discover(
         if root.suffix.lower() in (".npz", ".npy"):
             return _arrays(root.parent, [root.name], walk)
         if root.suffix.lower() in MANIFEST_EXTENSIONS:
+            if not _holds_data(walk, root.parent):
+                dataset = _tables(root.parent, [root.name], walk, columns)
+                if dataset is not None:
+                    return dataset
             return _from_manifests(top or root.parent, [_read(root, walk, columns)], walk)
         raise DslintError(
             f"{root} is a file, but neither a manifest (CSV/TSV/Parquet) nor "
@@ -202,6 +196,11 @@ def _from_folder(
 ) -> Dataset:
     """The dataset in a folder that holds no arrays: manifests, split and class
     folders, or labels in file names."""
+    tables = [n for n in files if n.lower().endswith(MANIFEST_EXTENSIONS)]
+    if tables and not _holds_data(walk, root):  # tables of samples, no files to name
+        dataset = _tables(root, [n for n in tables if "submission" not in n.lower()], walk, columns)
+        if dataset is not None:
+            return dataset
     manifests = _manifests_in(root, files, walk, columns, passed_over) or (
         _manifests_in_subfolders(root, dirs, walk, columns)
     )
@@ -237,6 +236,12 @@ def _from_folder(
     raise DslintError(
         f"no dataset found in {root}: expected class folders, split folders "
         f"(train/ val/ test/), a manifest (CSV/TSV) or NumPy arrays (x_train.npy)"
+    )
+
+
+def _tables(root: Path, names: list[str], walk: Tree, columns: Columns) -> Dataset | None:
+    return discover_tables(
+        root, {name: walk.open(root / name).read() for name in names}, columns.label, columns.split
     )
 
 
@@ -582,6 +587,11 @@ def _add_class_files(
                 )
             elif not is_vcs_file(entry.name):
                 dataset.stray_files.append(rel)
+
+
+def _holds_data(walk: Tree, folder: Path) -> bool:
+    """Whether any data file lies under `folder` (the walk stops at the first)."""
+    return any(is_data_file(name) for _, _, files in walk.walk(folder) for name in files)
 
 
 def _count_data_files(walk: Tree, folder: Path) -> int:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 SPLIT_ALIASES = {
     "train": "train",
@@ -87,6 +87,7 @@ class Dataset:
     unreadable_arrays: list[tuple[str, str]] = field(default_factory=list)
     array_inputs: dict[str, tuple[str, str | None]] = field(default_factory=dict)
     label_arrays: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # y, by split
+    table_columns: dict[str, Any] = field(default_factory=dict)  # a table -> its TableScan
     # a manifest's sample: its path -> (manifest, table row); manifest -> its label column
     manifest_rows: dict[str, tuple[str, int]] = field(default_factory=dict)
     label_columns: dict[str, int] = field(default_factory=dict)

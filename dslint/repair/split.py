@@ -99,6 +99,8 @@ def split(
     source, target = local_path(str(path)), Path(out)
     check_destination(source, target)
     dataset = discover(source, manifest=manifest, label_from_name=label_from_name)
+    if dataset.label_source == "table":
+        raise DslintError(f"dslint split does not rewrite tables yet: {dataset.layout}")
     ctx = _context(dataset, use_cache, cache_dir)
     try:
         units = _units(ctx, _group_keys(dataset, group_by))

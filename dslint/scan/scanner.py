@@ -106,9 +106,11 @@ def _cache_keys(
     unreadable: dict[str, str] = {}
     for target in targets:
         full = key_path(root, target.rel)
+        # a table's facts depend on which columns were read: they are part of its key
+        key = f"{full}#{target.table!r}" if target.table else full
         if versions is not None:
             if target.rel in versions:
-                keys[target.rel] = (full, *versions[target.rel])
+                keys[target.rel] = (key, *versions[target.rel])
             else:
                 unreadable[target.rel] = "cannot be read: not in the store's listing"
             continue
@@ -117,7 +119,7 @@ def _cache_keys(
         except OSError as exc:
             unreadable[target.rel] = f"cannot be read: {exc.strerror}"
             continue
-        keys[target.rel] = (full, info.st_size, info.st_mtime_ns)
+        keys[target.rel] = (key, info.st_size, info.st_mtime_ns)
     return keys, unreadable
 
 

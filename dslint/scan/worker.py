@@ -11,15 +11,18 @@ from typing import NamedTuple
 import xxhash
 
 from dslint.discover.remote import is_url, read_objects
+from dslint.discover.tables import TableScan, read_table
 from dslint.model.facts import FileFacts
 from dslint.scan.decode import array_stats, decode_into, fingerprint_images
 
 
 class ScanTarget(NamedTuple):
-    """A file to scan: its path relative to the dataset root and its kind."""
+    """A file to scan: its path relative to the dataset root and its kind; a table
+    comes with what to read of it."""
 
     rel: str
     kind: str
+    table: TableScan | None = None
 
 
 def scan_batch(root: str, batch: list[ScanTarget]) -> list[FileFacts]:
@@ -42,7 +45,7 @@ def _scan_objects(url: str, batch: list[ScanTarget]) -> list[FileFacts]:
             facts.error = f"cannot be read: {type(data).__name__}: {data}"
         else:
             facts.size = len(data)
-            _decode(facts, data)
+            _decode(facts, data, target.table)
         found.append(facts)
     return found
 
@@ -62,13 +65,46 @@ def scan_file(root: str, target: ScanTarget) -> FileFacts:
     except OSError as exc:
         facts.error = f"cannot be read: {exc.strerror or exc}"
         return facts
-    _decode(facts, data)
+    _decode(facts, data, target.table)
     return facts
 
 
-def _decode(facts: FileFacts, data: bytes) -> None:
+def _decode(facts: FileFacts, data: bytes, table: TableScan | None = None) -> None:
     facts.byte_hash = xxhash.xxh3_64_hexdigest(data)
-    decode_into(facts, data)
+    if table is None:
+        decode_into(facts, data)
+        return
+    try:
+        _scan_table(facts, data, table)
+    except Exception as exc:  # one bad file must never stop the scan
+        facts.error = f"cannot be read as a table: {exc}"
+
+
+def _scan_table(facts: FileFacts, data: bytes, table: TableScan) -> None:
+    """A table's rows, per split: a hash of each row's content (its feature columns,
+    as written) and the value statistics of its numeric columns, where an empty cell
+    is a missing value (NaN)."""
+    import numpy as np
+    import pandas as pd
+
+    frame = read_table(data, facts.path)
+    facts.format = Path(facts.path).suffix[1:].upper()
+    groups = (
+        frame.groupby(frame[table.split_column].map(table.split_of), sort=False)
+        if table.split_column
+        else [(None, frame)]
+    )
+    for split, rows in groups:
+        features = rows[list(table.features)]
+        numbers = features.apply(pd.to_numeric, errors="coerce")
+        numeric = [c for c in features if numbers[c].notna().sum() == (features[c] != "").sum()]
+        values = numbers[numeric].to_numpy(np.float64)
+        stats = array_stats(values) if numeric else {"dtype": "float64"}
+        stats["shape"] = [len(rows), len(features.columns)]
+        hashes = pd.util.hash_pandas_object(features, index=False).to_numpy()
+        stats["row_hashes"] = hashes.tolist()
+        stats["constant_rows"] = []
+        facts.arrays["" if split is None else str(split)] = stats
 
 
 def _scan_array_file(facts: FileFacts, file: Path) -> None:

@@ -1,0 +1,198 @@
+"""Tables of samples: CSV, TSV or Parquet files whose rows are samples, with feature
+columns and a label column, told apart from manifests by naming no file.
+
+A table's split comes from its file name (`train.csv`, `test.csv`) or from a split
+column. The label column is the one `--label-column` names, else the first whose
+header is a label's (`label`, `target`, `class`, …), else, by content, the last column
+with between 2 and 50 distinct values that is no identifier; the layout line says
+which and how. Identifier columns (an `id` header, or a different value in every row)
+are left out of the rows' content. A table without the label column (a competition's
+`test.csv`) is unlabelled: its rows still take part in the leakage checks.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from dslint.discover.labels import parse_label
+from dslint.discover.manifest import LABEL_COLUMNS, SPLIT_COLUMNS
+from dslint.errors import DslintError
+from dslint.model.dataset import Dataset, Label, Sample, split_of_name
+from dslint.model.formats import kind_of
+
+ID_COLUMNS = ("id", "index", "uid", "uuid", "row_id", "sample_id", "unnamed: 0")
+MAX_CLASSES = 50  # distinct values of a label chosen by content
+SAMPLED_ROWS = 200  # rows looked at to tell a manifest's path column
+
+
+@dataclass(frozen=True)
+class TableScan:
+    """What the scan reads of a table: the columns that make a row's content, and how
+    rows fall into splits (a split column, else the file's own split)."""
+
+    features: tuple[str, ...]
+    split_column: str | None
+    file_split: str
+
+    def split_of(self, value: str) -> str:
+        return split_of_name(value) or value or self.file_split
+
+
+@dataclass(frozen=True)
+class TableColumns:
+    label: str
+    how: str  # "by header", "by content" or "as asked"
+    identifiers: tuple[str, ...]
+    split: str | None
+
+
+def read_table(data: bytes, name: str):  # -> pandas.DataFrame
+    """A table from its file's bytes, cells as written (strings); UTF-8, else Latin-1."""
+    import pandas as pd
+
+    suffix = Path(name).suffix.lower()
+    try:
+        if suffix == ".parquet":
+            return pd.read_parquet(io.BytesIO(data)).astype(str)
+        separator = "\t" if suffix == ".tsv" else ","
+        for encoding in ("utf-8-sig", "latin-1"):
+            try:
+                return pd.read_csv(
+                    io.BytesIO(data),
+                    sep=separator,
+                    dtype=str,
+                    keep_default_na=False,
+                    encoding=encoding,
+                )
+            except UnicodeDecodeError:
+                continue
+    except ImportError:
+        raise DslintError(f"reading {name} needs a Parquet engine: pip install pyarrow") from None
+    except Exception as exc:  # pandas' parser errors have no common base
+        raise DslintError(f"table {name} cannot be read: {exc}") from None
+    raise DslintError(f"table {name} is neither UTF-8 nor Latin-1 text")
+
+
+def discover_tables(
+    root: Path, contents: dict[str, bytes], label: str | None = None, split: str | None = None
+) -> Dataset | None:
+    """The dataset of these tables (their names in `root` and their bytes), or None
+    when a column of theirs names data files: then they are manifests."""
+    frames = {name: read_table(data, name) for name, data in sorted(contents.items())}
+    if any(_names_files(frame) for frame in frames.values()):
+        return None
+    columns = choose_columns(frames, label, split)
+    described = f"label column {columns.label!r} {columns.how}"
+    if columns.split:
+        described += f", split column {columns.split!r}"
+    if columns.identifiers:
+        described += f"; identifiers left out: {', '.join(repr(c) for c in columns.identifiers)}"
+    dataset = Dataset(
+        root=str(root),
+        layout=f"table {', '.join(frames)} ({described})",
+        label_source="table",
+    )
+    dataset.label_files = list(frames)
+    for name, frame in frames.items():
+        _add_rows(dataset, name, frame, columns)
+    return dataset
+
+
+def choose_columns(frames: dict, label: str | None, split: str | None) -> TableColumns:
+    labelled = [f for f in frames.values() if label is None or label in f.columns]
+    first = max(labelled or frames.values(), key=len)
+    identifiers = tuple(c for c in first.columns if _is_identifier(first, c))
+    if label is not None:
+        if not labelled:
+            raise DslintError(f"--label-column {label!r}: no table has that column")
+        chosen, how = label, "as asked"
+    else:
+        lowered = {c.strip().lower(): c for c in first.columns}
+        named = next((lowered[n] for n in LABEL_COLUMNS if n in lowered), None)
+        chosen, how = (
+            (named, "by header") if named else (_label_by_content(first, identifiers), "by content")
+        )
+    if chosen is None:
+        raise DslintError(
+            f"no label column found in {', '.join(frames)}: name it with --label-column"
+        )
+    split_column = split or next(
+        (
+            c
+            for c in first.columns
+            if c != chosen
+            and (c.strip().lower() in SPLIT_COLUMNS or _names_splits(first[c].unique()))
+        ),
+        None,
+    )
+    return TableColumns(chosen, how, tuple(c for c in identifiers if c != chosen), split_column)
+
+
+def feature_columns(frame, columns: TableColumns) -> list[str]:
+    """The columns that make a row's content: all but the label, identifiers and split."""
+    left_out = {columns.label, columns.split, *columns.identifiers}
+    return [c for c in frame.columns if c not in left_out]
+
+
+def _names_splits(values) -> bool:
+    """Whether every value of a column names a split (`train`, `valid`), as a `fold`
+    column of train/valid does; numbered folds are not splits."""
+    return len(values) > 0 and all(split_of_name(v) for v in values if v)
+
+
+def _names_files(frame) -> bool:
+    """Whether some column's cells are mostly data file names (a manifest's paths)."""
+    head = frame.head(SAMPLED_ROWS)
+    return any(
+        sum(kind_of(cell) is not None for cell in head[column]) * 2 > len(head)
+        for column in head.columns
+    )
+
+
+def _is_identifier(frame, column: str) -> bool:
+    if column.strip().lower() in ID_COLUMNS:
+        return True
+    values = frame[column]
+    return len(frame) >= 20 and values.is_unique and bool(values.str.fullmatch(r"\w+").all())
+
+
+def _label_by_content(frame, identifiers: tuple[str, ...]) -> str | None:
+    for column in reversed(list(frame.columns)):
+        if column in identifiers:
+            continue
+        distinct = frame[column].nunique()
+        if 2 <= distinct <= min(MAX_CLASSES, max(2, len(frame) // 2)):
+            return column
+    return None
+
+
+def _add_rows(dataset: Dataset, name: str, frame, columns: TableColumns) -> None:
+    """The table's rows as samples in order; a split column makes each of its splits a
+    keyed input of the file (as an .npz archive's keys are), else the file is one."""
+    file_split = split_of_name(Path(name).stem) or "train"
+    by_column = columns.split is not None and columns.split in frame.columns
+    splits = (
+        [split_of_name(v) or v or file_split for v in frame[columns.split]]
+        if by_column
+        else [file_split] * len(frame)
+    )
+    labelled = columns.label in frame.columns
+    prefix = "" if labelled else "unlabelled "
+    for split in dict.fromkeys(splits):
+        dataset.array_inputs[prefix + split] = (name, split if by_column else None)
+    dataset.table_columns[name] = TableScan(
+        tuple(feature_columns(frame, columns)), columns.split if by_column else None, file_split
+    )
+    if not labelled:
+        dataset.unlabelled.extend(
+            Sample(source=f"{name}:{row + 2}", label=None, split=prefix + split)
+            for row, split in enumerate(splits)
+        )
+        return
+    parsed: dict[str, Label] = {}
+    for row, (value, split) in enumerate(zip(frame[columns.label], splits, strict=True)):
+        if value not in parsed:
+            parsed[value] = parse_label(value)
+        dataset.samples.append(Sample(source=f"{name}:{row + 2}", label=parsed[value], split=split))

@@ -1,0 +1,73 @@
+"""Tables of samples (CSV, TSV): rows are samples, one column is the label; the same
+label, balance and leakage rules as for files, on rows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dslint
+from dslint.discover.layouts import discover
+from tests.test_discovery import LAYOUTS
+
+
+def _rules(report: dslint.Report) -> list[str]:
+    return sorted({f.rule_id for f in report.findings})
+
+
+def test_a_competition_s_unlabelled_test_rows_copied_from_train_are_a_leak() -> None:
+    """The copies carry new ids: identifiers are left out of a row's content."""
+    report = dslint.check(LAYOUTS / "kaggle-train-test-csv/data", use_cache=False, probe=False)
+    (leak,) = [f for f in report.findings if f.rule_id == "D001"]
+    assert leak.message.startswith("3 of 13 unlabelled test samples (23.1 %) also appear in train")
+    assert "train.csv:2 = test.csv:12 (identical rows)" in leak.message
+    assert _rules(report) == ["B005", "D001"]
+
+
+def test_the_label_column_is_chosen_by_header_else_content_else_as_asked(tmp_path: Path) -> None:
+    (tmp_path / "train.csv").write_text(
+        "id,grade,colour,target\n"
+        + "".join(f"{i},{i % 3},{'rgb'[i % 3]},{i % 2}\n" for i in range(30))
+    )
+    assert discover(tmp_path).layout == (
+        "table train.csv (label column 'target' by header; identifiers left out: 'id')"
+    )
+    asked = discover(tmp_path, columns=dslint.discover.manifest.Columns(label="colour"))
+    assert asked.layout.startswith("table train.csv (label column 'colour' as asked")
+    assert {s.label for s in asked.samples} == {"r", "g", "b"}
+
+
+def test_missing_values_and_labels_in_one_based_pairs_are_found(tmp_path: Path) -> None:
+    rows = [f"{i},{'' if i == 5 else i * 1.5},{1 + i % 2}" for i in range(40)]
+    (tmp_path / "data.csv").write_text("id,dose,label\n" + "\n".join(rows) + "\n")
+    report = dslint.check(tmp_path, use_cache=False, probe=False)
+    (missing,) = [f for f in report.findings if f.rule_id == "N003"]
+    assert (
+        missing.message
+        == "data.csv has 1 missing (empty or NaN) and 0 infinite numeric cells in train"
+    )
+    assert "L001" in _rules(report)  # {1, 2}
+
+
+def test_a_latin_1_table_is_read(tmp_path: Path) -> None:
+    rows = "".join(f"{i},{'café' if i % 2 else 'thé'},{i % 2}\n" for i in range(20))
+    (tmp_path / "train.csv").write_bytes(("id,drink,label\n" + rows).encode("latin-1"))
+    dataset = discover(tmp_path)
+    assert {s.label for s in dataset.samples} == {0, 1}
+
+
+def test_a_csv_naming_data_files_stays_a_manifest(tmp_path: Path) -> None:
+    (tmp_path / "labels.csv").write_text("path,label\na.png,0\nb.png,1\n")
+    dataset = discover(tmp_path)
+    assert dataset.label_source == "manifest"
+    assert [path for _, path in dataset.missing_files] == ["a.png", "b.png"]
+
+
+def test_fix_and_split_refuse_tables_rather_than_copy_them_unchanged(tmp_path: Path) -> None:
+    import pytest
+
+    from dslint.errors import DslintError
+
+    data = LAYOUTS / "kaggle-train-test-csv/data"
+    for command in (dslint.fix, dslint.split):
+        with pytest.raises(DslintError, match="does not rewrite tables yet"):
+            command(data, tmp_path / command.__name__, use_cache=False)
