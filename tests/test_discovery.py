@@ -271,8 +271,8 @@ LAYOUTS = Path(__file__).resolve().parent.parent / "fixtures" / "_layouts"
         ),
         (
             "kaggle-train-test-csv",
-            "table test.csv, train.csv (label column 'Survived' by content; identifiers left "
-            "out: 'PassengerId')",
+            "table test.csv, train.csv (label column 'Survived' by content (the column test.csv "
+            "lacks); identifiers left out: 'PassengerId')",
             {"train": {0: 24, 1: 16}},
         ),
         (

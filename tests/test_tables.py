@@ -71,3 +71,14 @@ def test_fix_and_split_refuse_tables_rather_than_copy_them_unchanged(tmp_path: P
     for command in (dslint.fix, dslint.split):
         with pytest.raises(DslintError, match="does not rewrite tables yet"):
             command(data, tmp_path / command.__name__, use_cache=False)
+
+
+def test_the_label_is_the_column_the_unlabelled_test_table_lacks(tmp_path: Path) -> None:
+    """As Titanic ships: Survived comes before Embarked, and only test.csv lacks it."""
+    rows = "".join(f"{i},{i % 2},{i % 3},{'SCQ'[i % 3]}\n" for i in range(30))
+    (tmp_path / "train.csv").write_text("PassengerId,Survived,Pclass,Embarked\n" + rows)
+    tests = "".join(f"{i},{i % 3},{'SCQ'[i % 3]}\n" for i in range(30, 40))
+    (tmp_path / "test.csv").write_text("PassengerId,Pclass,Embarked\n" + tests)
+    dataset = discover(tmp_path)
+    assert "label column 'Survived' by content (the column test.csv lacks)" in dataset.layout
+    assert len(dataset.unlabelled) == 10

@@ -3,9 +3,10 @@ columns and a label column, told apart from manifests by naming no file.
 
 A table's split comes from its file name (`train.csv`, `test.csv`) or from a split
 column. The label column is the one `--label-column` names, else the first whose
-header is a label's (`label`, `target`, `class`, …), else, by content, the last column
-with between 2 and 50 distinct values that is no identifier; the layout line says
-which and how. Identifier columns (an `id` header, or a different value in every row)
+header is a label's (`label`, `target`, `class`, …), else, by content, the column with
+between 2 and 50 distinct values that the other tables lack (a competition's test.csv
+lacks exactly the label), else the last such column that is no identifier; the layout
+line says which and how. Identifier columns (an `id` header, or a different value in every row)
 are left out of the rows' content. A table without the label column (a competition's
 `test.csv`) is unlabelled: its rows still take part in the leakage checks.
 """
@@ -111,9 +112,18 @@ def choose_columns(frames: dict, label: str | None, split: str | None) -> TableC
     else:
         lowered = {c.strip().lower(): c for c in first.columns}
         named = next((lowered[n] for n in LABEL_COLUMNS if n in lowered), None)
-        chosen, how = (
-            (named, "by header") if named else (_label_by_content(first, identifiers), "by content")
-        )
+        # a competition's test table lacks exactly the label: the column others lack
+        missing_elsewhere = [
+            c for c in first.columns if any(c not in f.columns for f in frames.values())
+        ]
+        only_labelled = _label_by_content(first[missing_elsewhere], identifiers)
+        if named:
+            chosen, how = named, "by header"
+        elif only_labelled:
+            others = ", ".join(n for n, f in frames.items() if only_labelled not in f.columns)
+            chosen, how = only_labelled, f"by content (the column {others} lacks)"
+        else:
+            chosen, how = _label_by_content(first, identifiers), "by content"
     if chosen is None:
         raise DslintError(
             f"no label column found in {', '.join(frames)}: name it with --label-column"
