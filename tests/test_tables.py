@@ -82,3 +82,15 @@ def test_the_label_is_the_column_the_unlabelled_test_table_lacks(tmp_path: Path)
     dataset = discover(tmp_path)
     assert "label column 'Survived' by content (the column test.csv lacks)" in dataset.layout
     assert len(dataset.unlabelled) == 10
+
+
+def test_a_test_table_scaled_unlike_train_is_a_range_mismatch(tmp_path: Path) -> None:
+    """Feature columns 0–255 in train.csv and 0–1 in an unlabelled test.csv: N001."""
+    train = "".join(f"{i},{(i * 37) % 255},{(i * 91) % 255},{i % 2}\n" for i in range(60))
+    (tmp_path / "train.csv").write_text("id,x1,x2,label\n" + train)
+    test = "".join(f"{i},{(i % 10) / 10},{(i % 7) / 7:.3f}\n" for i in range(60, 80))
+    (tmp_path / "test.csv").write_text("id,x1,x2\n" + test)
+    report = dslint.check(tmp_path, use_cache=False, probe=False)
+    (mismatch,) = [f for f in report.findings if f.rule_id == "N001"]
+    assert mismatch.message.startswith("splits are scaled differently: train [0, 255]")
+    assert "unlabelled test [0, 1]" in mismatch.message

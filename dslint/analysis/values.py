@@ -56,9 +56,11 @@ def scale_of(values: SplitValues) -> str:
 
 
 def split_values(ctx: Context) -> dict[str, SplitValues]:
-    """Value statistics per split, for splits whose inputs have numeric values."""
+    """Value statistics per split, for splits whose inputs have numeric values (an
+    unlabelled table's too: a test.csv scaled unlike train.csv matters as much)."""
     found: dict[str, SplitValues] = {}
-    for split in ctx.dataset.splits:
+    unlabelled = [s for s in ctx.dataset.array_inputs if s not in ctx.dataset.splits]
+    for split in [*ctx.dataset.splits, *unlabelled]:
         summary = _stacked(ctx, split) or _per_file(ctx, split)
         if summary is not None:
             found[split] = summary

@@ -162,10 +162,22 @@ def _names_files(frame) -> bool:
 
 
 def _is_identifier(frame, column: str) -> bool:
-    if column.strip().lower() in ID_COLUMNS:
+    """An `id` header (`PassengerId`, `customer_id`), or a different value in every row
+    that is a row number (consecutive integers) or a code (`a3f9`, `TX-1002`); measured
+    quantities that happen to differ in every row are no identifiers."""
+    name = column.strip().lower()
+    if name in ID_COLUMNS or (name.endswith(("_id", "id")) and len(name) > 2):
         return True
+    import pandas as pd
+
     values = frame[column]
-    return len(frame) >= 20 and values.is_unique and bool(values.str.fullmatch(r"\w+").all())
+    if len(frame) < 20 or not values.is_unique:
+        return False
+    numbers = pd.to_numeric(values, errors="coerce")
+    if numbers.notna().all():
+        whole = (numbers == numbers.round()).all()
+        return bool(whole and numbers.max() - numbers.min() + 1 == len(values))
+    return bool(values.str.fullmatch(r"[A-Za-z0-9][\w-]*").all() and numbers.isna().all())
 
 
 def _label_by_content(frame, identifiers: tuple[str, ...]) -> str | None:

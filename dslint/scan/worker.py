@@ -101,8 +101,9 @@ def _scan_table(facts: FileFacts, data: bytes, table: TableScan) -> None:
         values = numbers[numeric].to_numpy(np.float64)
         stats = array_stats(values) if numeric else {"dtype": "float64"}
         stats["shape"] = [len(rows), len(features.columns)]
-        hashes = pd.util.hash_pandas_object(features, index=False).to_numpy()
-        stats["row_hashes"] = hashes.tolist()
+        if table.features:  # rows with no content to compare are no copies
+            hashes = pd.util.hash_pandas_object(features, index=False).to_numpy()
+            stats["row_hashes"] = hashes.tolist()
         stats["constant_rows"] = []
         facts.arrays["" if split is None else str(split)] = stats
 
