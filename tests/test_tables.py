@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
+
 import dslint
 from dslint.discover.layouts import discover
 from tests.test_discovery import LAYOUTS
@@ -94,3 +96,20 @@ def test_a_test_table_scaled_unlike_train_is_a_range_mismatch(tmp_path: Path) ->
     (mismatch,) = [f for f in report.findings if f.rule_id == "N001"]
     assert mismatch.message.startswith("splits are scaled differently: train [0, 255]")
     assert "unlabelled test [0, 1]" in mismatch.message
+
+
+def test_identifier_headers_are_ids_and_words_ending_in_id_are_not() -> None:
+    from dslint.discover.tables import _is_identifier
+
+    frame = pd.DataFrame(
+        {
+            "PassengerId": [str(i) for i in range(30)],
+            "customer_id": [str(i * 7) for i in range(30)],
+            "paid": ["yes", "no"] * 15,
+            "humid": [str(i % 4) for i in range(30)],
+            "reading": [str(i * 13 % 97) for i in range(30)],  # distinct, but measured
+            "row": [str(i + 100) for i in range(30)],  # distinct and consecutive
+        }
+    )
+    found = [c for c in frame.columns if _is_identifier(frame, c)]
+    assert found == ["PassengerId", "customer_id", "row"]

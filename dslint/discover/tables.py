@@ -14,6 +14,7 @@ are left out of the rows' content. A table without the label column (a competiti
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -166,7 +167,7 @@ def _is_identifier(frame, column: str) -> bool:
     that is a row number (consecutive integers) or a code (`a3f9`, `TX-1002`); measured
     quantities that happen to differ in every row are no identifiers."""
     name = column.strip().lower()
-    if name in ID_COLUMNS or (name.endswith(("_id", "id")) and len(name) > 2):
+    if name in ID_COLUMNS or name.endswith("_id") or re.search(r"[a-z](Id|ID)$", column.strip()):
         return True
     import pandas as pd
 
