@@ -22,7 +22,7 @@ def test_a_competition_s_unlabelled_test_rows_copied_from_train_are_a_leak() -> 
     (leak,) = [f for f in report.findings if f.rule_id == "D001"]
     assert leak.message.startswith("3 of 13 unlabelled test samples (23.1 %) also appear in train")
     assert "train.csv:2 = test.csv:12 (identical rows)" in leak.message
-    assert _rules(report) == ["B005", "D001"]
+    assert _rules(report) == ["B005", "D001", "T001"]  # T001: PassengerId
 
 
 def test_the_label_column_is_chosen_by_header_else_content_else_as_asked(tmp_path: Path) -> None:

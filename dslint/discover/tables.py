@@ -37,6 +37,7 @@ class TableScan:
     features: tuple[str, ...]
     split_column: str | None
     file_split: str
+    identifiers: tuple[str, ...] = ()
 
     def split_of(self, value: str) -> str:
         return split_of_name(value) or value or self.file_split
@@ -206,7 +207,10 @@ def _add_rows(dataset: Dataset, name: str, frame, columns: TableColumns) -> None
     for split in dict.fromkeys(splits):
         dataset.array_inputs[prefix + split] = (name, split if by_column else None)
     dataset.table_columns[name] = TableScan(
-        tuple(feature_columns(frame, columns)), columns.split if by_column else None, file_split
+        tuple(feature_columns(frame, columns)),
+        columns.split if by_column else None,
+        file_split,
+        tuple(c for c in columns.identifiers if c in frame.columns),
     )
     if not labelled:
         dataset.unlabelled.extend(

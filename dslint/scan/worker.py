@@ -15,6 +15,8 @@ from dslint.discover.tables import TableScan, read_table
 from dslint.model.facts import FileFacts
 from dslint.scan.decode import array_stats, decode_into, fingerprint_images
 
+CATEGORIES = 50  # distinct values of a column listed for the T rules
+
 
 class ScanTarget(NamedTuple):
     """A file to scan: its path relative to the dataset root and its kind; a table
@@ -105,7 +107,31 @@ def _scan_table(facts: FileFacts, data: bytes, table: TableScan) -> None:
             hashes = pd.util.hash_pandas_object(features, index=False).to_numpy()
             stats["row_hashes"] = hashes.tolist()
         stats["constant_rows"] = []
+        stats["columns"] = _column_summaries(features, numbers)
         facts.arrays["" if split is None else str(split)] = stats
+
+
+def _column_summaries(features, numbers) -> dict[str, dict]:
+    """Per column: rows, empty cells, numeric and text cells, distinct values, and the
+    categories themselves where there are few (for the T rules)."""
+    summaries = {}
+    for column in features.columns:
+        cells = features[column]
+        filled = cells != ""
+        numeric = int(numbers[column].notna().sum())
+        values = cells[filled].unique()
+        distinct = len(values)
+        summaries[column] = {
+            "rows": len(cells),
+            "missing": int((~filled).sum()),
+            "numeric": numeric,
+            "text": int(filled.sum()) - numeric,
+            "distinct": distinct,
+            "categories": sorted(cells[filled].unique().tolist())
+            if distinct <= CATEGORIES
+            else None,
+        }
+    return summaries
 
 
 def _scan_array_file(facts: FileFacts, file: Path) -> None:
