@@ -284,6 +284,11 @@ LAYOUTS = Path(__file__).resolve().parent.parent / "fixtures" / "_layouts"
             },
         ),
         (
+            "messages-jsonl",
+            "table train.jsonl (label column 'label' by header)",
+            {"train": {"ham": 30, "spam": 30}},
+        ),
+        (
             "spoken-digits",
             "labels in file names, part 1 of names like 2_nicolas_0.wav ('2')",
             {"train": {"0": 6, "1": 6, "2": 6}},

@@ -50,3 +50,11 @@ def kind_of_column(summary: dict[str, Any]) -> str | None:
 
 def _order(table: TableSplit) -> tuple:
     return split_sort_key(table.split.removeprefix("unlabelled ")), table.split
+
+
+FREE_TEXT = 20  # mean characters from which a text column is prose, not categories
+
+
+def is_free_text(summary: dict[str, Any]) -> bool:
+    """A text column of messages or documents rather than of a few categories."""
+    return kind_of_column(summary) == "text" and summary.get("mean_length", 0) >= FREE_TEXT

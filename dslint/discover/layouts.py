@@ -36,7 +36,7 @@ from dslint.discover.tree import LocalTree, Tree
 from dslint.engine.wording import plural
 from dslint.errors import DslintError
 from dslint.model.dataset import SPLIT_ALIASES, Dataset, Sample, split_of_name
-from dslint.model.formats import MANIFEST_EXTENSIONS
+from dslint.model.formats import MANIFEST_EXTENSIONS, TABLE_EXTENSIONS
 
 CACHE_DIR_NAME = ".dslint_cache"
 
@@ -157,7 +157,7 @@ def _discover(
     if walk.kind(root) == "file":
         if root.suffix.lower() in (".npz", ".npy"):
             return _arrays(root.parent, [root.name], walk)
-        if root.suffix.lower() in MANIFEST_EXTENSIONS:
+        if root.suffix.lower() in TABLE_EXTENSIONS:
             if not _holds_data(walk, root.parent):
                 dataset = _tables(root.parent, [root.name], walk, columns)
                 if dataset is not None:
@@ -196,7 +196,7 @@ def _from_folder(
 ) -> Dataset:
     """The dataset in a folder that holds no arrays: manifests, split and class
     folders, or labels in file names."""
-    tables = [n for n in files if n.lower().endswith(MANIFEST_EXTENSIONS)]
+    tables = [n for n in files if n.lower().endswith(TABLE_EXTENSIONS)]
     if tables and not _holds_data(walk, root):  # tables of samples, no files to name
         dataset = _tables(root, [n for n in tables if "submission" not in n.lower()], walk, columns)
         if dataset is not None:

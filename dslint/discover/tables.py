@@ -59,6 +59,9 @@ def read_table(data: bytes, name: str):  # -> pandas.DataFrame
     try:
         if suffix == ".parquet":
             return pd.read_parquet(io.BytesIO(data)).astype(str)
+        if suffix == ".jsonl":
+            frame = pd.read_json(io.BytesIO(data), lines=True, dtype=False)
+            return frame.astype(str).where(frame.notna(), "")
         separator = "\t" if suffix == ".tsv" else ","
         for encoding in ("utf-8-sig", "latin-1"):
             try:

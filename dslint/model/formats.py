@@ -114,6 +114,7 @@ KIND_OF_EXTENSION = {ext: kind for kind in KINDS.values() for ext in kind.format
 # archives are always stacked), manifests, and dslint's configuration
 STACKED_EXTENSIONS = (".npz",)
 MANIFEST_EXTENSIONS = (".csv", ".tsv", ".parquet")
+TABLE_EXTENSIONS = (*MANIFEST_EXTENSIONS, ".jsonl")  # tables of samples: JSON lines too
 CONFIG_FILES = ("dslint.toml", "pyproject.toml")
 
 
@@ -143,7 +144,7 @@ def precommit_pattern() -> str:
     cameras write `.JPG`)."""
     extensions = sorted(
         {ext[1:] for ext in KIND_OF_EXTENSION}
-        | {ext[1:] for ext in (*STACKED_EXTENSIONS, *MANIFEST_EXTENSIONS)}
+        | {ext[1:] for ext in (*STACKED_EXTENSIONS, *TABLE_EXTENSIONS)}
     )
     names = "|".join(name.replace(".", r"\.") for name in CONFIG_FILES)
     return rf"(?i)\.({'|'.join(extensions)})$|(^|/)({names})$"
@@ -158,5 +159,6 @@ def formats_line() -> str:
     return (
         f"dslint reads {', '.join(parts)}, in any case of extension; stacked NumPy arrays "
         f"(`x_train.npy`, `.npz`); and manifests "
-        f"({', '.join(f'`{ext}`' for ext in MANIFEST_EXTENSIONS)})."
+        f"({', '.join(f'`{ext}`' for ext in MANIFEST_EXTENSIONS)}); and tables of samples "
+        f"({', '.join(f'`{ext}`' for ext in TABLE_EXTENSIONS)})."
     )

@@ -16,6 +16,9 @@ from dslint.model.facts import FileFacts
 from dslint.scan.decode import array_stats, decode_into, fingerprint_images
 
 CATEGORIES = 50  # distinct values of a column listed for the T rules
+SHORT_TEXT = 5  # characters: a message shorter than this says next to nothing
+# UTF-8 read as Latin-1 or cp1252 ("cafÃ©", "donâ€™t"), and the replacement character
+MOJIBAKE = r"Ã[\x80-\xbf]|â€|Â[\xa0-\xbf]|\ufffd"
 
 
 class ScanTarget(NamedTuple):
@@ -84,8 +87,9 @@ def _decode(facts: FileFacts, data: bytes, table: TableScan | None = None) -> No
 
 def _scan_table(facts: FileFacts, data: bytes, table: TableScan) -> None:
     """A table's rows, per split: a hash of each row's content (its feature columns,
-    as written) and the value statistics of its numeric columns, where an empty cell
-    is a missing value (NaN)."""
+    text compared in Unicode NFKC, case-folded, whitespace collapsed, so that a message
+    re-typed with other spacing or case is still a copy) and the value statistics of
+    its numeric columns, where an empty cell is a missing value (NaN)."""
     import numpy as np
     import pandas as pd
 
@@ -104,7 +108,10 @@ def _scan_table(facts: FileFacts, data: bytes, table: TableScan) -> None:
         stats = array_stats(values) if numeric else {"dtype": "float64"}
         stats["shape"] = [len(rows), len(features.columns)]
         if table.features:  # rows with no content to compare are no copies
-            hashes = pd.util.hash_pandas_object(features, index=False).to_numpy()
+            normalised = features.apply(
+                lambda cells: cells.str.normalize("NFKC").str.casefold().str.split().str.join(" ")
+            )
+            hashes = pd.util.hash_pandas_object(normalised, index=False).to_numpy()
             stats["row_hashes"] = hashes.tolist()
         stats["constant_rows"] = []
         stats["columns"] = _column_summaries(features, numbers)
@@ -130,6 +137,9 @@ def _column_summaries(features, numbers) -> dict[str, dict]:
             "categories": sorted(cells[filled].unique().tolist())
             if distinct <= CATEGORIES
             else None,
+            "mean_length": float(cells.str.len().mean()) if len(cells) else 0.0,
+            "short": int((cells.str.strip().str.len() < SHORT_TEXT).sum()),
+            "mojibake": int(cells.str.contains(MOJIBAKE, regex=True).sum()),
         }
     return summaries
 
