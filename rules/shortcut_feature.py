@@ -2,7 +2,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from dslint.analysis.columns import table_splits
 from dslint.engine import Context, Finding, Option, Rule
+
+TELLS_LABEL = 0.99  # share of rows a table column must predict to give the label away
 
 
 class ShortcutFeature(Rule):
@@ -14,7 +17,9 @@ class ShortcutFeature(Rule):
         brightness, a recording's duration, sample rate or loudness) from which a
         depth-3 tree predicts the label nearly as well as the content probe does
         (within `tolerance`, default 0.02) and clearly better than chance (by at least
-        0.2).
+        0.2). In a table of samples: a column whose value alone gives the label in 99 %
+        of train rows, wrong on a tenth as many rows as guessing (a copy of the label,
+        or a column written after the outcome: target leakage).
 
     Why it matters:
         A network takes the easiest path to the label. If every 'tumour' scan is 512
@@ -46,6 +51,7 @@ class ShortcutFeature(Rule):
     }
 
     def check(self, ctx: Context) -> Iterator[Finding]:
+        yield from self._table_columns(ctx)
         result = ctx.probe()
         if result is None or not result.shortcuts:
             return
@@ -65,3 +71,30 @@ class ShortcutFeature(Rule):
             fix=f"Make the {name} the same across classes, or collect data where it varies "
             f"within every class.",
         )
+
+    def _table_columns(self, ctx: Context) -> Iterator[Finding]:
+        """A table's column that alone predicts the label: a copy of it, or a column
+        written after the outcome (target leakage)."""
+        for table in table_splits(ctx):
+            if table.split != "train":
+                continue
+            counts = ctx.dataset.class_counts("train")
+            chance = max(counts.values()) / sum(counts.values()) if counts else 1.0
+            for name, summary in table.columns.items():
+                purity = summary.get("predicts_label")
+                # right nearly always, and wrong on a tenth as many rows as guessing
+                if (
+                    purity is not None
+                    and purity >= TELLS_LABEL
+                    and 1 - purity <= 0.1 * (1 - chance)
+                ):
+                    yield self.finding(
+                        f"column {name!r} of {table.file} alone predicts the label in "
+                        f"{100 * purity:.0f} % of train rows (chance: {100 * chance:.0f} %): "
+                        "a copy of the label, or a column written after the outcome",
+                        split="train",
+                        paths=[table.file],
+                        evidence={"column": name, "accuracy": round(purity, 4)},
+                        fix=f"Drop {name!r} from the inputs, unless it is known before the "
+                        "label is.",
+                    )

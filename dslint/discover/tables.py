@@ -38,6 +38,7 @@ class TableScan:
     split_column: str | None
     file_split: str
     identifiers: tuple[str, ...] = ()
+    label: str | None = None  # the label column, where the table has it
 
     def split_of(self, value: str) -> str:
         return split_of_name(value) or value or self.file_split
@@ -214,6 +215,7 @@ def _add_rows(dataset: Dataset, name: str, frame, columns: TableColumns) -> None
         columns.split if by_column else None,
         file_split,
         tuple(c for c in columns.identifiers if c in frame.columns),
+        columns.label if labelled else None,
     )
     if not labelled:
         dataset.unlabelled.extend(

@@ -114,11 +114,22 @@ def _scan_table(facts: FileFacts, data: bytes, table: TableScan) -> None:
             hashes = pd.util.hash_pandas_object(normalised, index=False).to_numpy()
             stats["row_hashes"] = hashes.tolist()
         stats["constant_rows"] = []
-        stats["columns"] = _column_summaries(features, numbers)
+        labels = rows[table.label] if table.label else None
+        stats["columns"] = _column_summaries(features, numbers, labels)
         facts.arrays["" if split is None else str(split)] = stats
 
 
-def _column_summaries(features, numbers) -> dict[str, dict]:
+def _purity(cells, labels) -> float | None:
+    """The share of rows whose label is their value's most common label: how well the
+    column alone predicts the label (None for a column with a value in nearly every
+    row, which predicts any label by memorising it)."""
+    if cells.nunique() > len(cells) / 2:
+        return None
+    counts = labels.groupby(cells.to_numpy()).value_counts()
+    return float(counts.groupby(level=0).max().sum() / len(cells))
+
+
+def _column_summaries(features, numbers, labels=None) -> dict[str, dict]:
     """Per column: rows, empty cells, numeric and text cells, distinct values, and the
     categories themselves where there are few (for the T rules)."""
     summaries = {}
@@ -140,6 +151,7 @@ def _column_summaries(features, numbers) -> dict[str, dict]:
             "mean_length": float(cells.str.len().mean()) if len(cells) else 0.0,
             "short": int((cells.str.strip().str.len() < SHORT_TEXT).sum()),
             "mojibake": int(cells.str.contains(MOJIBAKE, regex=True).sum()),
+            "predicts_label": _purity(cells, labels) if labels is not None else None,
         }
     return summaries
 
