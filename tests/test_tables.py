@@ -55,6 +55,7 @@ def test_a_latin_1_table_is_read(tmp_path: Path) -> None:
     (tmp_path / "train.csv").write_bytes(("id,drink,label\n" + rows).encode("latin-1"))
     dataset = discover(tmp_path)
     assert {s.label for s in dataset.samples} == {0, 1}
+    assert dataset.layout.endswith("; not UTF-8, read as Latin-1: train.csv)")
 
 
 def test_a_csv_naming_data_files_stays_a_manifest(tmp_path: Path) -> None:

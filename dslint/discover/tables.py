@@ -66,7 +66,7 @@ def read_table(data: bytes, name: str):  # -> pandas.DataFrame
         separator = "\t" if suffix == ".tsv" else ","
         for encoding in ("utf-8-sig", "latin-1"):
             try:
-                return pd.read_csv(
+                frame = pd.read_csv(
                     io.BytesIO(data),
                     sep=separator,
                     dtype=str,
@@ -75,6 +75,8 @@ def read_table(data: bytes, name: str):  # -> pandas.DataFrame
                 )
             except UnicodeDecodeError:
                 continue
+            frame.attrs["encoding"] = encoding
+            return frame
     except ImportError:
         raise DslintError(f"reading {name} needs a Parquet engine: pip install pyarrow") from None
     except Exception as exc:  # pandas' parser errors have no common base
@@ -96,6 +98,9 @@ def discover_tables(
         described += f", split column {columns.split!r}"
     if columns.identifiers:
         described += f"; identifiers left out: {', '.join(repr(c) for c in columns.identifiers)}"
+    latin = [name for name, frame in frames.items() if frame.attrs.get("encoding") == "latin-1"]
+    if latin:
+        described += f"; not UTF-8, read as Latin-1: {', '.join(latin)}"
     dataset = Dataset(
         root=str(root),
         layout=f"table {', '.join(frames)} ({described})",
