@@ -114,3 +114,23 @@ def test_identifier_headers_are_ids_and_words_ending_in_id_are_not() -> None:
     )
     found = [c for c in frame.columns if _is_identifier(frame, c)]
     assert found == ["PassengerId", "customer_id", "row"]
+
+
+def test_a_text_s_fingerprint_keeps_near_copies_close_and_other_texts_far() -> None:
+    from dslint.analysis.fingerprint import from_signed
+    from dslint.analysis.near import TEXT_DISTANCE
+    from dslint.scan.worker import text_print
+
+    base = (
+        "are we still meeting for lunch at the station on friday, reply before noon so "
+        "that we can book the table and the taxi for everyone"
+    )
+    prints = from_signed(
+        [
+            text_print(base),
+            text_print(base + " thanks"),
+            text_print("win a free laptop now, call this number to claim your prize today"),
+        ]
+    )
+    distance = [bin(int(prints[0]) ^ int(p)).count("1") for p in prints[1:]]
+    assert distance[0] <= TEXT_DISTANCE < 16 <= distance[1]

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 DEFAULT_DISTANCE = 10  # the search's reach: the confirmation decides (README, near-duplicates)
 CROWDED = 100  # a fingerprint with more close neighbours is looked up no further
 SEARCH_VERSION = 1  # raise when the search or its confirmation changes what it finds
+TEXT_DISTANCE = 8  # bits of a text's SimHash within which two rows are near-copies (README)
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,8 @@ class NearGroup:
     def how(self) -> str:
         if self.kind == "audio":
             return f"{100 * self.distance:.1f} % of their audio fingerprint bits differ"
+        if self.kind == "text":
+            return f"{self.distance} of 64 bits of their texts' word-shingle fingerprints differ"
         return f"{self.residual:.1f} grey levels apart at 32×32, brightness matched"
 
     def names(self) -> list[str]:
@@ -88,8 +91,8 @@ def near_groups(ctx: Context, max_distance: int) -> list[NearGroup]:
             pairs, left_over = _search(ctx, images, max_distance)
             if ctx.cache:
                 ctx.cache.put_result(key, {**pairs._asdict(), "residual": left_over})
-        found.extend(_groups(images, pairs, "image", left_over))
-    return found + ctx.shared(recording_groups)
+        found.extend(_groups([(s, f.content_hash) for s, f in images], pairs, "image", left_over))
+    return found + ctx.shared(recording_groups) + ctx.shared(text_groups)
 
 
 def _search(
@@ -152,15 +155,40 @@ def recording_groups(ctx: Context) -> list[NearGroup]:
     if not matches:
         return []
     pairs = Pairs(*(np.array(side) for side in zip(*matches, strict=True)))
-    return _groups(recordings, pairs, "audio", None)
+    return _groups([(s, f.content_hash) for s, f in recordings], pairs, "audio", None)
+
+
+def text_groups(ctx: Context) -> list[NearGroup]:
+    """Near-duplicate rows of tables by their texts' SimHash (dslint.scan.worker's
+    `text_print`), within `TEXT_DISTANCE` bits: searched once, whatever the distance
+    D002 and D003 are set to."""
+    rows: list[tuple[Sample, object]] = []
+    prints: list[int] = []
+    for split, (file, key) in ctx.dataset.array_inputs.items():
+        facts = ctx.facts.get(file)
+        stats = (
+            facts.arrays.get(key or "", {}) if facts and file in ctx.dataset.table_columns else {}
+        )
+        samples = ctx.dataset.samples_in(split) or [
+            s for s in ctx.dataset.unlabelled if s.split == split
+        ]
+        if stats.get("text_prints") and len(stats["text_prints"]) == len(samples):
+            rows.extend(zip(samples, stats["row_hashes"], strict=True))
+            prints.extend(stats["text_prints"])
+    if len(rows) < 2:
+        return []
+    pairs = near_pairs(from_signed(prints), TEXT_DISTANCE, crowded_above=CROWDED)
+    return _groups(rows, pairs, "text", None)
 
 
 def _groups(
-    chosen: list[tuple[Sample, FileFacts]], pairs: Pairs, kind: str, residual: np.ndarray | None
+    chosen: list[tuple[Sample, object]], pairs: Pairs, kind: str, residual: np.ndarray | None
 ) -> list[NearGroup]:
+    """Star groups of the pairs; `chosen` pairs each sample with its content's hash, so
+    that groups of exact copies are left out."""
     found = []
     for centre, members, edges in stars(pairs.left, pairs.right):
-        if len({chosen[i][1].content_hash for i in members}) == 1:
+        if len({chosen[i][1] for i in members}) == 1:
             continue  # exact copies: D001, D003 and D004 report them
         group = sorted(
             (chosen[i][0] for i in members if i != centre),

@@ -116,7 +116,28 @@ def _scan_table(facts: FileFacts, data: bytes, table: TableScan) -> None:
         stats["constant_rows"] = []
         labels = rows[table.label] if table.label else None
         stats["columns"] = _column_summaries(features, numbers, labels)
+        prose = [c for c, s in stats["columns"].items() if s["text"] and s["mean_length"] >= 20]
+        if prose and table.features:
+            texts = normalised[prose].agg(" ".join, axis=1)
+            stats["text_prints"] = [text_print(text) for text in texts]
         facts.arrays["" if split is None else str(split)] = stats
+
+
+def text_print(text: str) -> int:
+    """A 64-bit SimHash of a text's word 3-shingles (signed, as image fingerprints are):
+    texts that share most shingles differ in few bits."""
+    import numpy as np
+
+    words = text.split()
+    shingles = [" ".join(words[i : i + 3]) for i in range(max(1, len(words) - 2))]
+    hashes = np.array(
+        [xxhash.xxh3_64_intdigest(s.encode("utf-8", "surrogatepass")) for s in shingles],
+        dtype=np.uint64,
+    )
+    bits = np.unpackbits(hashes.view(np.uint8).reshape(-1, 8), axis=1, bitorder="little")
+    votes = bits.sum(axis=0) * 2 > len(shingles)
+    value = int(np.packbits(votes, bitorder="little").view(np.uint64)[0])
+    return value - (1 << 64) if value >= 1 << 63 else value
 
 
 def _purity(cells, labels) -> float | None:
