@@ -67,15 +67,16 @@ class Dataset:
 
     `label_source` says where labels come from: "folder" (class folder names),
     "manifest" (a label column), "array" (a y array) or "table" (a table of samples,
-    whose rows are its samples; `table_columns` says what the scan reads of each). The other lists record what
-    discovery saw but did not turn into samples: `stray_files` (paths), `stray_dirs`
-    (path, "class" or "inside" a class folder, data files within), `empty_classes`
-    (split, class, path), `missing_files` (manifest row, path named),
-    `unreadable_arrays` (array, reason). `array_inputs` maps a split to its x array
-    (file, key within an .npz or a table's split, or None); `label_arrays` its y array.
-    A manifest's samples have their row in `manifest_rows`, and each manifest its label
-    column in `label_columns` (for a repaired copy). A dataset by URL has `file_versions`: each
-    object's size and version (ETag) from the store's listing, for the cache key.
+    whose rows are its samples; `table_columns` says what the scan reads of each).
+    The other lists record what discovery saw but did not turn into samples:
+    `stray_files` (paths), `stray_dirs` (path, "class" or "inside" a class folder,
+    data files within), `empty_classes` (split, class, path), `missing_files`
+    (manifest row, path named), `unreadable_arrays` (array, reason). `array_inputs`
+    maps a split to its x array (file, key within an .npz or a table's split, or
+    None); `label_arrays` to its y array. A manifest's samples have their row in
+    `manifest_rows`, and each manifest its label column in `label_columns` (for a
+    repaired copy). A dataset by URL has `file_versions`: each object's size and
+    version (ETag) from the store's listing, for the cache key.
     """
 
     root: str
