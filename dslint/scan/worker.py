@@ -107,11 +107,14 @@ def _scan_table(facts: FileFacts, data: bytes, table: TableScan) -> None:
         values = numbers[numeric].to_numpy(np.float64)
         stats = array_stats(values) if numeric else {"dtype": "float64"}
         stats["shape"] = [len(rows), len(features.columns)]
+        words = [c for c in features.columns if c not in numeric]
+        normalised = features[words].apply(
+            lambda cells: cells.str.normalize("NFKC").str.casefold().str.split().str.join(" ")
+        )
         if table.features:  # rows with no content to compare are no copies
-            normalised = features.apply(
-                lambda cells: cells.str.normalize("NFKC").str.casefold().str.split().str.join(" ")
-            )
-            hashes = pd.util.hash_pandas_object(normalised, index=False).to_numpy()
+            # numbers by value ("1.0" is "1"), text as normalised
+            content = pd.concat([numbers[numeric], normalised], axis=1)[list(features.columns)]
+            hashes = pd.util.hash_pandas_object(content, index=False).to_numpy()
             stats["row_hashes"] = hashes.tolist()
         stats["constant_rows"] = []
         labels = rows[table.label] if table.label else None
