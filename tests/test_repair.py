@@ -49,6 +49,10 @@ ROUND_TRIPS = {
         "D004",
         [("drop-duplicates", "drop file", "train/cat/cat2.png")],
     ),
+    "D001-split-leakage-exact/fail-retyped-message-in-test": (
+        "D001",
+        [("drop-leaked", "drop row", "test.csv:2")],
+    ),
     "F001-unreadable-file/fail-truncated-image": (
         "F001",
         [
@@ -258,3 +262,37 @@ def _timeless(text: str) -> str:
     import re
 
     return re.sub(r"\d+\.\d\d s · dslint", "N s · dslint", text).strip()
+
+
+def test_a_table_s_labels_are_mapped_and_its_leaked_rows_dropped(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    rows = [f"{i},{(i * 37) % 101},{'ab'[i % 2]},{1 if i % 3 else -1}" for i in range(60)]
+    (data / "train.csv").write_text("age,score,group,label\n" + "\n".join(rows[:45]) + "\n")
+    (data / "test.csv").write_text(
+        "age,score,group,label\n" + "\n".join(rows[45:] + rows[:2]) + "\n"
+    )
+    plan = dslint.fix(data, tmp_path / "fixed", use_cache=False)
+    assert plan.mapping == {"-1": 0, "1": 1}
+    assert [c.target for c in plan.changes if c.fix == "drop-leaked"] == [
+        "test.csv:17",
+        "test.csv:18",
+    ]
+    assert _findings(tmp_path / "fixed", "D001,L001") == []
+    fixed = (tmp_path / "fixed/test.csv").read_text().splitlines()
+    assert len(fixed) == 1 + 15
+    assert {line.rsplit(",", 1)[1] for line in fixed[1:]} <= {"0", "1"}
+
+
+def test_a_split_of_a_table_keeps_an_edited_message_with_its_original(tmp_path: Path) -> None:
+    """The fixture's test row 2 is train row 6 with ' thanks' added: one unit."""
+    data = FIXTURES / "D002-split-leakage-near/fail-message-edited-in-test/data"
+    dslint.split(data, tmp_path / "new", val=0.2, test=0.2, use_cache=False)
+    new = sorted((tmp_path / "new").iterdir())
+    assert [p.name for p in new] == ["test.csv", "train.csv", "val.csv"]
+    assert _findings(tmp_path / "new", "D001,D002") == []
+    original = (data / "train.csv").read_text().splitlines()[5].rsplit(",", 1)[0].strip('"')
+    edited = (data / "test.csv").read_text().splitlines()[1].rsplit(",", 1)[0].strip('"')
+    assert edited == original + " thanks"
+    homes = {p.name for p in new for text in (original, edited) if f'"{text}",' in p.read_text()}
+    assert len(homes) == 1

@@ -65,17 +65,6 @@ def test_a_csv_naming_data_files_stays_a_manifest(tmp_path: Path) -> None:
     assert [path for _, path in dataset.missing_files] == ["a.png", "b.png"]
 
 
-def test_fix_and_split_refuse_tables_rather_than_copy_them_unchanged(tmp_path: Path) -> None:
-    import pytest
-
-    from dslint.errors import DslintError
-
-    data = LAYOUTS / "kaggle-train-test-csv/data"
-    for command in (dslint.fix, dslint.split):
-        with pytest.raises(DslintError, match="does not rewrite tables yet"):
-            command(data, tmp_path / command.__name__, use_cache=False)
-
-
 def test_the_label_is_the_column_the_unlabelled_test_table_lacks(tmp_path: Path) -> None:
     """As Titanic ships: Survived comes before Embarked, and only test.csv lacks it."""
     rows = "".join(f"{i},{i % 2},{i % 3},{'SCQ'[i % 3]}\n" for i in range(30))

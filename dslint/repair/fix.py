@@ -66,8 +66,6 @@ def fix(
         label_from_name=label_from_name,
         columns=Columns(path=path_column, label=label_column, split=split_column),
     )
-    if dataset.label_source == "table":
-        raise DslintError(f"dslint fix does not rewrite tables yet: {dataset.layout}")
     report = check(source, probe=False, use_cache=use_cache, cache_dir=cache_dir, **options)
     plan = plan_fixes(dataset, report.findings, fixes)
     if dry_run:

@@ -140,7 +140,7 @@ def _add(
 def _map_labels(plan: Plan, dataset: Dataset, finding: Finding) -> None:
     """Binary labels ({-1, 1}, {1, 2}) become {0, 1} in order; integer labels 1..K
     become 0..K-1. Labels in class folder names are names, not values: left alone."""
-    if dataset.label_source not in ("manifest", "array"):
+    if dataset.label_source not in ("manifest", "array", "table"):
         return
     values = sorted(v for v in finding.evidence.get("values", []) if isinstance(v, int))
     if finding.rule_id == "L001" and len(values) == 2:

@@ -26,10 +26,11 @@ import numpy as np
 from dslint.api import open_cache, scan_targets
 from dslint.discover.layouts import discover
 from dslint.discover.remote import local_path
+from dslint.discover.tables import read_table
 from dslint.engine.context import Context
 from dslint.errors import DslintError
 from dslint.model.dataset import Dataset, Sample, format_label, is_class, sort_labels
-from dslint.repair.write import ROW, DatasetFiles, check_destination, load_array
+from dslint.repair.write import ROW, DatasetFiles, check_destination, load_array, write_table
 from dslint.scan.scanner import scan
 
 
@@ -99,8 +100,6 @@ def split(
     source, target = local_path(str(path)), Path(out)
     check_destination(source, target)
     dataset = discover(source, manifest=manifest, label_from_name=label_from_name)
-    if dataset.label_source == "table":
-        raise DslintError(f"dslint split does not rewrite tables yet: {dataset.layout}")
     ctx = _context(dataset, use_cache, cache_dir)
     try:
         units = _units(ctx, _group_keys(dataset, group_by))
@@ -247,6 +246,9 @@ def _write(dataset: Dataset, out: Path, assigned: dict[str, list[Sample]]) -> No
     if dataset.label_source == "array":
         _write_arrays(dataset, files, out, assigned)
         return
+    if dataset.label_source == "table":
+        _write_tables(dataset, files, out, assigned)
+        return
     for split_name, samples in assigned.items():
         taken: set[Path] = set()
         for sample in sorted(samples, key=lambda s: s.source):
@@ -275,3 +277,20 @@ def _write_arrays(
         y = np.array([s.label for s in samples])
         np.save(out / f"x_{split_name}.npy", x, allow_pickle=False)
         np.save(out / f"y_{split_name}.npy", y, allow_pickle=False)
+
+
+def _write_tables(
+    dataset: Dataset, files: DatasetFiles, out: Path, assigned: dict[str, list[Sample]]
+) -> None:
+    """<split>.csv (or the source's format) per new split: the rows gathered from the
+    tables they came from ("train.csv:12" is line 12), with the columns of the first."""
+    import pandas as pd
+
+    frames = {name: read_table(files.read(name), name) for name in dataset.table_columns}
+    suffix = Path(next(iter(frames))).suffix
+    for split_name, samples in assigned.items():
+        parts = []
+        for sample in samples:
+            name, line = sample.source.rsplit(":", 1)
+            parts.append(frames[name].iloc[[int(line) - 2]])
+        write_table(pd.concat(parts, ignore_index=True), out / f"{split_name}{suffix}")

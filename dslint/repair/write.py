@@ -16,6 +16,7 @@ import numpy as np
 
 from dslint.discover.layouts import CACHE_DIR_NAME
 from dslint.discover.remote import is_url, read_objects
+from dslint.discover.tables import read_table
 from dslint.errors import DslintError
 from dslint.model.dataset import Dataset
 from dslint.model.formats import kind_of
@@ -99,7 +100,7 @@ def write_copy(
     rows ("labels.csv:14") and array rows ("x_train.npy[3]"); `mapping` relabels the
     manifest's label column and the y arrays."""
     files = DatasetFiles(dataset)
-    rewritten = set(dataset.label_columns) | _array_files(dataset)
+    rewritten = set(dataset.label_columns) | _array_files(dataset) | set(dataset.table_columns)
     rows_of_files = {
         f"{manifest}:{line}"
         for path, (manifest, line) in dataset.manifest_rows.items()
@@ -116,6 +117,8 @@ def write_copy(
         _rewrite_manifest(files, out, manifest, label_column, dropped_rows | rows_of_files, mapping)
     if dataset.label_source == "array":
         _rewrite_arrays(dataset, files, out, dropped_rows, mapping)
+    for table, scan in dataset.table_columns.items():
+        _rewrite_table(files, out, table, scan.label, dropped_rows, mapping)
 
 
 def _join(folder: str, name: str) -> str:
@@ -162,6 +165,36 @@ def _rewrite_manifest(
     target.parent.mkdir(parents=True, exist_ok=True)
     with open(target, "w", newline="", encoding="utf-8") as handle:
         csv.writer(handle, delimiter=delimiter, lineterminator="\n").writerows(kept)
+
+
+def _rewrite_table(
+    files: DatasetFiles,
+    out: Path,
+    table: str,
+    label: str | None,
+    dropped: set[str],
+    mapping: dict[str, int],
+) -> None:
+    """A table of samples without the dropped rows ("train.csv:12" is its 12th line,
+    the header's being the 1st), its label column relabelled, in its own format."""
+    frame = read_table(files.read(table), table)
+    lines = [int(row.rsplit(":", 1)[1]) for row in dropped if row.rsplit(":", 1)[0] == table]
+    frame = frame.drop(index=[line - 2 for line in lines])
+    if label is not None and mapping:
+        frame[label] = frame[label].map(lambda value: str(mapping.get(value.strip(), value)))
+    write_table(frame, out / table)
+
+
+def write_table(frame, target: Path) -> None:
+    """A table written in the format its name says (CSV, TSV, JSON lines, Parquet)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    suffix = target.suffix.lower()
+    if suffix == ".parquet":
+        frame.to_parquet(target, index=False)
+    elif suffix == ".jsonl":
+        frame.to_json(target, orient="records", lines=True, force_ascii=False)
+    else:
+        frame.to_csv(target, sep="\t" if suffix == ".tsv" else ",", index=False)
 
 
 def _array_files(dataset: Dataset) -> set[str]:
