@@ -123,3 +123,19 @@ def test_a_text_s_fingerprint_keeps_near_copies_close_and_other_texts_far() -> N
     )
     distance = [bin(int(prints[0]) ^ int(p)).count("1") for p in prints[1:]]
     assert distance[0] <= TEXT_DISTANCE < 16 <= distance[1]
+
+
+def test_a_split_column_found_by_content_is_never_taken_for_the_label(tmp_path: Path) -> None:
+    """'fold' (train/valid) comes last and has few values, as a label does: it is the
+    split, and the label is the other few-valued column."""
+    rows = "".join(
+        f"the film was {['good', 'bad', 'fine'][i % 3]} for reason {i},{'pn'[i % 2]},"
+        f"{'valid' if i % 5 == 0 else 'train'}\n"
+        for i in range(40)
+    )
+    (tmp_path / "reviews.csv").write_text("review,sentiment,fold\n" + rows)
+    dataset = discover(tmp_path)
+    assert dataset.layout == (
+        "table reviews.csv (label column 'sentiment' by content, split column 'fold')"
+    )
+    assert sorted(dataset.splits) == ["train", "val"]

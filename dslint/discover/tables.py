@@ -116,38 +116,40 @@ def choose_columns(frames: dict, label: str | None, split: str | None) -> TableC
     labelled = [f for f in frames.values() if label is None or label in f.columns]
     first = max(labelled or frames.values(), key=len)
     identifiers = tuple(c for c in first.columns if _is_identifier(first, c))
-    if label is not None:
-        if not labelled:
-            raise DslintError(f"--label-column {label!r}: no table has that column")
-        chosen, how = label, "as asked"
-    else:
-        lowered = {c.strip().lower(): c for c in first.columns}
-        named = next((lowered[n] for n in LABEL_COLUMNS if n in lowered), None)
-        # a competition's test table lacks exactly the label: the column others lack
-        missing_elsewhere = [
-            c for c in first.columns if any(c not in f.columns for f in frames.values())
-        ]
-        only_labelled = _label_by_content(first[missing_elsewhere], identifiers)
-        if named:
-            chosen, how = named, "by header"
-        elif only_labelled:
-            others = ", ".join(n for n, f in frames.items() if only_labelled not in f.columns)
-            chosen, how = only_labelled, f"by content (the column {others} lacks)"
-        else:
-            chosen, how = _label_by_content(first, identifiers), "by content"
-    if chosen is None:
-        raise DslintError(
-            f"no label column found in {', '.join(frames)}: name it with --label-column"
-        )
+    if label is not None and not labelled:
+        raise DslintError(f"--label-column {label!r}: no table has that column")
+    lowered = {c.strip().lower(): c for c in first.columns}
+    named = label or next((lowered[n] for n in LABEL_COLUMNS if n in lowered), None)
+    # before the label by content: a split column has few values too
     split_column = split or next(
         (
             c
             for c in first.columns
-            if c != chosen
+            if c != named
             and (c.strip().lower() in SPLIT_COLUMNS or _names_splits(first[c].unique()))
         ),
         None,
     )
+    taken = (*identifiers, *([split_column] if split_column else []))
+    if label is not None:
+        chosen, how = label, "as asked"
+    elif named:
+        chosen, how = named, "by header"
+    else:
+        # a competition's test table lacks exactly the label: the column others lack
+        missing_elsewhere = [
+            c for c in first.columns if any(c not in f.columns for f in frames.values())
+        ]
+        only_labelled = _label_by_content(first[missing_elsewhere], taken)
+        if only_labelled:
+            others = ", ".join(n for n, f in frames.items() if only_labelled not in f.columns)
+            chosen, how = only_labelled, f"by content (the column {others} lacks)"
+        else:
+            chosen, how = _label_by_content(first, taken), "by content"
+    if chosen is None:
+        raise DslintError(
+            f"no label column found in {', '.join(frames)}: name it with --label-column"
+        )
     return TableColumns(chosen, how, tuple(c for c in identifiers if c != chosen), split_column)
 
 
