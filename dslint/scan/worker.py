@@ -121,7 +121,10 @@ def _scan_table(facts: FileFacts, data: bytes, table: TableScan) -> None:
         stats["columns"] = _column_summaries(features, numbers, labels)
         prose = [c for c, s in stats["columns"].items() if s["text"] and s["mean_length"] >= 20]
         if prose and table.features:
-            texts = normalised[prose].agg(" ".join, axis=1)
+            # the whole row's content, not its prose alone: two passengers of one name
+            # with other ages and tickets are no copies
+            cells = pd.concat([features[numeric], normalised], axis=1)[list(features.columns)]
+            texts = cells.agg(" ".join, axis=1)
             stats["text_prints"] = [text_print(text) for text in texts]
         facts.arrays["" if split is None else str(split)] = stats
 
