@@ -233,6 +233,7 @@ def fix(
     Fixes: drop-unreadable, drop-stray, drop-duplicates, drop-leaked, drop-near-leaked,
     drop-missing-rows, map-labels. Conflicting and suspect labels and imbalance are
     listed with the choices, never guessed. The copy holds fix-report.json."""
+    from dslint.gate.config import as_selectors
     from dslint.repair.fix import describe
     from dslint.repair.fix import fix as run_fix
 
@@ -242,8 +243,8 @@ def fix(
         plan = run_fix(
             path,
             out or Path(),
-            select=_names(select),
-            ignore=_names(ignore),
+            select=as_selectors(select),
+            ignore=as_selectors(ignore),
             dry_run=dry_run,
             mode=mode,
             size=size,
@@ -289,13 +290,6 @@ def split(
         )
         print("\n".join(result.describe()))
         print(f"wrote {out}")
-
-
-def _names(values: list[str] | None) -> list[str] | None:
-    """Names given once each or comma-separated."""
-    if not values:
-        return None
-    return [name.strip() for value in values for name in value.split(",") if name.strip()]
 
 
 @app.command("rules")
