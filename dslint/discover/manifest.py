@@ -99,7 +99,7 @@ def read_manifest(
     """Read a manifest; raise `DslintError` with one line when it cannot serve as one.
     `opener` opens it for binary reading (a local file by default); `names_file` tells
     whether a cell names a data file of the dataset, for choosing columns by content."""
-    table = _read_table(file, opener)
+    table = read_rows(file, opener)
     if not table:
         raise NotAManifest(file, "it is empty")
     header = [cell.strip().lower() for cell in table[0]]
@@ -138,10 +138,11 @@ def read_manifest(
 
 def cells(file: Path, opener: Opener = _open_local) -> list[str]:
     """Every cell of a manifest, for finding which folders its paths reach."""
-    return [cell.strip() for row in _read_table(file, opener) for cell in row]
+    return [cell.strip() for row in read_rows(file, opener) for cell in row]
 
 
-def _read_table(file: Path, opener: Opener) -> list[list[str]]:
+def read_rows(file: Path, opener: Opener = _open_local) -> list[list[str]]:
+    """A manifest's cells as rows of text (CSV, TSV or Parquet), header first."""
     if file.suffix.lower() == ".parquet":
         return _read_parquet(file, opener)
     delimiter = "\t" if file.suffix.lower() == ".tsv" else ","

@@ -13,8 +13,6 @@ are left out.
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 import re
 from collections import Counter, defaultdict
@@ -159,11 +157,8 @@ def _column_keys(dataset: Dataset, name: str) -> dict[str, str] | None:
     tables: dict[str, list[list[str]]] = {}
     files = DatasetFiles(dataset)
     for manifest in dataset.label_columns:
-        suffix = Path(manifest).suffix.lower()
-        if suffix in (".csv", ".tsv"):
-            text = files.read(manifest).decode("utf-8-sig")
-            delimiter = "\t" if suffix == ".tsv" else ","
-            tables[manifest] = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        if Path(manifest).suffix.lower() in (".csv", ".tsv"):
+            tables[manifest] = files.rows(manifest)
     keys = {}
     for path, (manifest, line) in dataset.manifest_rows.items():
         table = tables.get(manifest)

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from dslint.discover.layouts import CACHE_DIR_NAME
+from dslint.discover.manifest import read_rows
 from dslint.discover.remote import is_url, read_objects
 from dslint.discover.tables import read_table
 from dslint.errors import DslintError
@@ -77,6 +78,10 @@ class DatasetFiles:
         if isinstance(data, Exception):
             raise DslintError(f"{self.root}/{rel} cannot be read: {data}")
         return data
+
+    def rows(self, rel: str) -> list[list[str]]:
+        """A manifest's rows, read as discovery read them (so its line numbers hold)."""
+        return read_rows(Path(rel), lambda _: io.BytesIO(self.read(rel)))
 
     def copy(self, rel: str, target: Path) -> None:
         if self.remote:
@@ -151,10 +156,8 @@ def _rewrite_manifest(
         files.copy(manifest, out / manifest)
         return
     delimiter = "\t" if suffix == ".tsv" else ","
-    text = files.read(manifest).decode("utf-8-sig")
-    table = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     kept = []
-    for line, cells in enumerate(table, start=1):
+    for line, cells in enumerate(files.rows(manifest), start=1):
         if f"{manifest}:{line}" in dropped:
             continue
         if label_column < len(cells) and cells[label_column].strip() in mapping:
