@@ -241,6 +241,20 @@ def test_a_split_of_arrays_writes_arrays(tmp_path: Path) -> None:
     names = sorted(p.name for p in (tmp_path / "new").iterdir())
     assert names == ["x_train.npy", "x_val.npy", "y_train.npy", "y_val.npy"]
     assert _findings(tmp_path / "new", "D001") == []
+    pairs = {  # every row keeps its own label
+        (x.tobytes(), int(y))
+        for split in ("train", "test")
+        for x, y in zip(
+            np.load(data / f"x_{split}.npy"), np.load(data / f"y_{split}.npy"), strict=True
+        )
+    }
+    for split in ("train", "val"):
+        new = zip(
+            np.load(tmp_path / f"new/x_{split}.npy"),
+            np.load(tmp_path / f"new/y_{split}.npy"),
+            strict=True,
+        )
+        assert all((x.tobytes(), int(y)) in pairs for x, y in new)
 
 
 def test_the_readme_session_prints_what_it_shows(tmp_path: Path) -> None:

@@ -16,8 +16,10 @@ from __future__ import annotations
 import os
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -268,8 +270,10 @@ def _write_arrays(
         rows = [ROW.match(s.source) for s in samples]
         if not all(rows):
             raise DslintError("a split of arrays needs every sample's input rows")
-        x = np.stack([inputs[m["file"]][int(m["index"])] for m in rows])
-        y = np.array([s.label for s in samples])
+        found = zip(rows, samples, strict=True)
+        by_file = _by_source((m["file"], int(m["index"]), s) for m, s in found)
+        x = np.concatenate([inputs[name][[i for i, _ in picked]] for name, picked in by_file])
+        y = np.array([s.label for _, picked in by_file for _, s in picked])
         np.save(out / f"x_{split_name}.npy", x, allow_pickle=False)
         np.save(out / f"y_{split_name}.npy", y, allow_pickle=False)
 
@@ -284,8 +288,16 @@ def _write_tables(
     frames = {name: read_table(files.read(name), name) for name in dataset.table_columns}
     suffix = Path(next(iter(frames))).suffix
     for split_name, samples in assigned.items():
-        parts = []
-        for sample in samples:
-            name, line = sample.source.rsplit(":", 1)
-            parts.append(frames[name].iloc[[int(line) - 2]])
+        lines = (s.source.rsplit(":", 1) for s in samples)
+        by_file = _by_source((name, int(line) - 2, None) for name, line in lines)
+        parts = [frames[name].iloc[[i for i, _ in picked]] for name, picked in by_file]
         write_table(pd.concat(parts, ignore_index=True), out / f"{split_name}{suffix}")
+
+
+def _by_source(rows: Iterable[tuple[str, int, Any]]) -> list[tuple[str, list[tuple[int, Any]]]]:
+    """(source, position, payload) rows gathered per source, in order of first sight,
+    so that each source is indexed once rather than row by row."""
+    gathered: dict[str, list[tuple[int, Any]]] = {}
+    for source, position, payload in rows:
+        gathered.setdefault(source, []).append((position, payload))
+    return list(gathered.items())
