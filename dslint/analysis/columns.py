@@ -30,9 +30,7 @@ def table_splits(ctx: Context) -> list[TableSplit]:
         stats = facts.arrays.get(key or "") if facts and not facts.error else None
         if stats and "columns" in stats:
             found.append(TableSplit(file, split, stats["columns"]))
-    return sorted(
-        found, key=lambda t: (split_sort_key(t.split.removeprefix("unlabelled ")), t.split)
-    )
+    return sorted(found, key=_order)
 
 
 def kind_of_column(summary: dict[str, Any]) -> str | None:
