@@ -52,11 +52,7 @@ def duplicate_groups(ctx: Context) -> list[DuplicateGroup]:
     for split, (file, key) in ctx.dataset.array_inputs.items():
         facts = ctx.facts.get(file)
         hashes = (facts.arrays.get(key or "", {}).get("row_hashes") if facts else None) or []
-        rows = ctx.dataset.samples_in(split) or [
-            s
-            for s in ctx.dataset.unlabelled
-            if s.split == split  # an unlabelled test table
-        ]
+        rows = ctx.dataset.rows_of(split)
         if len(hashes) == len(rows):
             for row_hash, sample in zip(hashes, rows, strict=True):
                 by_key[f"r:{row_hash}"].append(sample)

@@ -169,9 +169,7 @@ def text_groups(ctx: Context) -> list[NearGroup]:
         stats = (
             facts.arrays.get(key or "", {}) if facts and file in ctx.dataset.table_columns else {}
         )
-        samples = ctx.dataset.samples_in(split) or [
-            s for s in ctx.dataset.unlabelled if s.split == split
-        ]
+        samples = ctx.dataset.rows_of(split)
         if stats.get("text_prints") and len(stats["text_prints"]) == len(samples):
             rows.extend(zip(samples, stats["row_hashes"], strict=True))
             prints.extend(stats["text_prints"])

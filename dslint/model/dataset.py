@@ -121,6 +121,11 @@ class Dataset:
         """How many samples a split holds, unlabelled ones included."""
         return len(self.samples_in(split)) + sum(s.split == split for s in self.unlabelled)
 
+    def rows_of(self, split: str) -> list[Sample]:
+        """The samples a split's stacked input (x array or table) holds, in row order:
+        its labelled samples, or an unlabelled table's rows ('unlabelled test')."""
+        return self.samples_in(split) or [s for s in self.unlabelled if s.split == split]
+
     def with_unlabelled(self) -> list[Sample]:
         """Every sample, then every unlabelled file: what the duplicate checks compare."""
         return [*self.samples, *self.unlabelled]
