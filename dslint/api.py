@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
 
+from dslint.analysis.columns import column_report
 from dslint.analysis.probe import ProbeSettings
 from dslint.discover.layouts import CACHE_DIR_NAME, discover, require_samples
 from dslint.discover.manifest import Columns
@@ -94,6 +95,7 @@ def check(
     probe_settings = replace(probe_settings, progress=progress)
     findings: list[Finding] = []
     probes: dict[str, dict] = {}
+    columns: dict[str, list[dict]] = {}  # a table dataset's column summary, by root
     suppressed: dict[str, int] = {}
     crashes: list[RuleCrash] = []
     scanned = from_cache = 0
@@ -137,6 +139,8 @@ def check(
             # the probe is part of the summary whichever rules ran (computed once)
             if probe_settings.enabled and (result := ctx.probe()) is not None:
                 probes[dataset.root] = result.summary()
+            if dataset.table_columns:
+                columns[dataset.root] = column_report(ctx, found)
             findings.extend(found)
     finally:
         if cache:
@@ -153,7 +157,10 @@ def check(
     findings.extend(
         f for rule in rules if rule.reads_findings for f in _run_rule(rule, late, "", crashes)
     )
-    summaries = [DatasetSummary.of(dataset, probes.get(dataset.root)) for dataset in datasets]
+    summaries = [
+        DatasetSummary.of(dataset, probes.get(dataset.root), columns.get(dataset.root))
+        for dataset in datasets
+    ]
     if baseline is not None:
         kept = without_baseline(findings, read_baseline(Path(baseline)))
         suppressed["baseline"] = len(findings) - len(kept)

@@ -2,16 +2,20 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dslint.analysis.columns import kind_of_column, table_splits
+from dslint.analysis.columns import kind_of_column, marked_text_files, table_splits
 from dslint.engine import Context, Finding, Rule
+from dslint.engine.wording import examples, plural
+
+FIX = "Re-read the source with its real encoding and write it as UTF-8."
 
 
 class Mojibake(Rule):
     """Text decoded with the wrong encoding.
 
     What it catches:
-        Text cells holding the marks of UTF-8 read as Latin-1 or Windows-1252 ("cafÃ©"
-        for "café", "donâ€™t" for "don’t") or the replacement character (�).
+        Text cells or `.txt` files holding the marks of UTF-8 read as Latin-1 or
+        Windows-1252 ("cafÃ©" for "café", "donâ€™t" for "don’t") or the replacement
+        character (�).
 
     Why it matters:
         A tokenizer sees "Ã©" as two rare characters, so the same word is two
@@ -34,6 +38,16 @@ class Mojibake(Rule):
     default_severity = "warning"
 
     def check(self, ctx: Context) -> Iterator[Finding]:
+        for split, garbled, total in marked_text_files(ctx, "mojibake"):
+            yield self.finding(
+                f"{split}: {plural(len(garbled), 'text file')} of {total:,} "
+                f"{'looks' if len(garbled) == 1 else 'look'} like text decoded with the wrong "
+                f"encoding (Ã©, â€™ or �): {examples(garbled)}",
+                split=split,
+                paths=garbled,
+                evidence={"files": len(garbled)},
+                fix=FIX,
+            )
         for table in table_splits(ctx):
             for name, summary in table.columns.items():
                 if kind_of_column(summary) in ("text", "mixed") and summary["mojibake"]:
@@ -45,5 +59,5 @@ class Mojibake(Rule):
                         split=table.split,
                         paths=[table.file],
                         evidence={"column": name, "cells": summary["mojibake"]},
-                        fix="Re-read the source with its real encoding and write it as UTF-8.",
+                        fix=FIX,
                     )

@@ -68,6 +68,6 @@ class NotSeparable(Rule):
                 "ln_k": round(math.log(k), 4),
                 "chance_loss": round(level.loss, 4),
             },
-            fix="Look at samples of each class: do they differ at all at this resolution? "
+            fix="Look at samples of each class: do they differ at all in what the model sees? "
             "Check that labels belong to their inputs.",
         )

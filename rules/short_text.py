@@ -2,9 +2,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dslint.analysis.columns import is_free_text, table_splits
+from dslint.analysis.columns import is_free_text, marked_text_files, table_splits
 from dslint.engine import Context, Finding, Rule
-from dslint.engine.wording import percent
+from dslint.engine.wording import examples, percent
+
+FIX = "Drop those texts, or find the step that emptied them."
 
 
 class ShortText(Rule):
@@ -12,7 +14,8 @@ class ShortText(Rule):
 
     What it catches:
         In a free-text column (text cells averaging 20 characters or more), the cells
-        that are empty or shorter than 5 characters once trimmed.
+        that are empty or shorter than 5 characters once trimmed; in a dataset of
+        `.txt` files, the files that are.
 
     Why it matters:
         A label on an empty message is a label on nothing: the model learns to guess
@@ -24,7 +27,7 @@ class ShortText(Rule):
         characters.
 
     How to fix:
-        Drop those rows, or find the step that emptied them.
+        Drop those texts, or find the step that emptied them.
     """
 
     id = "T006"
@@ -33,6 +36,15 @@ class ShortText(Rule):
     default_severity = "warning"
 
     def check(self, ctx: Context) -> Iterator[Finding]:
+        for split, short, total in marked_text_files(ctx, "short"):
+            yield self.finding(
+                f"{split}: {len(short):,} of {total:,} texts ({percent(len(short), total)}) "
+                f"are empty or under 5 characters: {examples(short)}",
+                split=split,
+                paths=short,
+                evidence={"short": len(short)},
+                fix=FIX,
+            )
         for table in table_splits(ctx):
             for name, summary in table.columns.items():
                 if is_free_text(summary) and summary["short"]:
@@ -44,5 +56,5 @@ class ShortText(Rule):
                         split=table.split,
                         paths=[table.file],
                         evidence={"column": name, "short": summary["short"]},
-                        fix="Drop those rows, or find the step that emptied them.",
+                        fix=FIX,
                     )

@@ -2,8 +2,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from dslint.analysis.columns import number_columns, rescaled
 from dslint.analysis.values import scale_of
 from dslint.engine import Context, Finding, Rule
+from dslint.engine.wording import plural
 
 
 class SplitRangeMismatch(Rule):
@@ -12,7 +14,9 @@ class SplitRangeMismatch(Rule):
     What it catches:
         Splits whose observed value ranges fall on different scales ([0, 1], [-1, 1],
         [0, 255], [0, 65535], unbounded), or whose maxima differ more than tenfold.
-        Each split's range and dtype are given.
+        Each split's range and dtype are given. In tables, each numeric column on its
+        own: a column whose standard deviation in a split is ten times that in train,
+        or a tenth of it (each measured on 5 values at least).
 
     Why it matters:
         A model trained on inputs in [0, 1] and evaluated on [0, 255] sees every
@@ -36,7 +40,9 @@ class SplitRangeMismatch(Rule):
     default_severity = "error"
 
     def check(self, ctx: Context) -> Iterator[Finding]:
-        values = ctx.split_values()
+        yield from self._columns(ctx)
+        # a table's columns are compared one by one: pooled, age and income mix scales
+        values = {s: v for s, v in ctx.split_values().items() if v.kind != "table"}
         if len(values) < 2:
             return
         scales = {split: scale_of(v) for split, v in values.items()}
@@ -57,3 +63,43 @@ class SplitRangeMismatch(Rule):
             },
             fix="Preprocess every split with the same function and save the result once.",
         )
+
+    def _columns(self, ctx: Context) -> Iterator[Finding]:
+        """A table's numeric columns whose spread in a split is tenfold or more that in
+        train (the first split): one finding per split, naming each column."""
+        flagged: dict[str, list[tuple[str, dict, dict]]] = {}
+        for column, by_split in number_columns(ctx).items():
+            (first, reference), *others = by_split.items()
+            for split, other in others:
+                if rescaled(reference, other):
+                    flagged.setdefault(split, []).append(
+                        (column, {**reference, "split": first}, other)
+                    )
+        for split, columns in flagged.items():
+            shown = "; ".join(
+                f"{column!r} in {_range(other)} against {_range(reference)} in {reference['split']}"
+                for column, reference, other in columns
+            )
+            files = sorted({c[1]["file"] for c in columns} | {c[2]["file"] for c in columns})
+            yield self.finding(
+                f"{split} ({columns[0][2]['file']}): {plural(len(columns), 'column')} on "
+                f"another scale than in {columns[0][1]['split']}: {shown}",
+                split=split,
+                paths=files,
+                evidence={
+                    "columns": {
+                        column: {reference["split"]: _stats(reference), split: _stats(other)}
+                        for column, reference, other in columns
+                    }
+                },
+                fix="Preprocess every split with the same function, fitted on train, and "
+                "save the result once.",
+            )
+
+
+def _range(summary: dict) -> str:
+    return f"[{summary['min']:.4g}, {summary['max']:.4g}] (std {summary['std']:.3g})"
+
+
+def _stats(summary: dict) -> dict:
+    return {k: summary[k] for k in ("min", "max", "mean", "std")}

@@ -3,9 +3,11 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 
-from dslint.analysis.stats import welch_t_test
+from dslint.analysis.columns import number_columns, rescaled
+from dslint.analysis.stats import welch_from_summaries, welch_t_test
 from dslint.analysis.values import scale_of
 from dslint.engine import Context, Finding, Option, Rule
+from dslint.engine.wording import plural
 from dslint.model.dataset import EVAL_SPLITS
 
 
@@ -19,7 +21,9 @@ class SplitStatShift(Rule):
         standard deviation is that of the per-image means (a standardised effect size,
         Cohen's d), and the difference must also be significant (Welch's t-test,
         p < 0.01) so that a handful of samples cannot trigger it; for stacked arrays it
-        is the standard deviation of all values.
+        is the standard deviation of all values. In tables, each numeric column on
+        its own, against its training standard deviation, significant by Welch's
+        t-test (p < 0.01).
 
     Why it matters:
         A model trained on one intensity distribution and validated on another is
@@ -48,7 +52,8 @@ class SplitStatShift(Rule):
     }
 
     def check(self, ctx: Context) -> Iterator[Finding]:
-        values = ctx.split_values()
+        yield from self._columns(ctx)
+        values = {s: v for s, v in ctx.split_values().items() if v.kind != "table"}
         train = values.get("train")
         if train is None:
             return
@@ -78,6 +83,46 @@ class SplitStatShift(Rule):
                 fix="Re-split at random if unintended; otherwise normalise per sample or "
                 "augment brightness and contrast in training.",
             )
+
+    def _columns(self, ctx: Context) -> Iterator[Finding]:
+        """A table's numeric columns whose mean in a split moved from train's (the
+        first split) by more than `max-shift` of train's standard deviation, and
+        significantly: one finding per split, naming each column."""
+        flagged: dict[str, list[tuple[str, float, dict, dict]]] = {}
+        for column, by_split in number_columns(ctx).items():
+            (first, reference), *others = by_split.items()
+            for split, other in others:
+                shift = _column_shift(reference, other)
+                if abs(shift) > self.options["max_shift"] and not rescaled(reference, other):
+                    flagged.setdefault(split, []).append((column, shift, reference, other))
+        for split, columns in flagged.items():
+            columns.sort(key=lambda c: -abs(c[1]))
+            shown = "; ".join(
+                f"{column!r} mean {other['mean']:.4g} against {reference['mean']:.4g} "
+                f"({shift:+.1f} training standard deviations)"
+                for column, shift, reference, other in columns
+            )
+            yield self.finding(
+                f"{split} ({columns[0][3]['file']}): {plural(len(columns), 'column')} "
+                f"shifted from {first}: {shown}",
+                split=split,
+                paths=sorted({c[2]["file"] for c in columns} | {c[3]["file"] for c in columns}),
+                evidence={"columns": {column: round(shift, 3) for column, shift, _, _ in columns}},
+                fix="Re-split at random (stratified) if unintended; if the shift is real, "
+                "expect the model's validation score to measure it.",
+            )
+
+
+def _column_shift(reference: dict, other: dict, alpha: float = 0.01) -> float:
+    """A column's shift of mean in training standard deviations; 0 where too few
+    values or not significant (Welch's t-test from the summaries)."""
+    if min(reference["numeric"], other["numeric"]) < 2 or reference["std"] <= 0:
+        return 0.0
+    p_value = welch_from_summaries(
+        (reference["mean"], reference["std"] ** 2, reference["numeric"]),
+        (other["mean"], other["std"] ** 2, other["numeric"]),
+    )
+    return (other["mean"] - reference["mean"]) / reference["std"] if p_value < alpha else 0.0
 
 
 def _significant(train, other, alpha: float = 0.01) -> bool:

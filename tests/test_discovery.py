@@ -36,6 +36,25 @@ def test_flat_class_folders_are_one_train_split(tmp_path: Path) -> None:
     assert counts(dataset) == {"train": {"cat": 2, "dog": 3}}
 
 
+def test_txt_files_beside_images_are_no_samples(tmp_path: Path) -> None:
+    class_folders(tmp_path, {"train": {"cat": 2, "dog": 2}})
+    (tmp_path / "train/cat/notes.txt").write_text("taken in 2021")
+    (tmp_path / "labels").mkdir()
+    (tmp_path / "labels/0.txt").write_text("0 0.5 0.5 0.2 0.2")  # YOLO boxes
+    dataset = discover(tmp_path)
+    assert counts(dataset) == {"train": {"cat": 2, "dog": 2}}
+    assert "texts" not in dataset.layout
+
+
+def test_txt_files_in_class_folders_of_no_other_data_are_texts(tmp_path: Path) -> None:
+    for split, label in (("train", "pos"), ("train", "neg"), ("test", "pos")):
+        (tmp_path / split / label).mkdir(parents=True)
+        (tmp_path / split / label / "1.txt").write_text(f"a {label} review")
+    dataset = discover(tmp_path)
+    assert dataset.layout == "class folders in split folders, .txt files as texts"
+    assert counts(dataset) == {"train": {"neg": 1, "pos": 1}, "test": {"pos": 1}}
+
+
 def test_class_folder_files_in_subfolders_belong_to_the_class(tmp_path: Path) -> None:
     image(tmp_path / "train/cat/2021/a.png")
     image(tmp_path / "train/cat/b.jpg", fmt="JPEG")
@@ -287,6 +306,11 @@ LAYOUTS = Path(__file__).resolve().parent.parent / "fixtures" / "_layouts"
             "messages-jsonl",
             "table train.jsonl (label column 'label' by header)",
             {"train": {"ham": 30, "spam": 30}},
+        ),
+        (
+            "reviews-txt-class-folders",
+            "class folders in split folders, .txt files as texts",
+            {"train": {"neg": 12, "pos": 12}, "test": {"neg": 6, "pos": 6}},
         ),
         (
             "spoken-digits",

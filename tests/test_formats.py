@@ -38,7 +38,16 @@ def _npy() -> bytes:
     return buffer.getvalue()
 
 
-FILES = {"image": ("a.png", _png), "audio": ("a.wav", _wav), "array": ("a.npy", _npy)}
+def _txt() -> bytes:
+    return b"A film about a dog, with a long walk and a short ending.\n"
+
+
+FILES = {
+    "image": ("a.png", _png),
+    "audio": ("a.wav", _wav),
+    "array": ("a.npy", _npy),
+    "text": ("a.txt", _txt),
+}
 
 
 def _filled(facts: FileFacts) -> set[str]:
@@ -72,14 +81,32 @@ def test_the_probe_tests_only_the_properties_its_kind_declares(kind: str) -> Non
 def test_the_report_draws_each_kind_as_declared(kind: str) -> None:
     _, make = FILES[kind]
     drawn, size = resolve(KINDS[kind].picture)(io.BytesIO(make()))
-    assert drawn.startswith(("<img", "<svg"))
-    assert size == {"image": "64×48", "audio": "1.0 s, 8,000 Hz", "array": "28×28"}[kind]
+    assert drawn.startswith(("<img", "<svg", "<blockquote"))
+    assert (
+        size
+        == {
+            "image": "64×48",
+            "audio": "1.0 s, 8,000 Hz",
+            "array": "28×28",
+            "text": "57 characters",
+        }[kind]
+    )
 
 
 def test_an_extension_names_its_kind_and_format_in_any_case() -> None:
     assert (kind_of("x/IMG_1.JPG"), expected_format("x/IMG_1.JPG")) == ("image", "JPEG")
     assert (kind_of("a.Flac"), expected_format("a.Flac")) == ("audio", "FLAC")
-    assert (kind_of("notes.txt"), expected_format("notes.txt")) == (None, None)
+    assert (kind_of("notes.md"), expected_format("notes.md")) == (None, None)
+
+
+def test_a_txt_file_is_data_only_in_a_dataset_of_texts() -> None:
+    from dslint.discover.filetypes import is_data_file, texts_are_data
+
+    assert kind_of("README.txt") == "text"
+    assert not is_data_file("README.txt")  # beside images: a README, a licence, YOLO boxes
+    with texts_are_data():
+        assert is_data_file("review_1.txt")
+    assert not is_data_file("review_1.txt")
 
 
 @pytest.mark.parametrize("mode", ["RGB", "L", "CMYK"])

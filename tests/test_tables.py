@@ -3,6 +3,7 @@ label, balance and leakage rules as for files, on rows."""
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pandas as pd
@@ -84,8 +85,55 @@ def test_a_test_table_scaled_unlike_train_is_a_range_mismatch(tmp_path: Path) ->
     (tmp_path / "test.csv").write_text("id,x1,x2\n" + test)
     report = dslint.check(tmp_path, use_cache=False, probe=False)
     (mismatch,) = [f for f in report.findings if f.rule_id == "N001"]
-    assert mismatch.message.startswith("splits are scaled differently: train [0, 255]")
-    assert "unlabelled test [0, 1]" in mismatch.message
+    assert mismatch.message.startswith(
+        "unlabelled test (test.csv): 2 columns on another scale than in train: 'x1' in "
+        "[0, 0.9] (std 0.287) against [0, 250] (std 73.4) in train; 'x2' in [0, 0.857]"
+    )
+    assert set(mismatch.evidence["columns"]) == {"x1", "x2"}
+
+
+def test_columns_of_other_scales_than_each_other_are_no_mismatch(tmp_path: Path) -> None:
+    """Age in years and income in euros, alike in both splits: each column is compared
+    with itself, never pooled with the others."""
+    rows = [f"{20 + i % 50},{1000 + (i * 397) % 90000},{i % 2}\n" for i in range(90)]
+    (tmp_path / "train.csv").write_text("age,income,label\n" + "".join(rows))
+    (tmp_path / "test.csv").write_text("age,income,label\n" + "".join(rows[::3]))
+    report = dslint.check(tmp_path, use_cache=False, probe=False, select=["N"])
+    assert report.findings == []
+
+
+def test_the_probe_reads_numbers_categories_and_words_and_leaves_codes_out() -> None:
+    from dslint.analysis.probe_columns import HASHED, _encode
+
+    table = pd.DataFrame(
+        {
+            "dose": ["1", "2", "", "5"] * 10,
+            "colour": ["red", "blue"] * 20,
+            "note": [f"patient {i} says the pain is worse in the morning" for i in range(40)],
+            "ticket": [f"A-{i}" for i in range(40)],
+        }
+    )
+    features = _encode(table)
+    assert features.shape == (40, 1 + 2 + HASHED)  # dose, two colours, hashed words
+    assert abs(features[:, 0].mean()) < 1e-6 and abs(features[:, 0].std() - 1) < 1e-6
+
+
+def test_the_reports_list_the_columns_and_draw_the_ones_findings_name(tmp_path: Path) -> None:
+    from dslint.reporters.html.page import render_html
+    from dslint.reporters.text import render_text
+
+    data = Path(__file__).parent.parent / "fixtures/N001-split-range-mismatch"
+    report = dslint.check(data / "fail-income-in-thousands-in-test/data", use_cache=False)
+    (columns,) = [d.columns for d in report.datasets]
+    income = next(c for c in columns if c["column"] == "income")
+    assert (income["kind"], income["rules"]) == ("number", ["N001"])
+    assert income["splits"]["test"] == "1.013–1.876, median 1.365 (IQR 1.189–1.7)"
+    text, page = io.StringIO(), io.StringIO()
+    render_text(report, text, color=False)
+    assert "income   number    N001      1000–1888, median 1364" in text.getvalue()
+    render_html(report, page)
+    assert "<h3>Columns</h3>" in page.getvalue()
+    assert "<h4>income (N001)</h4>" in page.getvalue() and "class='box-track'" in page.getvalue()
 
 
 def test_identifier_headers_are_ids_and_words_ending_in_id_are_not() -> None:
@@ -108,7 +156,7 @@ def test_identifier_headers_are_ids_and_words_ending_in_id_are_not() -> None:
 def test_a_text_s_fingerprint_keeps_near_copies_close_and_other_texts_far() -> None:
     from dslint.analysis.fingerprint import from_signed
     from dslint.analysis.near import TEXT_DISTANCE
-    from dslint.scan.worker import text_print
+    from dslint.scan.text import text_print
 
     base = (
         "are we still meeting for lunch at the station on friday, reply before noon so "

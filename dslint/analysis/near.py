@@ -159,11 +159,16 @@ def recording_groups(ctx: Context) -> list[NearGroup]:
 
 
 def text_groups(ctx: Context) -> list[NearGroup]:
-    """Near-duplicate rows of tables by their texts' SimHash (dslint.scan.worker's
-    `text_print`), within `TEXT_DISTANCE` bits: searched once, whatever the distance
-    D002 and D003 are set to."""
+    """Near-duplicate texts, rows of tables or `.txt` files, by their SimHash
+    (dslint.scan.text's `text_print`), within `TEXT_DISTANCE` bits: searched once,
+    whatever the distance D002 and D003 are set to."""
     rows: list[tuple[Sample, object]] = []
     prints: list[int] = []
+    for sample in ctx.dataset.with_unlabelled():
+        facts = ctx.facts_of(sample) if sample.path else None
+        if facts and facts.kind == "text" and not facts.error:
+            rows.append((sample, facts.content_hash))
+            prints.append(facts.arrays[""]["text_print"])
     for split, (file, key) in ctx.dataset.array_inputs.items():
         facts = ctx.facts.get(file)
         stats = (

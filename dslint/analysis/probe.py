@@ -28,7 +28,9 @@ import xxhash
 from threadpoolctl import threadpool_limits
 
 from dslint import __version__
+from dslint.analysis.probe_columns import column_inputs
 from dslint.analysis.probe_model import probe_model
+from dslint.analysis.sampling import stratified_subsample
 from dslint.errors import DslintError
 from dslint.extras import install_hint
 from dslint.model.dataset import Label, is_class, sort_labels
@@ -40,6 +42,7 @@ if TYPE_CHECKING:
     from dslint.scan.cache import FactsCache
 
 VERDICT_KEYS = ("samples", "classes", "accuracy", "balanced_accuracy", "chance", "p_value")
+# onnxruntime first: tables and texts need the others only
 PROBE_LIBRARIES = ("onnxruntime", "sklearn.linear_model", "sklearn.model_selection", "sklearn.tree")
 FIT_VERSION = 1  # raise when the fit changes: cached fits of another version are not read
 MIN_PER_CLASS = 8
@@ -156,8 +159,10 @@ def describe_run(summary: dict) -> str:
         return f"features and fit from the cache ({cached:,}): nothing the probe reads changed"
     parts = []
     if computed:
+        provider = summary["provider"]
+        source = f"on {provider}" if provider.endswith("ExecutionProvider") else f"as {provider}"
         parts.append(
-            f"features of {computed:,} on {summary['provider']} in "
+            f"features of {computed:,} {source} in "
             f"{summary['features_seconds']:.2f} s ({summary['features_per_second']:,.0f}/s)"
             + (f", {cached:,} from the cache" if cached else "")
         )
@@ -205,7 +210,14 @@ def probe_result(ctx: Context) -> ProbeResult | None:
     settings, cache = ctx.probe_settings, ctx.cache
     if settings is None or not settings.enabled:
         return None
-    samples, pictures, properties = _inputs(ctx, settings.max_samples)
+    started = time.perf_counter()
+    columns = column_inputs(ctx, settings.max_samples)
+    built = time.perf_counter() - started
+    if columns is not None:  # tables and texts: features without a network
+        what, samples, features = columns
+        pictures, properties = None, {}
+    else:
+        samples, pictures, properties = _inputs(ctx, settings.max_samples)
     classes = sort_labels({s.label for s in samples})
     if len(classes) < 2:
         return None
@@ -217,7 +229,7 @@ def probe_result(ctx: Context) -> ProbeResult | None:
     timing = Timing()
     folds = int(min(5, counts.min()))
     model = settings.model.read_bytes() if settings.model else probe_model()
-    keys = _feature_keys(pictures, model)
+    keys = _feature_keys(pictures if columns is None else features, model)
     fit_key = _fit_key(keys, truth, properties, folds)
     fit = cache.fit(fit_key) if cache else None
     if fit is not None and settings.device != "cuda":
@@ -226,12 +238,16 @@ def probe_result(ctx: Context) -> ProbeResult | None:
         timing.from_cache, timing.fit_from_cache = len(keys), True
     else:
         started = time.perf_counter()
-        for library in PROBE_LIBRARIES:  # imported here, to be timed apart
+        for library in PROBE_LIBRARIES[columns is not None :]:  # imported here, timed apart
             importlib.import_module(library)
         timing.imports = time.perf_counter() - started
-        features, provider, note = _features(pictures, keys, model, settings, cache, timing)
+        if columns is None:
+            features, provider, note = _features(pictures, keys, model, settings, cache, timing)
+        else:
+            provider, note = what, None
+            timing.computed, timing.features = len(samples), built
         started = time.perf_counter()
-        fit = _fit(features, truth, properties, folds)
+        fit = _fit(features, truth, properties, folds, standardise=columns is None)
         timing.fit = time.perf_counter() - started
         if cache:
             cache.put_fit(fit_key, fit)
@@ -286,7 +302,7 @@ def _inputs(ctx: Context, limit: int) -> tuple[list, np.ndarray, dict[str, np.nd
         pictured.append(True)  # a stacked array's row is drawn as a picture
     if not chosen:
         return [], np.zeros((0, 32, 32, 3), np.uint8), {}
-    keep = _subsample([s.label for s in chosen], limit)
+    keep = stratified_subsample([s.label for s in chosen], limit)
     chosen = [chosen[i] for i in keep]
     stacked = np.stack([pictures[i] for i in keep]).reshape(len(keep), 32, 32, 3)
     names = sorted({name for i in keep for name in rows[i]})
@@ -356,20 +372,6 @@ def _properties(facts) -> dict[str, float]:
     return found
 
 
-def _subsample(labels: list, limit: int) -> list[int]:
-    if len(labels) <= limit:
-        return list(range(len(labels)))
-    rng = np.random.default_rng(0)
-    by_label: dict = {}
-    for i, label in enumerate(labels):
-        by_label.setdefault(label, []).append(i)
-    keep = []
-    for members in by_label.values():
-        share = max(2, round(limit * len(members) / len(labels)))
-        keep.extend(rng.choice(members, size=min(share, len(members)), replace=False).tolist())
-    return sorted(keep)
-
-
 def _features(
     pictures: np.ndarray,
     keys: list[bytes],
@@ -421,7 +423,11 @@ def _fit_key(
 
 
 def _fit(
-    features: np.ndarray, truth: np.ndarray, properties: dict[str, np.ndarray], folds: int
+    features: np.ndarray,
+    truth: np.ndarray,
+    properties: dict[str, np.ndarray],
+    folds: int,
+    standardise: bool = True,
 ) -> Fit:
     """Out-of-fold class probabilities, the shortcut properties' accuracies, and
     whether every fit converged."""
@@ -430,7 +436,7 @@ def _fit(
         # two-core machine they made `--select S` six times slower (23 s against 4 s).
         # scikit-learn's warnings are caught: what they say goes into the report.
         warnings.simplefilter("always")
-        proba = _out_of_fold(features, truth, folds)
+        proba = _out_of_fold(features, truth, folds, standardise)
         shortcuts = _shortcuts(properties, truth, folds)
     converged = not any(w.category.__name__ == "ConvergenceWarning" for w in said)
     return Fit(proba, shortcuts, converged)
@@ -514,13 +520,19 @@ def _preprocess(pictures: np.ndarray, shape: list) -> np.ndarray:
     return np.ascontiguousarray(values if channels_last else values.transpose(0, 3, 1, 2))
 
 
-def _out_of_fold(features: np.ndarray, truth: np.ndarray, folds: int) -> np.ndarray:
+def _out_of_fold(
+    features: np.ndarray, truth: np.ndarray, folds: int, standardise: bool
+) -> np.ndarray:
+    """Out-of-fold probabilities of a logistic regression; the network's features are
+    standardised, a table's or text's come scaled (standardising hashed words would
+    blow a rare word up to the weight of a common one)."""
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import StratifiedKFold, cross_val_predict
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
 
-    model = make_pipeline(StandardScaler(), LogisticRegression(max_iter=300, C=0.5))
+    steps = [StandardScaler()] if standardise else []
+    model = make_pipeline(*steps, LogisticRegression(max_iter=300, C=0.5))
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=0)
     return cross_val_predict(model, features, truth, cv=splitter, method="predict_proba")
 

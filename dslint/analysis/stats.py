@@ -26,12 +26,20 @@ def chi2_homogeneity(table: list[list[int]]) -> tuple[float, float]:
 
 def welch_t_test(a: list[float], b: list[float]) -> float:
     """Two-sided p-value of Welch's t-test for a difference of means."""
+    x, y = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    return welch_from_summaries(
+        (x.mean(), x.var(ddof=1), len(x)), (y.mean(), y.var(ddof=1), len(y))
+    )
+
+
+def welch_from_summaries(a: tuple[float, float, int], b: tuple[float, float, int]) -> float:
+    """Welch's two-sided p-value from each sample's mean, variance and size."""
     from scipy.special import stdtr
 
-    x, y = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
-    vx, vy = x.var(ddof=1) / len(x), y.var(ddof=1) / len(y)
+    (mx, varx, nx), (my, vary, ny) = a, b
+    vx, vy = varx / nx, vary / ny
     if vx + vy == 0:
-        return 0.0 if x.mean() != y.mean() else 1.0
-    t = (x.mean() - y.mean()) / np.sqrt(vx + vy)
-    dof = (vx + vy) ** 2 / (vx**2 / (len(x) - 1) + vy**2 / (len(y) - 1))
+        return 0.0 if mx != my else 1.0
+    t = (mx - my) / np.sqrt(vx + vy)
+    dof = (vx + vy) ** 2 / (vx**2 / (nx - 1) + vy**2 / (ny - 1))
     return float(2 * stdtr(dof, -abs(t)))

@@ -15,11 +15,12 @@ import os
 from collections import Counter
 from collections.abc import Callable
 from fnmatch import fnmatch
+from itertools import islice
 from pathlib import Path, PurePosixPath
 
 from dslint.discover import name_labels
 from dslint.discover.arrays import ARRAY_FILE, discover_arrays
-from dslint.discover.filetypes import is_data_file, is_tool_dir, is_vcs_file
+from dslint.discover.filetypes import is_data_file, is_tool_dir, is_vcs_file, texts_are_data
 from dslint.discover.labels import parse_label
 from dslint.discover.manifest import (
     CHOSEN_BY_DSLINT,
@@ -36,7 +37,7 @@ from dslint.discover.tree import LocalTree, Tree
 from dslint.engine.wording import plural
 from dslint.errors import DslintError
 from dslint.model.dataset import SPLIT_ALIASES, Dataset, Sample, split_of_name
-from dslint.model.formats import MANIFEST_EXTENSIONS, TABLE_EXTENSIONS
+from dslint.model.formats import MANIFEST_EXTENSIONS, TABLE_EXTENSIONS, kind_of
 
 CACHE_DIR_NAME = ".dslint_cache"
 
@@ -179,7 +180,12 @@ def _discover(
     if array_files:
         return _arrays(root, array_files, walk)
     passed_over: list[tuple[str, str]] = []  # manifests found but not used, and why
-    dataset = _from_folder(root, files, dirs, walk, columns, passed_over)
+    if _of_texts(walk, root, files):
+        with texts_are_data():
+            dataset = _from_folder(root, files, dirs, walk, columns, passed_over)
+            dataset.layout += ", .txt files as texts"
+    else:
+        dataset = _from_folder(root, files, dirs, walk, columns, passed_over)
     dataset.unused_files.extend(
         (_relative(root / n, Path(dataset.root)), w) for n, w in passed_over
     )
@@ -592,6 +598,15 @@ def _add_class_files(
 def _holds_data(walk: Tree, folder: Path) -> bool:
     """Whether any data file lies under `folder` (the walk stops at the first)."""
     return any(is_data_file(name) for _, _, files in walk.walk(folder) for name in files)
+
+
+def _of_texts(walk: Tree, root: Path, files: list[str]) -> bool:
+    """Whether the folder is a dataset of texts: `.txt` files in its subfolders, and no
+    table and no other data file anywhere in it."""
+    if any(name.lower().endswith(TABLE_EXTENSIONS) for name in files) or _holds_data(walk, root):
+        return False
+    below = islice(walk.walk(root), 1, None)  # the walk gives the folder itself first
+    return any(kind_of(name) == "text" for _, _, names in below for name in names)
 
 
 def _count_data_files(walk: Tree, folder: Path) -> int:

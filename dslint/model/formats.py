@@ -107,7 +107,16 @@ ARRAY = Kind(
     probe_properties=(*FILE_PROPERTIES, *PICTURE_PROPERTIES),
     picture="dslint.reporters.html.pictures:array",
 )
-KINDS = {kind.name: kind for kind in (IMAGE, AUDIO, ARRAY)}
+TEXT = Kind(
+    "text",
+    "texts, one per file, in class folders that hold no other data files",
+    {".txt": "TXT"},
+    decoder="dslint.scan.text:decode_text",
+    facts=("arrays",),
+    probe_properties=FILE_PROPERTIES,
+    picture="dslint.reporters.html.pictures:text",
+)
+KINDS = {kind.name: kind for kind in (IMAGE, AUDIO, ARRAY, TEXT)}
 KIND_OF_EXTENSION = {ext: kind for kind in KINDS.values() for ext in kind.formats}
 # files that are datasets or describe one, though not samples: NumPy's stacked arrays
 # (x_train.npy is an "array" sample file only in a folder of per-sample arrays; .npz
@@ -126,7 +135,8 @@ def extension(name: str) -> str:
 
 
 def kind_of(name: str) -> str | None:
-    """ "image", "audio" or "array" for a data file name, None for anything else."""
+    """ "image", "audio", "array" or "text" for a data file name, None for anything
+    else."""
     kind = KIND_OF_EXTENSION.get(extension(name))
     return kind.name if kind else None
 

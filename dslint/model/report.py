@@ -24,9 +24,16 @@ class DatasetSummary:
     samples: int
     splits: dict[str, dict[str, int]]
     probe: dict[str, Any] | None = None
+    # a table's columns: kind, the rules naming it, a line on its values per split
+    columns: list[dict[str, Any]] | None = None
 
     @classmethod
-    def of(cls, dataset: Dataset, probe: dict[str, Any] | None = None) -> DatasetSummary:
+    def of(
+        cls,
+        dataset: Dataset,
+        probe: dict[str, Any] | None = None,
+        columns: list[dict[str, Any]] | None = None,
+    ) -> DatasetSummary:
         splits = {}
         for split in dataset.splits:
             counts = dataset.class_counts(split)
@@ -40,6 +47,7 @@ class DatasetSummary:
             samples=len(dataset.samples),
             splits=splits,
             probe=probe,
+            columns=columns or None,
         )
 
 

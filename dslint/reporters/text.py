@@ -19,6 +19,7 @@ from dslint.model.report import DatasetSummary, Report
 STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 MAX_PATHS = 5
 MAX_FINDINGS_PER_RULE = 20
+MAX_COLUMNS = 20  # columns of a table listed under its split counts
 
 
 def render_text(report: Report, out: TextIO, color: bool) -> None:
@@ -81,6 +82,8 @@ def _dataset(console: Console, summary: DatasetSummary) -> None:
             cells.append(str(sum(counts.get(label, 0) for label in classes[12:])))
         table.add_row(split, *cells, str(sum(counts.values())))
     console.print(table)
+    if summary.columns:
+        _columns(console, summary)
     if summary.probe:
         p = summary.probe
         console.print(
@@ -88,6 +91,27 @@ def _dataset(console: Console, summary: DatasetSummary) -> None:
             f"{p['accuracy']:.3f} (chance {p['chance']:.3f}); {escape(describe_run(p))}[/]"
         )
     console.print()
+
+
+def _columns(console: Console, summary: DatasetSummary) -> None:
+    """The table's columns, those that findings name first, with a line per split on
+    their values; at most `MAX_COLUMNS`."""
+    ordered = sorted(summary.columns, key=lambda c: not c["rules"])
+    splits = list(dict.fromkeys(s for c in ordered for s in c["splits"]))
+    table = Table(box=None, padding=(0, 2, 0, 0), show_edge=False, pad_edge=False)
+    for heading in ("column", "kind", "named by", *splits):
+        table.add_column(escape(heading), overflow="fold")
+    for column in ordered[:MAX_COLUMNS]:
+        table.add_row(
+            escape(column["column"]),
+            column["kind"],
+            ", ".join(column["rules"]),
+            *(escape(column["splits"].get(split, "")) for split in splits),
+        )
+    console.print()
+    console.print(table)
+    if len(ordered) > MAX_COLUMNS:
+        console.print(f"[dim]+{len(ordered) - MAX_COLUMNS} more columns (all in --format json)[/]")
 
 
 def _rule_group(console: Console, findings: list[Finding]) -> None:

@@ -14,11 +14,10 @@ from dslint.discover.remote import is_url, read_objects
 from dslint.discover.tables import TableScan, read_table
 from dslint.model.facts import FileFacts
 from dslint.scan.decode import array_stats, decode_into, fingerprint_images
+from dslint.scan.text import MOJIBAKE, SHORT_TEXT, text_print
 
 CATEGORIES = 50  # distinct values of a column listed for the T rules
-SHORT_TEXT = 5  # characters: a message shorter than this says next to nothing
-# UTF-8 read as Latin-1 or cp1252 ("cafÃ©", "donâ€™t"), and the replacement character
-MOJIBAKE = r"Ã[\x80-\xbf]|â€|Â[\xa0-\xbf]|\ufffd"
+TOP = 5  # most common values of a column kept for the reports
 
 
 class ScanTarget(NamedTuple):
@@ -129,23 +128,6 @@ def _scan_table(facts: FileFacts, data: bytes, table: TableScan) -> None:
         facts.arrays["" if split is None else str(split)] = stats
 
 
-def text_print(text: str) -> int:
-    """A 64-bit SimHash of a text's word 3-shingles (signed, as image fingerprints are):
-    texts that share most shingles differ in few bits."""
-    import numpy as np
-
-    words = text.split()
-    shingles = [" ".join(words[i : i + 3]) for i in range(max(1, len(words) - 2))]
-    hashes = np.array(
-        [xxhash.xxh3_64_intdigest(s.encode("utf-8", "surrogatepass")) for s in shingles],
-        dtype=np.uint64,
-    )
-    bits = np.unpackbits(hashes.view(np.uint8).reshape(-1, 8), axis=1, bitorder="little")
-    votes = bits.sum(axis=0) * 2 > len(shingles)
-    value = int(np.packbits(votes, bitorder="little").view(np.uint64)[0])
-    return value - (1 << 64) if value >= 1 << 63 else value
-
-
 def _purity(cells, labels) -> float | None:
     """The share of rows whose label is their value's most common label: how well the
     column alone predicts the label (None for a column with a value in nearly every
@@ -172,15 +154,34 @@ def _column_summaries(features, numbers, labels=None) -> dict[str, dict]:
             "numeric": numeric,
             "text": int(filled.sum()) - numeric,
             "distinct": distinct,
-            "categories": sorted(cells[filled].unique().tolist())
-            if distinct <= CATEGORIES
-            else None,
+            "categories": sorted(values.tolist()) if distinct <= CATEGORIES else None,
+            "top": [[v, int(n)] for v, n in cells[filled].value_counts().head(TOP).items()],
             "mean_length": float(cells.str.len().mean()) if len(cells) else 0.0,
             "short": int((cells.str.strip().str.len() < SHORT_TEXT).sum()),
             "mojibake": int(cells.str.contains(MOJIBAKE, regex=True).sum()),
             "predicts_label": _purity(cells, labels) if labels is not None else None,
+            **_number_summary(numbers[column]),
         }
     return summaries
+
+
+def _number_summary(numbers) -> dict[str, float]:
+    """Range, mean, standard deviation and quartiles of a column's finite numbers (for
+    N001 and N006 per column, and the reports), none for a column without numbers."""
+    import numpy as np
+
+    values = numbers.to_numpy(np.float64)
+    values = values[np.isfinite(values)]
+    if not values.size:
+        return {}
+    q1, median, q3 = np.percentile(values, (25, 50, 75))
+    return {
+        "min": float(values.min()),
+        "max": float(values.max()),
+        "mean": float(values.mean()),
+        "std": float(values.std()),
+        "quartiles": [float(q1), float(median), float(q3)],
+    }
 
 
 def _scan_array_file(facts: FileFacts, file: Path) -> None:

@@ -57,6 +57,39 @@ def bars(splits: dict[str, dict[str, int]]) -> str:
     )
 
 
+def distributions(values: dict[str, list]) -> str:
+    """A column's values per split, on one scale: numbers as box plots (minimum,
+    quartiles, maximum), categories as bars of their commonest values' shares."""
+    if not values:
+        return ""
+    first = next(iter(values.values()))
+    if isinstance(first[0], list):
+        return bars({split: dict(top) for split, top in values.items()})
+    low = min(v[0] for v in values.values())
+    high = max(v[-1] for v in values.values())
+    span = (high - low) or 1.0
+
+    def at(value: float) -> str:
+        return f"{100 * (value - low) / span:.2f}%"
+
+    rows = []
+    for split, (least, q1, median, q3, most) in values.items():
+        rows.append(
+            f"<div class='bar-row'><span class='bar-split'>{e(split)}</span>"
+            f"<span class='box-track' title='{least:.4g} | {q1:.4g} {median:.4g} {q3:.4g} | "
+            f"{most:.4g}'>"
+            f"<i class='whisker' style='left:{at(least)};right:calc(100% - {at(most)})'></i>"
+            f"<i class='box' style='left:{at(q1)};right:calc(100% - {at(q3)})'></i>"
+            f"<i class='median' style='left:{at(median)}'></i></span>"
+            f"<span class='bar-total'>{median:.4g}</span></div>"
+        )
+    return (
+        f"<div class='bars' role='img' aria-label='values per split, {low:.4g} to {high:.4g}'>"
+        f"{''.join(rows)}<p class='legend'>{low:.4g} to {high:.4g}; box: quartiles, "
+        "line: median</p></div>"
+    )
+
+
 def heatmap(classes: list[str], matrix: list[list[int]], pairs: list[tuple]) -> str:
     """Rows: true class; columns: the probe's prediction; shade: share of the row.
     Confusable pairs (S003) are outlined in red. Drawn at its own size, 1 unit a pixel,

@@ -18,7 +18,7 @@ from dslint.analysis.probe import describe_run
 from dslint.engine.evidence import COUNTS, GROUPS, LEVELS, MARKED_EPOCH, PAIRS, PICTURES
 from dslint.engine.rule import Finding
 from dslint.model.report import DatasetSummary, Report
-from dslint.reporters.html.charts import bars, curves, heatmap
+from dslint.reporters.html.charts import bars, curves, distributions, heatmap
 from dslint.reporters.html.markup import e, path_html
 from dslint.reporters.html.pictures import thumbs
 
@@ -71,6 +71,19 @@ figure img,figure svg{
   image-rendering:auto;
   background:#eee;
 }
+blockquote.text{
+  margin:0;
+  width:96px;
+  height:96px;
+  overflow:hidden;
+  font-size:.62em;
+  line-height:1.2;
+  border:1px solid #ccc;
+  border-radius:4px;
+  background:#fafafa;
+  padding:2px;
+  box-sizing:border-box;
+}
 figcaption{font-size:.72em;overflow-wrap:break-word;color:#555;line-height:1.25}
 figcaption .size{color:#888}
 figcaption .note{color:#8e3b00}
@@ -84,6 +97,15 @@ svg.heatmap,svg.curves{max-width:none}
 .bar-track{flex:1 1 auto;display:flex;height:18px;min-width:0}
 .bar-track span{display:block;height:100%}
 .bar-total{flex:0 0 auto;min-width:3em}
+.box-track{flex:1 1 auto;position:relative;height:18px;min-width:0}
+.box-track i{position:absolute;display:block}
+.box-track .whisker{top:8px;height:2px;background:#888}
+.box-track .box{
+  top:2px;height:14px;background:#9ecae1;border:1px solid #4e79a7;box-sizing:border-box
+}
+.box-track .median{top:0;height:18px;width:2px;background:#c0392b}
+table.columns td,table.columns th{padding:2px 8px;text-align:left;vertical-align:top}
+table.columns tr.named td{background:#fdf2e9}
 .legend{display:flex;flex-wrap:wrap;gap:2px 12px;margin:4px 0 0 5.2em}
 .legend i{display:inline-block;width:.8em;height:.8em;margin-right:4px;vertical-align:-1px}
 details.more>summary{cursor:pointer;color:#2e6da4;margin:8px 0}
@@ -136,6 +158,8 @@ def _dataset(summary: DatasetSummary, report: Report) -> str:
         f"{summary.samples:,} samples; labels from {e(summary.label_source)}</p>",
         bars(summary.splits),
     ]
+    if summary.columns:
+        rows.append(_columns(summary.columns))
     if summary.probe:
         p = summary.probe
         rows.append(
@@ -152,6 +176,30 @@ def _dataset(summary: DatasetSummary, report: Report) -> str:
         rows.append(heatmap(p["classes"], p["confusion"], pairs))
     rows.append("</section>")
     return "\n".join(rows)
+
+
+def _columns(columns: list[dict]) -> str:
+    """The table's columns, with a line per split on their values; under it, the
+    values per split of each column a finding names, drawn."""
+    ordered = sorted(columns, key=lambda c: not c["rules"])
+    splits = list(dict.fromkeys(s for c in ordered for s in c["splits"]))
+    head = "".join(f"<th>{e(h)}</th>" for h in ("column", "kind", "named by", *splits))
+    body = "".join(
+        f"<tr{' class=named' if c['rules'] else ''}><td>{e(c['column'])}</td>"
+        f"<td>{e(c['kind'])}</td><td>{e(', '.join(c['rules']))}</td>"
+        + "".join(f"<td>{e(c['splits'].get(split, ''))}</td>" for split in splits)
+        + "</tr>"
+        for c in ordered
+    )
+    drawn = "".join(
+        f"<h4>{e(c['column'])} ({e(', '.join(c['rules']))})</h4>{distributions(c['values'])}"
+        for c in ordered
+        if c["rules"] and c.get("values")
+    )
+    return (
+        f"<h3>Columns</h3><div class='scroll'><table class='columns'><tr>{head}</tr>{body}"
+        f"</table></div>{drawn}"
+    )
 
 
 def _folded(findings: list[Finding], root: str | None) -> list[str]:

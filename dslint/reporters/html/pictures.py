@@ -1,6 +1,7 @@
 """The HTML report's pictures: a dataset file drawn small (images and arrays as PNG data
-URIs, recordings as SVG waveforms), each kind as its format declaration says
-(dslint.model.formats), read-only, inside the dataset only, never an oversized file."""
+URIs, recordings as SVG waveforms, texts as their first lines), each kind as its format
+declaration says (dslint.model.formats), read-only, inside the dataset only, never an
+oversized file."""
 
 from __future__ import annotations
 
@@ -11,12 +12,14 @@ from pathlib import Path
 from typing import IO
 
 from dslint.discover.remote import is_url, read_objects
-from dslint.model.formats import kind_of
+from dslint.lazy import resolve
+from dslint.model.formats import KINDS, kind_of
 from dslint.reporters.html.markup import e, path_html
 
 MAX_THUMBS = 8
 THUMB = 96
 MAX_BYTES = 20 * 1024 * 1024
+TEXT_SHOWN = 240  # characters of a text file shown
 PILLOW_PIXEL_LIMIT = 89_478_485  # Pillow's own default, whatever the process has set
 
 
@@ -48,15 +51,11 @@ def picture(root: str, rel: str) -> tuple[str, str]:
         if data is None:
             return placeholder("not shown"), ""
         kind = kind_of(rel)
-        if kind == "image":
-            return image(io.BytesIO(data))
-        if kind == "audio":
-            return waveform(io.BytesIO(data))
-        if kind == "array":
-            return array(io.BytesIO(data))
+        if kind is None:
+            return placeholder("not shown"), ""
+        return resolve(KINDS[kind].picture)(io.BytesIO(data))
     except Exception:  # a report must not fail on the file it is reporting as broken
         return placeholder("cannot be shown"), ""
-    return placeholder("not shown"), ""
 
 
 def _local_bytes(root: Path, rel: str) -> bytes | None:
@@ -116,6 +115,15 @@ def waveform(file: IO[bytes]) -> tuple[str, str]:
         f"role='img' aria-label='waveform'>{bars}</svg>"
     )
     return wave, f"{mono.size / rate:.1f} s, {rate:,} Hz"
+
+
+def text(file: IO[bytes]) -> tuple[str, str]:
+    """The text's first lines, as a reader sees them."""
+    from dslint.scan.text import read_text
+
+    words, _ = read_text(file.read())
+    shown = words[:TEXT_SHOWN] + ("…" if len(words) > TEXT_SHOWN else "")
+    return f"<blockquote class='text'>{e(shown)}</blockquote>", f"{len(words):,} characters"
 
 
 def png(image) -> str:
