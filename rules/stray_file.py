@@ -49,7 +49,7 @@ class StrayFile(Rule):
                 for name, count in sorted(names.items(), key=lambda item: (-item[1], item[0]))
             )
             yield self.finding(
-                f"{plural(len(stray), 'file')} in class folders "
+                f"{plural(len(stray), 'file')} in {_where(ctx, stray)} "
                 f"{'is' if len(stray) == 1 else 'are'} not data: {mix}",
                 paths=sorted(stray),
                 evidence={"count": len(stray), "by_name": dict(names)},
@@ -74,6 +74,16 @@ class StrayFile(Rule):
                 evidence={"count": len(outside)},
                 fix="Move each file into the class folder it belongs to, or delete it.",
             )
+
+
+def _where(ctx: Context, stray: list[str]) -> str:
+    """Where the stray files lie: in class folders (beside samples), in split folders
+    (beside class folders, as IMDB's urls_pos.txt), or both."""
+    beside_samples = {PurePosixPath(s.path).parent for s in ctx.dataset.samples if s.path}
+    places = {
+        "class" if PurePosixPath(path).parent in beside_samples else "split" for path in stray
+    }
+    return f"{' and '.join(sorted(places, reverse=True))} folders"
 
 
 def _kind_of_stray(name: str) -> str:

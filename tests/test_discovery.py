@@ -303,6 +303,14 @@ LAYOUTS = Path(__file__).resolve().parent.parent / "fixtures" / "_layouts"
             },
         ),
         (
+            "train-test-parquet",
+            "table test.parquet, train.parquet (label column 'species' by content)",
+            {
+                "train": {"setosa": 8, "versicolor": 8, "virginica": 8},
+                "test": {"setosa": 3, "versicolor": 3, "virginica": 3},
+            },
+        ),
+        (
             "messages-jsonl",
             "table train.jsonl (label column 'label' by header)",
             {"train": {"ham": 30, "spam": 30}},

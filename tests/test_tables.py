@@ -187,3 +187,44 @@ def test_a_split_column_found_by_content_is_never_taken_for_the_label(tmp_path: 
         "table reviews.csv (label column 'sentiment' by content, split column 'fold')"
     )
     assert sorted(dataset.splits) == ["train", "val"]
+
+
+def test_a_table_read_in_many_blocks_has_the_facts_of_one_read_whole(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """The scan streams a table in blocks of rows: counts, categories, ranges, how well
+    a column predicts the label and each row's hash must not depend on where the
+    blocks fall (quartiles come from a sample, and are left out here)."""
+    from dslint.discover import table_reader
+    from dslint.scan.worker import ScanTarget, scan_file
+
+    rows = [
+        f'{i % 7},{(i * 37) % 1000 / 10},"{"red" if i % 3 else "blue"}, shade {i % 2}",'
+        f"{'yes' if i % 7 > 3 else 'no'}"
+        for i in range(3000)
+    ]
+    (tmp_path / "train.csv").write_text("grade,reading,colour,label\n" + "\n".join(rows) + "\n")
+    scan = discover(tmp_path).table_columns["train.csv"]
+
+    def facts() -> dict:
+        found = scan_file(str(tmp_path), ScanTarget("train.csv", "table", scan))
+        assert found.error is None
+        stats = found.arrays[""]
+        for column in stats["columns"].values():
+            column.pop("quartiles", None)
+            for key, value in column.items():  # sums in another order: the last digits
+                column[key] = round(value, 9) if isinstance(value, float) else value
+        return {k: v for k, v in stats.items() if k not in ("p50", "p99", "mean", "std")}
+
+    whole = facts()
+    monkeypatch.setattr(table_reader, "BLOCK", 1 << 12)
+    monkeypatch.setattr(table_reader, "GROUP", 1 << 12)
+    assert facts() == whole
+    assert whole["columns"]["grade"]["predicts_label"] == 1.0  # grade > 3 is the label
+    assert whole["columns"]["colour"]["categories"] == [
+        "blue, shade 0",
+        "blue, shade 1",
+        "red, shade 0",
+        "red, shade 1",
+    ]
+    assert len(set(whole["row_hashes"])) == len({r.rsplit(",", 1)[0] for r in rows})

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from dslint.model.dataset import Sample, split_sort_key
+from dslint.scan.table_stats import FREE_TEXT, VALUES
 
 if TYPE_CHECKING:
     from dslint.engine.context import Context
@@ -17,7 +18,6 @@ if TYPE_CHECKING:
 
 COLUMN_SCALE = 10.0  # a column's spread in one split over its spread in train: rescaled
 COLUMN_VALUES = 5  # numbers a split's column needs for its spread to be compared
-FREE_TEXT = 20  # mean characters from which a text column is prose, not categories
 
 
 @dataclass(frozen=True)
@@ -139,6 +139,9 @@ def describe_values(summary: dict[str, Any]) -> str:
     the commonest categories with their counts, the length of texts; and how many cells
     are empty."""
     kind = _kind_word(summary)
+    # the scan counts distinct values up to VALUES (dslint.scan.table_stats)
+    distinct = summary["distinct"]
+    counted = f"{distinct:,}" if distinct is not None else f"over {VALUES:,}"
     if kind == "number" and "quartiles" in summary:
         q1, median, q3 = summary["quartiles"]
         text = (
@@ -146,13 +149,13 @@ def describe_values(summary: dict[str, Any]) -> str:
             f"(IQR {q1:.4g}–{q3:.4g})"
         )
     elif kind == "text":
-        text = f"{summary['distinct']:,} texts, mean {summary['mean_length']:.0f} characters"
-    elif summary.get("top"):
+        text = f"{counted} texts, mean {summary['mean_length']:.0f} characters"
+    elif summary.get("top"):  # counted values, so `distinct` is known
         shown = ", ".join(f"{value} {count:,}" for value, count in summary["top"][:3])
-        more = summary["distinct"] - len(summary["top"][:3])
+        more = distinct - len(summary["top"][:3])
         text = shown + (f", +{more:,} more" if more > 0 else "")
     else:
-        text = f"{summary['distinct']:,} values"
+        text = f"{counted} values"
     if summary["missing"]:
         share = summary["missing"] / summary["rows"]
         text += f"; {share:.0%} empty" if share >= 0.01 else f"; {summary['missing']:,} empty"

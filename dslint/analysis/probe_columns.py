@@ -10,17 +10,18 @@ Identifier and split columns never take part (discovery left them out of `featur
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from dslint.analysis.columns import FREE_TEXT
 from dslint.analysis.sampling import stratified_subsample
-from dslint.discover.tables import read_table
+from dslint.discover.remote import is_url
+from dslint.discover.table_reader import as_strings, batches
 from dslint.model.dataset import Sample, is_class
+from dslint.scan.table_stats import CATEGORIES, FREE_TEXT
 from dslint.scan.text import read_text
-from dslint.scan.worker import CATEGORIES
 
 if TYPE_CHECKING:
     from dslint.engine.context import Context
@@ -32,6 +33,8 @@ def column_inputs(ctx: Context, limit: int) -> tuple[str, list[Sample], np.ndarr
     """What the features are ("table columns" or "hashed word n-grams"), the labelled
     samples (a stratified subsample beyond `limit`) and one row of features each; None
     when the dataset has no tables and no texts."""
+    if is_url(ctx.dataset.root):
+        return None  # rows and texts are read again here, from local files only
     if ctx.dataset.table_columns:
         return _tables(ctx, limit)
     texts = [
@@ -58,31 +61,55 @@ def hashed_words(documents: list[str]) -> np.ndarray:
 
 
 def _tables(ctx: Context, limit: int) -> tuple[str, list[Sample], np.ndarray] | None:
+    """The labelled rows of the tables (a stratified subsample beyond `limit`), read
+    batch by batch, only the chosen rows kept."""
     import pandas as pd
 
-    root = Path(ctx.dataset.root)
-    frames, samples = [], []
+    wanted: list[tuple[str, str, list[int]]] = []  # (file, split, the split's rows kept)
+    samples: list[Sample] = []
     for split, (file, _) in ctx.dataset.array_inputs.items():
         scan = ctx.dataset.table_columns.get(file)
         rows = ctx.dataset.samples_in(split)
-        if scan is None or scan.label is None or not rows:
-            continue
         facts = ctx.facts.get(file)
-        if facts is None or facts.error:
-            continue
-        frame = read_table((root / file).read_bytes(), file)
-        if scan.split_column:
-            frame = frame[frame[scan.split_column].map(scan.split_of) == split]
-        if len(frame) != len(rows):
+        if scan is None or scan.label is None or not rows or facts is None or facts.error:
             continue
         keep = [i for i, s in enumerate(rows) if is_class(s.label)]
-        frames.append(frame.iloc[keep][list(scan.features)])
+        wanted.append((file, split, keep))
         samples.extend(rows[i] for i in keep)
     if not samples:
         return None
-    keep = stratified_subsample([s.label for s in samples], limit)
-    table = pd.concat(frames, ignore_index=True).iloc[keep].fillna("")
-    return "table columns", [samples[i] for i in keep], _encode(table)
+    chosen = set(stratified_subsample([s.label for s in samples], limit))
+    frames, kept, start = [], [], 0
+    for file, split, keep in wanted:
+        picked = [i for n, i in enumerate(keep) if start + n in chosen]
+        kept.extend(samples[start + n] for n, i in enumerate(keep) if start + n in chosen)
+        start += len(keep)
+        frames.append(_rows(ctx, file, split, picked))
+    table = pd.concat(frames, ignore_index=True).fillna("")
+    if len(table) != len(kept):
+        return None  # the file changed since the scan
+    return "table columns", kept, _encode(table)
+
+
+def _rows(ctx: Context, file: str, split: str, picked: list[int]):  # -> pandas.DataFrame
+    """Rows of one split of a table, by their index within the split, as strings."""
+    import pandas as pd
+    import pyarrow.compute as pc
+
+    scan = ctx.dataset.table_columns[file]
+    columns = [*scan.features, *([scan.split_column] if scan.split_column else [])]
+    root = Path(ctx.dataset.root)
+    parts, seen, wanted = [], 0, np.array(picked, dtype=np.int64)
+    for batch in batches(partial(open, root / file, "rb"), file, scan.encoding, columns):
+        if scan.split_column:
+            values = pc.fill_null(batch.column(scan.split_column), "")
+            mine = np.array([scan.split_of(v) == split for v in values.to_pylist()])
+            batch = batch.filter(mine)
+        inside = wanted[(wanted >= seen) & (wanted < seen + batch.num_rows)] - seen
+        if len(inside):
+            parts.append(as_strings(batch.take(inside).select(list(scan.features)).to_pandas()))
+        seen += batch.num_rows
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=scan.features)
 
 
 def _encode(table) -> np.ndarray:

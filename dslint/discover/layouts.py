@@ -11,10 +11,12 @@ A file path is read as a manifest, or as an `.npz`/`.npy` file of arrays.
 
 from __future__ import annotations
 
+import io
 import os
 from collections import Counter
 from collections.abc import Callable
 from fnmatch import fnmatch
+from functools import partial
 from itertools import islice
 from pathlib import Path, PurePosixPath
 
@@ -246,9 +248,14 @@ def _from_folder(
 
 
 def _tables(root: Path, names: list[str], walk: Tree, columns: Columns) -> Dataset | None:
-    return discover_tables(
-        root, {name: walk.open(root / name).read() for name in names}, columns.label, columns.split
-    )
+    """Tables opened as often as discovery reads them: locally a file each time; in a
+    store, one download kept in memory."""
+    if walk.remote:
+        downloaded = {name: walk.open(root / name).read() for name in names}
+        sources = {name: partial(io.BytesIO, data) for name, data in downloaded.items()}
+    else:
+        sources = {name: partial(walk.open, root / name) for name in names}
+    return discover_tables(root, sources, columns.label, columns.split)
 
 
 def _arrays(root: Path, names: list[str], walk: Tree) -> Dataset:

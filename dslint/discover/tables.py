@@ -13,13 +13,13 @@ are left out of the rows' content. A table without the label column (a competiti
 
 from __future__ import annotations
 
-import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from dslint.discover.labels import parse_label
 from dslint.discover.manifest import LABEL_COLUMNS, SPLIT_COLUMNS
+from dslint.discover.table_reader import Opener, batches, encoding_of, head
 from dslint.errors import DslintError
 from dslint.model.dataset import Dataset, Label, Sample, split_of_name
 from dslint.model.formats import kind_of
@@ -39,6 +39,7 @@ class TableScan:
     file_split: str
     identifiers: tuple[str, ...] = ()
     label: str | None = None  # the label column, where the table has it
+    encoding: str = "utf-8"  # or "latin-1", for a file that is not valid UTF-8
 
     def split_of(self, value: str) -> str:
         return split_of_name(value) or value or self.file_split
@@ -52,64 +53,54 @@ class TableColumns:
     split: str | None
 
 
-def read_table(data: bytes, name: str):  # -> pandas.DataFrame
-    """A table from its file's bytes, cells as written (strings); UTF-8, else Latin-1."""
-    import pandas as pd
-
-    suffix = Path(name).suffix.lower()
-    try:
-        if suffix == ".parquet":
-            return pd.read_parquet(io.BytesIO(data)).astype(str)
-        if suffix == ".jsonl":
-            frame = pd.read_json(io.BytesIO(data), lines=True, dtype=False)
-            return frame.astype(str).where(frame.notna(), "")
-        separator = "\t" if suffix == ".tsv" else ","
-        for encoding in ("utf-8-sig", "latin-1"):
-            try:
-                frame = pd.read_csv(
-                    io.BytesIO(data),
-                    sep=separator,
-                    dtype=str,
-                    keep_default_na=False,
-                    encoding=encoding,
-                )
-            except UnicodeDecodeError:
-                continue
-            frame.attrs["encoding"] = encoding
-            return frame
-    except ImportError:
-        raise DslintError(f"reading {name} needs a Parquet engine: pip install pyarrow") from None
-    except Exception as exc:  # pandas' parser errors have no common base
-        raise DslintError(f"table {name} cannot be read: {exc}") from None
-    raise DslintError(f"table {name} is neither UTF-8 nor Latin-1 text")
-
-
 def discover_tables(
-    root: Path, contents: dict[str, bytes], label: str | None = None, split: str | None = None
+    root: Path, sources: dict[str, Opener], label: str | None = None, split: str | None = None
 ) -> Dataset | None:
-    """The dataset of these tables (their names in `root` and their bytes), or None
-    when a column of theirs names data files: then they are manifests."""
-    frames = {name: read_table(data, name) for name, data in sorted(contents.items())}
-    if any(_names_files(frame) for frame in frames.values()):
+    """The dataset of these tables (their names in `root`, each with how to open it),
+    or None when a column of theirs names data files: then they are manifests. The
+    columns are chosen on each table's first rows; the label and split columns are
+    then read whole, and nothing else."""
+    encodings = {name: encoding_of(source, name) for name, source in sorted(sources.items())}
+    heads = {name: head(sources[name], name, encoding) for name, encoding in encodings.items()}
+    if any(_names_files(frame) for frame in heads.values()):
         return None
-    columns = choose_columns(frames, label, split)
+    columns = choose_columns(heads, label, split)
     described = f"label column {columns.label!r} {columns.how}"
     if columns.split:
         described += f", split column {columns.split!r}"
     if columns.identifiers:
         described += f"; identifiers left out: {', '.join(repr(c) for c in columns.identifiers)}"
-    latin = [name for name, frame in frames.items() if frame.attrs.get("encoding") == "latin-1"]
+    latin = [name for name, encoding in encodings.items() if encoding == "latin-1"]
     if latin:
         described += f"; not UTF-8, read as Latin-1: {', '.join(latin)}"
     dataset = Dataset(
         root=str(root),
-        layout=f"table {', '.join(frames)} ({described})",
+        layout=f"table {', '.join(heads)} ({described})",
         label_source="table",
     )
-    dataset.label_files = list(frames)
-    for name, frame in frames.items():
-        _add_rows(dataset, name, frame, columns)
+    dataset.label_files = list(heads)
+    for name, first in heads.items():
+        wanted = [c for c in (columns.label, columns.split) if c and c in first.columns]
+        cells = _whole_columns(sources[name], name, encodings[name], wanted)
+        _add_rows(dataset, name, list(first.columns), cells, columns, encodings[name])
     return dataset
+
+
+def _whole_columns(open_file: Opener, name: str, encoding: str, wanted: list[str]) -> dict:
+    """These columns of every row, as strings ("" where empty); with none wanted, the
+    row count under the key None."""
+    import pyarrow.compute as pc
+
+    found: dict = {column: [] for column in wanted}
+    rows = 0
+    for batch in batches(open_file, name, encoding, wanted or None):
+        rows += batch.num_rows
+        for column in wanted:
+            found[column].extend(
+                pc.fill_null(pc.cast(batch.column(column), "string"), "").to_pylist()
+            )
+    found[None] = rows
+    return found
 
 
 def choose_columns(frames: dict, label: str | None, split: str | None) -> TableColumns:
@@ -151,12 +142,6 @@ def choose_columns(frames: dict, label: str | None, split: str | None) -> TableC
             f"no label column found in {', '.join(frames)}: name it with --label-column"
         )
     return TableColumns(chosen, how, tuple(c for c in identifiers if c != chosen), split_column)
-
-
-def feature_columns(frame, columns: TableColumns) -> list[str]:
-    """The columns that make a row's content: all but the label, identifiers and split."""
-    left_out = {columns.label, columns.split, *columns.identifiers}
-    return [c for c in frame.columns if c not in left_out]
 
 
 def _names_splits(values) -> bool:
@@ -203,26 +188,36 @@ def _label_by_content(frame, identifiers: tuple[str, ...]) -> str | None:
     return None
 
 
-def _add_rows(dataset: Dataset, name: str, frame, columns: TableColumns) -> None:
+def _add_rows(
+    dataset: Dataset,
+    name: str,
+    header: list[str],
+    cells: dict,
+    columns: TableColumns,
+    encoding: str,
+) -> None:
     """The table's rows as samples in order; a split column makes each of its splits a
     keyed input of the file (as an .npz archive's keys are), else the file is one."""
     file_split = split_of_name(Path(name).stem) or "train"
-    by_column = columns.split is not None and columns.split in frame.columns
+    by_column = columns.split is not None and columns.split in cells
+    rows = cells[None]
     splits = (
-        [split_of_name(v) or v or file_split for v in frame[columns.split]]
+        [split_of_name(v) or v or file_split for v in cells[columns.split]]
         if by_column
-        else [file_split] * len(frame)
+        else [file_split] * rows
     )
-    labelled = columns.label in frame.columns
+    labelled = columns.label in cells
     prefix = "" if labelled else "unlabelled "
     for split in dict.fromkeys(splits):
         dataset.array_inputs[prefix + split] = (name, split if by_column else None)
+    left_out = {columns.label, columns.split, *columns.identifiers}  # not a row's content
     dataset.table_columns[name] = TableScan(
-        tuple(feature_columns(frame, columns)),
+        tuple(c for c in header if c not in left_out),
         columns.split if by_column else None,
         file_split,
-        tuple(c for c in columns.identifiers if c in frame.columns),
+        tuple(c for c in columns.identifiers if c in header),
         columns.label if labelled else None,
+        encoding,
     )
     if not labelled:
         dataset.unlabelled.extend(
@@ -231,7 +226,7 @@ def _add_rows(dataset: Dataset, name: str, frame, columns: TableColumns) -> None
         )
         return
     parsed: dict[str, Label] = {}
-    for row, (value, split) in enumerate(zip(frame[columns.label], splits, strict=True)):
+    for row, (value, split) in enumerate(zip(cells[columns.label], splits, strict=True)):
         if value not in parsed:
             parsed[value] = parse_label(value)
         dataset.samples.append(Sample(source=f"{name}:{row + 2}", label=parsed[value], split=split))

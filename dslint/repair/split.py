@@ -26,7 +26,7 @@ import numpy as np
 from dslint.api import open_cache, scan_targets
 from dslint.discover.layouts import discover
 from dslint.discover.remote import local_path
-from dslint.discover.tables import read_table
+from dslint.discover.table_reader import read_frame
 from dslint.engine.context import Context
 from dslint.errors import DslintError
 from dslint.model.dataset import Dataset, Sample, format_label, is_class, sort_labels
@@ -285,7 +285,7 @@ def _write_tables(
     tables they came from ("train.csv:12" is line 12), with the columns of the first."""
     import pandas as pd
 
-    frames = {name: read_table(files.read(name), name) for name in dataset.table_columns}
+    frames = {name: read_frame(files.read(name), name) for name in dataset.table_columns}
     suffix = Path(next(iter(frames))).suffix
     for split_name, samples in assigned.items():
         lines = (s.source.rsplit(":", 1) for s in samples)

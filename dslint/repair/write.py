@@ -17,7 +17,7 @@ import numpy as np
 from dslint.discover.layouts import CACHE_DIR_NAME
 from dslint.discover.manifest import read_rows
 from dslint.discover.remote import is_url, read_objects
-from dslint.discover.tables import read_table
+from dslint.discover.table_reader import read_frame
 from dslint.errors import DslintError
 from dslint.model.dataset import Dataset
 from dslint.model.formats import kind_of
@@ -180,7 +180,7 @@ def _rewrite_table(
 ) -> None:
     """A table of samples without the dropped rows ("train.csv:12" is its 12th line,
     the header's being the 1st), its label column relabelled, in its own format."""
-    frame = read_table(files.read(table), table)
+    frame = read_frame(files.read(table), table)
     lines = [int(row.rsplit(":", 1)[1]) for row in dropped if row.rsplit(":", 1)[0] == table]
     frame = frame.drop(index=[line - 2 for line in lines])
     if label is not None and mapping:

@@ -15,7 +15,7 @@ from dslint.model.facts import FileFacts
 
 SHORT_TEXT = 5  # characters: a message shorter than this says next to nothing
 # UTF-8 read as Latin-1 or cp1252 ("cafÃ©", "donâ€™t"), and the replacement character
-MOJIBAKE = r"Ã[\x80-\xbf]|â€|Â[\xa0-\xbf]|\ufffd"
+MOJIBAKE = "Ã[\x80-\xbf]|â€|Â[\xa0-\xbf]|\ufffd"  # the characters, not escapes: RE2 reads it too
 _MOJIBAKE = re.compile(MOJIBAKE)
 
 

@@ -4,20 +4,21 @@ process pool and the Dask executor both hand batches to `scan_batch`."""
 
 from __future__ import annotations
 
+import io
 import os
+from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 from typing import NamedTuple
 
 import xxhash
 
 from dslint.discover.remote import is_url, read_objects
-from dslint.discover.tables import TableScan, read_table
+from dslint.discover.table_reader import Opener, batches
+from dslint.discover.tables import TableScan
 from dslint.model.facts import FileFacts
 from dslint.scan.decode import array_stats, decode_into, fingerprint_images
-from dslint.scan.text import MOJIBAKE, SHORT_TEXT, text_print
-
-CATEGORIES = 50  # distinct values of a column listed for the T rules
-TOP = 5  # most common values of a column kept for the reports
+from dslint.scan.table_stats import FREE_TEXT, SplitTally, numbers_of
 
 
 class ScanTarget(NamedTuple):
@@ -55,7 +56,8 @@ def _scan_objects(url: str, batch: list[ScanTarget]) -> list[FileFacts]:
 
 
 def scan_file(root: str, target: ScanTarget) -> FileFacts:
-    """Read one file once: hash its bytes, then decode them into facts."""
+    """Read one file once: hash its bytes, then decode them into facts (a table is
+    streamed, in batches of rows)."""
     full = os.path.join(root, target.rel)
     facts = FileFacts(path=target.rel, kind=target.kind)
     try:
@@ -63,6 +65,10 @@ def scan_file(root: str, target: ScanTarget) -> FileFacts:
         facts.size, facts.mtime_ns = info.st_size, info.st_mtime_ns
         if target.kind == "arrays":
             _scan_array_file(facts, Path(full))
+            return facts
+        if target.table is not None:
+            facts.byte_hash = _file_hash(Path(full))
+            _scan_table(facts, partial(open, full, "rb"), target.table)
             return facts
         with open(full, "rb") as handle:
             data = handle.read()
@@ -77,111 +83,66 @@ def _decode(facts: FileFacts, data: bytes, table: TableScan | None = None) -> No
     facts.byte_hash = xxhash.xxh3_64_hexdigest(data)
     if table is None:
         decode_into(facts, data)
-        return
+    else:
+        _scan_table(facts, partial(io.BytesIO, data), table)
+
+
+def _scan_table(facts: FileFacts, open_file: Opener, table: TableScan) -> None:
+    """A table's rows, batch by batch, into statistics per split
+    (dslint.scan.table_stats): a hash of each row's content, and what each column
+    holds. The free-text columns are judged on the first batch."""
+    import pyarrow.compute as pc
+
+    facts.format = Path(facts.path).suffix[1:].upper()
+    wanted = [*table.features, *filter(None, (table.split_column, table.label))]
+    splits: dict[str | None, SplitTally] = {}
+    prose: list[str] | None = None
     try:
-        _scan_table(facts, data, table)
+        for batch in batches(open_file, facts.path, table.encoding, wanted):
+            if prose is None:
+                prose = [name for name in table.features if _is_prose(batch.column(name))]
+            for split, rows in _by_split(batch, table):
+                labels = pc.fill_null(rows.column(table.label), "") if table.label else None
+                tally = splits.setdefault(split, SplitTally(table.features))
+                tally.add(rows, labels, prose)
     except Exception as exc:  # one bad file must never stop the scan
         facts.error = f"cannot be read as a table: {exc}"
+        return
+    for split, tally in splits.items():
+        facts.arrays["" if split is None else split] = tally.stats()
 
 
-def _scan_table(facts: FileFacts, data: bytes, table: TableScan) -> None:
-    """A table's rows, per split: a hash of each row's content (its feature columns,
-    text compared in Unicode NFKC, case-folded, whitespace collapsed, so that a message
-    re-typed with other spacing or case is still a copy) and the value statistics of
-    its numeric columns, where an empty cell is a missing value (NaN)."""
-    import numpy as np
-    import pandas as pd
+def _by_split(batch, table: TableScan) -> Iterator[tuple[str | None, object]]:
+    """The batch's rows per split: by the split column's values, else all of them."""
+    import pyarrow.compute as pc
 
-    frame = read_table(data, facts.path)
-    facts.format = Path(facts.path).suffix[1:].upper()
-    groups = (
-        frame.groupby(frame[table.split_column].map(table.split_of), sort=False)
-        if table.split_column
-        else [(None, frame)]
-    )
-    for split, rows in groups:
-        features = rows[list(table.features)]
-        numbers = features.apply(pd.to_numeric, errors="coerce")
-        numeric = [c for c in features if numbers[c].notna().sum() == (features[c] != "").sum()]
-        values = numbers[numeric].to_numpy(np.float64)
-        stats = array_stats(values) if numeric else {"dtype": "float64"}
-        stats["shape"] = [len(rows), len(features.columns)]
-        words = [c for c in features.columns if c not in numeric]
-        normalised = features[words].apply(
-            lambda cells: cells.str.normalize("NFKC").str.casefold().str.split().str.join(" ")
-        )
-        if table.features:  # rows with no content to compare are no copies
-            # numbers by value ("1.0" is "1"), text as normalised
-            content = pd.concat([numbers[numeric], normalised], axis=1)[list(features.columns)]
-            hashes = pd.util.hash_pandas_object(content, index=False).to_numpy()
-            stats["row_hashes"] = hashes.tolist()
-        stats["constant_rows"] = []
-        labels = rows[table.label] if table.label else None
-        stats["columns"] = _column_summaries(features, numbers, labels)
-        prose = [c for c, s in stats["columns"].items() if s["text"] and s["mean_length"] >= 20]
-        if prose and table.features:
-            # the whole row's content, not its prose alone: two passengers of one name
-            # with other ages and tickets are no copies
-            cells = pd.concat([features[numeric], normalised], axis=1)[list(features.columns)]
-            texts = cells.agg(" ".join, axis=1)
-            stats["text_prints"] = [text_print(text) for text in texts]
-        facts.arrays["" if split is None else str(split)] = stats
+    if not table.split_column:
+        yield None, batch
+        return
+    values = pc.fill_null(batch.column(table.split_column), "")
+    for value in pc.unique(values).to_pylist():
+        yield table.split_of(value), batch.filter(pc.equal(values, value))
 
 
-def _purity(cells, labels) -> float | None:
-    """The share of rows whose label is their value's most common label: how well the
-    column alone predicts the label (None for a column with a value in nearly every
-    row, which predicts any label by memorising it)."""
-    if cells.nunique() > len(cells) / 2:
-        return None
-    counts = labels.groupby(cells.to_numpy()).value_counts()
-    return float(counts.groupby(level=0).max().sum() / len(cells))
+def _is_prose(cells) -> bool:
+    """A column of messages or documents: words, averaging `FREE_TEXT` characters."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not pa.types.is_string(cells.type) or cells.null_count == len(cells):
+        return False
+    _, parsed = numbers_of(cells)
+    if parsed.any():
+        return False
+    return (pc.mean(pc.utf8_length(cells)).as_py() or 0) >= FREE_TEXT
 
 
-def _column_summaries(features, numbers, labels=None) -> dict[str, dict]:
-    """Per column: rows, empty cells, numeric and text cells, distinct values, and the
-    categories themselves where there are few (for the T rules)."""
-    summaries = {}
-    for column in features.columns:
-        cells = features[column]
-        filled = cells != ""
-        numeric = int(numbers[column].notna().sum())
-        values = cells[filled].unique()
-        distinct = len(values)
-        summaries[column] = {
-            "rows": len(cells),
-            "missing": int((~filled).sum()),
-            "numeric": numeric,
-            "text": int(filled.sum()) - numeric,
-            "distinct": distinct,
-            "categories": sorted(values.tolist()) if distinct <= CATEGORIES else None,
-            "top": [[v, int(n)] for v, n in cells[filled].value_counts().head(TOP).items()],
-            "mean_length": float(cells.str.len().mean()) if len(cells) else 0.0,
-            "short": int((cells.str.strip().str.len() < SHORT_TEXT).sum()),
-            "mojibake": int(cells.str.contains(MOJIBAKE, regex=True).sum()),
-            "predicts_label": _purity(cells, labels) if labels is not None else None,
-            **_number_summary(numbers[column]),
-        }
-    return summaries
-
-
-def _number_summary(numbers) -> dict[str, float]:
-    """Range, mean, standard deviation and quartiles of a column's finite numbers (for
-    N001 and N006 per column, and the reports), none for a column without numbers."""
-    import numpy as np
-
-    values = numbers.to_numpy(np.float64)
-    values = values[np.isfinite(values)]
-    if not values.size:
-        return {}
-    q1, median, q3 = np.percentile(values, (25, 50, 75))
-    return {
-        "min": float(values.min()),
-        "max": float(values.max()),
-        "mean": float(values.mean()),
-        "std": float(values.std()),
-        "quartiles": [float(q1), float(median), float(q3)],
-    }
+def _file_hash(file: Path) -> str:
+    digest = xxhash.xxh3_64()
+    with open(file, "rb") as handle:
+        while block := handle.read(1 << 22):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def _scan_array_file(facts: FileFacts, file: Path) -> None:
@@ -189,11 +150,7 @@ def _scan_array_file(facts: FileFacts, file: Path) -> None:
     memory-mapped where the format allows."""
     import numpy as np
 
-    digest = xxhash.xxh3_64()
-    with open(file, "rb") as handle:
-        while block := handle.read(1 << 22):
-            digest.update(block)
-    facts.byte_hash = digest.hexdigest()
+    facts.byte_hash = _file_hash(file)
     try:
         if file.suffix.lower() == ".npy":
             facts.format = "NPY"

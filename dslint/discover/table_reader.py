@@ -1,0 +1,154 @@
+"""Reading tables of samples in batches of rows, with pyarrow: CSV and TSV streamed
+block by block, Parquet row group by row group, JSON lines whole (they are texts, and
+small). Memory stays bounded by a batch whatever the file's size, numbers are parsed in
+C++ and never become Python objects, and the same reader serves discovery, the scan,
+the probe and the repairs, so that all of them count the same rows.
+
+CSV cells are read as written (strings; an empty cell is missing), and each batch's
+columns are typed by `numbers_of`; UTF-8 is tried first, and a file that is not valid
+UTF-8 is read as Latin-1, which reads any bytes.
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import IO
+
+from dslint.errors import DslintError
+
+# bytes per CSV block read: pyarrow reads blocks ahead (dozens when the scan is slower
+# than the disk), so the block size bounds the scan's memory
+BLOCK = 1 << 20
+GROUP = 1 << 22  # bytes of rows handed on at once: each batch costs a call per column
+HEAD_ROWS = 10_000  # rows discovery looks at to choose the label and identifier columns
+
+Opener = Callable[[], IO[bytes]]
+
+
+def encoding_of(open_file: Opener, name: str) -> str:
+    """UTF-8 when the whole file is valid UTF-8 (Parquet's text always is), else
+    Latin-1: "utf-8" or "latin-1"."""
+    if Path(name).suffix.lower() == ".parquet":
+        return "utf-8"
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    with open_file() as handle:
+        try:
+            while block := handle.read(BLOCK):
+                decoder.decode(block)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return "latin-1"
+    return "utf-8"
+
+
+def batches(
+    open_file: Opener, name: str, encoding: str = "utf-8", columns: list[str] | None = None
+) -> Iterator:  # -> pyarrow.RecordBatch
+    """The table's rows in batches (only `columns`, where given), CSV cells as strings
+    with empty cells missing (null)."""
+    import pyarrow as pa
+
+    suffix = Path(name).suffix.lower()
+    try:
+        if suffix == ".parquet":
+            import pyarrow.parquet as pq
+
+            with open_file() as handle:
+                yield from pq.ParquetFile(handle).iter_batches(columns=columns)
+            return
+        if suffix == ".jsonl":
+            import pyarrow.json as pj
+
+            with open_file() as handle:
+                table = pj.read_json(handle)
+            yield from (table.select(columns) if columns else table).to_batches()
+            return
+        yield from _csv_batches(open_file, "\t" if suffix == ".tsv" else ",", encoding, columns)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, OSError, KeyError) as exc:
+        raise DslintError(f"table {name} cannot be read: {exc}") from None
+
+
+def _csv_batches(open_file: Opener, delimiter: str, encoding: str, columns: list[str] | None):
+    import pyarrow as pa
+    import pyarrow.csv as pv
+
+    with open_file() as handle:
+        header = _header(handle, delimiter, encoding)
+    wanted = columns if columns is not None else header
+    read = pv.ReadOptions(encoding=encoding, block_size=BLOCK, use_threads=True)
+    parse = pv.ParseOptions(delimiter=delimiter, newlines_in_values=True)
+    convert = pv.ConvertOptions(
+        column_types={c: pa.string() for c in header},
+        strings_can_be_null=True,
+        quoted_strings_can_be_null=True,
+        null_values=[""],
+        include_columns=wanted,
+    )
+    with open_file() as handle, pv.open_csv(handle, read, parse, convert) as reader:
+        group: list = []
+        handed = False
+        for batch in reader:
+            group.append(batch)
+            if sum(b.nbytes for b in group) >= GROUP:
+                yield _joined(group)
+                group, handed = [], True
+        if group:
+            yield _joined(group)
+        elif not handed:  # a header and no rows: the columns still tell what it is
+            yield pa.RecordBatch.from_pylist([], schema=reader.schema)
+
+
+def _joined(group: list):  # -> pyarrow.RecordBatch
+    """Consecutive batches as one."""
+    import pyarrow as pa
+
+    if len(group) == 1:
+        return group[0]
+    return pa.Table.from_batches(group).combine_chunks().to_batches()[0]
+
+
+def _header(handle: IO[bytes], delimiter: str, encoding: str) -> list[str]:
+    """The CSV's column names (its first record)."""
+    import pyarrow.csv as pv
+
+    read = pv.ReadOptions(encoding=encoding, block_size=1 << 20, use_threads=False)
+    parse = pv.ParseOptions(delimiter=delimiter, newlines_in_values=True)
+    with pv.open_csv(handle, read, parse) as reader:
+        return list(reader.schema.names)
+
+
+def head(open_file: Opener, name: str, encoding: str, rows: int = HEAD_ROWS):
+    """The first `rows` rows as a pandas DataFrame of strings ("" where empty)."""
+    import pandas as pd
+
+    kept, count = [], 0
+    for batch in batches(open_file, name, encoding):
+        kept.append(batch.slice(0, rows - count))
+        count += kept[-1].num_rows
+        if count >= rows:
+            break
+    if not kept:
+        return pd.DataFrame()
+    return as_strings(pd.concat([b.to_pandas() for b in kept], ignore_index=True))
+
+
+def as_strings(frame):  # -> pandas.DataFrame
+    """Every cell as the text it was written as, "" where it is missing."""
+    return frame.astype(object).where(frame.notna(), "").astype(str)
+
+
+def read_frame(data: bytes, name: str):  # -> pandas.DataFrame
+    """A whole table from its bytes, as strings (for the repairs, which rewrite it)."""
+    import pandas as pd
+
+    def open_file() -> IO[bytes]:
+        return io.BytesIO(data)
+
+    encoding = encoding_of(open_file, name)
+    parts = [b.to_pandas() for b in batches(open_file, name, encoding)]
+    frame = as_strings(pd.concat(parts, ignore_index=True)) if parts else pd.DataFrame()
+    frame.attrs["encoding"] = encoding
+    return frame
