@@ -153,24 +153,33 @@ def test_identifier_headers_are_ids_and_words_ending_in_id_are_not() -> None:
     assert found == ["PassengerId", "customer_id", "row"]
 
 
-def test_a_text_s_fingerprint_keeps_near_copies_close_and_other_texts_far() -> None:
+def test_a_text_s_prints_keep_edited_copies_close_and_other_texts_far() -> None:
+    """Words find a copy with a word replaced or added; 3-grams tell the same words in
+    another order from a copy."""
     from dslint.analysis.fingerprint import from_signed
-    from dslint.analysis.near import TEXT_DISTANCE
-    from dslint.scan.text import text_print
+    from dslint.analysis.near import TEXT_CONFIRM, TEXT_DISTANCE
+    from dslint.scan.text import text_prints
 
     base = (
         "are we still meeting for lunch at the station on friday, reply before noon so "
         "that we can book the table and the taxi for everyone"
     )
-    prints = from_signed(
-        [
-            text_print(base),
-            text_print(base + " thanks"),
-            text_print("win a free laptop now, call this number to claim your prize today"),
-        ]
-    )
-    distance = [bin(int(prints[0]) ^ int(p)).count("1") for p in prints[1:]]
-    assert distance[0] <= TEXT_DISTANCE < 16 <= distance[1]
+    texts = [
+        base,
+        base + " thanks",
+        base.replace("lunch", "dinner"),
+        "win a free laptop now, call this number to claim your prize today",
+        " ".join(reversed(base.split())),
+    ]
+    words, grams = (from_signed(side) for side in zip(*map(text_prints, texts), strict=True))
+
+    def apart(prints, i: int) -> int:
+        return bin(int(prints[0]) ^ int(prints[i])).count("1")
+
+    for edited in (1, 2):
+        assert apart(words, edited) <= TEXT_DISTANCE and apart(grams, edited) <= TEXT_CONFIRM
+    assert apart(words, 3) > 16  # another message
+    assert apart(words, 4) == 0 and apart(grams, 4) > TEXT_CONFIRM  # same words, reversed
 
 
 def test_a_split_column_found_by_content_is_never_taken_for_the_label(tmp_path: Path) -> None:

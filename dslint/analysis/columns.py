@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from dslint.model.dataset import Sample, split_sort_key
-from dslint.scan.table_stats import FREE_TEXT, VALUES
+from dslint.scan.table_stats import FREE_TEXT, KIND_SHARE, VALUES
 
 if TYPE_CHECKING:
     from dslint.engine.context import Context
@@ -87,9 +87,9 @@ def kind_of_column(summary: dict[str, Any]) -> str | None:
     filled = summary["numeric"] + summary["text"]
     if not filled:
         return None
-    if summary["numeric"] >= 0.95 * filled:
+    if summary["numeric"] >= KIND_SHARE * filled:
         return "number"
-    if summary["text"] >= 0.95 * filled:
+    if summary["text"] >= KIND_SHARE * filled:
         return "text"
     return "mixed"
 

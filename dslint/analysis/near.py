@@ -31,7 +31,8 @@ if TYPE_CHECKING:
 DEFAULT_DISTANCE = 10  # the search's reach: the confirmation decides (README, near-duplicates)
 CROWDED = 100  # a fingerprint with more close neighbours is looked up no further
 SEARCH_VERSION = 1  # raise when the search or its confirmation changes what it finds
-TEXT_DISTANCE = 8  # bits of a text's SimHash within which two rows are near-copies (README)
+TEXT_DISTANCE = 8  # bits of two texts' word prints within which they are near-copies (README)
+TEXT_CONFIRM = 20  # bits of their 3-gram prints within which that is confirmed (README)
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,7 @@ class NearGroup:
         if self.kind == "audio":
             return f"{100 * self.distance:.1f} % of their audio fingerprint bits differ"
         if self.kind == "text":
-            return f"{self.distance} of 64 bits of their texts' word-shingle fingerprints differ"
+            return f"{self.distance} of 64 bits of their texts' word fingerprints differ"
         return f"{self.residual:.1f} grey levels apart at 32×32, brightness matched"
 
     def names(self) -> list[str]:
@@ -159,16 +160,17 @@ def recording_groups(ctx: Context) -> list[NearGroup]:
 
 
 def text_groups(ctx: Context) -> list[NearGroup]:
-    """Near-duplicate texts, rows of tables or `.txt` files, by their SimHash
-    (dslint.scan.text's `text_print`), within `TEXT_DISTANCE` bits: searched once,
-    whatever the distance D002 and D003 are set to."""
+    """Near-duplicate texts, rows of tables or `.txt` files, by their SimHash prints
+    (dslint.scan.text's `text_prints`): their words' within `TEXT_DISTANCE` bits,
+    confirmed by their word 3-grams' within `TEXT_CONFIRM`. Searched once, whatever
+    the distance D002 and D003 are set to."""
     rows: list[tuple[Sample, object]] = []
-    prints: list[int] = []
+    prints: list[list[int]] = []
     for sample in ctx.dataset.with_unlabelled():
         facts = ctx.facts_of(sample) if sample.path else None
         if facts and facts.kind == "text" and not facts.error:
             rows.append((sample, facts.content_hash))
-            prints.append(facts.arrays[""]["text_print"])
+            prints.append(facts.arrays[""]["text_prints"])
     for split, (file, key) in ctx.dataset.array_inputs.items():
         facts = ctx.facts.get(file)
         stats = (
@@ -180,8 +182,10 @@ def text_groups(ctx: Context) -> list[NearGroup]:
             prints.extend(stats["text_prints"])
     if len(rows) < 2:
         return []
-    pairs = near_pairs(from_signed(prints), TEXT_DISTANCE, crowded_above=CROWDED)
-    return _groups(rows, pairs, "text", None)
+    words, grams = (from_signed(side) for side in zip(*prints, strict=True))
+    pairs = near_pairs(words, TEXT_DISTANCE, crowded_above=CROWDED)
+    apart = np.bitwise_count(grams[pairs.left] ^ grams[pairs.right])
+    return _groups(rows, pairs.where(apart <= TEXT_CONFIRM), "text", None)
 
 
 def _groups(

@@ -16,13 +16,14 @@ from typing import Any
 
 import numpy as np
 
-from dslint.scan.text import MOJIBAKE, SHORT_TEXT, text_print
+from dslint.scan.text import MOJIBAKE, SHORT_TEXT, text_prints
 
 CATEGORIES = 50  # distinct values of a column listed for the T rules
 TOP = 5  # most common values of a column kept for the reports
 VALUES = 1_000  # distinct values of a column counted exactly (categories, purity)
 SAMPLE = 20_000  # numbers kept per column for its quartiles (every k-th, k doubling)
 FREE_TEXT = 20  # mean characters from which a text column is prose, not categories
+KIND_SHARE = 0.95  # share of a column's filled cells of one kind (numbers, words) making its kind
 MIX = np.uint64(0x100000001B3)  # multiplier folding column hashes into a row's
 
 
@@ -152,7 +153,7 @@ class SplitTally:
         self.features = features
         self.columns = {name: ColumnTally() for name in features}
         self.row_hashes: list[np.ndarray] = []
-        self.text_prints: list[int] = []
+        self.text_prints: list[list[int]] = []  # per row: words, 3-grams
         self.rows = 0
 
     def add(self, batch, labels, prose: list[str]) -> None:
@@ -183,7 +184,7 @@ class SplitTally:
             self.row_hashes.append(hashes)
         if prose and self.features:
             rows = pc.binary_join_element_wise(*(pc.fill_null(c, "") for c in joined), " ")
-            self.text_prints.extend(text_print(row) for row in rows.to_pylist())
+            self.text_prints.extend(text_prints(row) for row in rows.to_pylist())
 
     def stats(self) -> dict[str, Any]:
         """The split's facts, as the rules read them."""

@@ -18,7 +18,7 @@ from dslint.discover.table_reader import Opener, batches
 from dslint.discover.tables import TableScan
 from dslint.model.facts import FileFacts
 from dslint.scan.decode import array_stats, decode_into, fingerprint_images
-from dslint.scan.table_stats import FREE_TEXT, SplitTally, numbers_of
+from dslint.scan.table_stats import FREE_TEXT, KIND_SHARE, SplitTally, numbers_of
 
 
 class ScanTarget(NamedTuple):
@@ -125,14 +125,16 @@ def _by_split(batch, table: TableScan) -> Iterator[tuple[str | None, object]]:
 
 
 def _is_prose(cells) -> bool:
-    """A column of messages or documents: words, averaging `FREE_TEXT` characters."""
+    """A column of messages or documents: words in nearly every filled cell (`KIND_SHARE`),
+    averaging `FREE_TEXT` characters."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    if not pa.types.is_string(cells.type) or cells.null_count == len(cells):
+    filled = len(cells) - cells.null_count
+    if not pa.types.is_string(cells.type) or not filled:
         return False
     _, parsed = numbers_of(cells)
-    if parsed.any():
+    if parsed.sum() > (1 - KIND_SHARE) * filled:  # a message may be a number ("645")
         return False
     return (pc.mean(pc.utf8_length(cells)).as_py() or 0) >= FREE_TEXT
 
