@@ -20,6 +20,8 @@ from dslint.model.facts import FileFacts
 from dslint.scan.decode import array_stats, decode_into, fingerprint_images
 from dslint.scan.table_stats import FREE_TEXT, KIND_SHARE, SplitTally, numbers_of
 
+PROSE_WORDS = 5  # mean words from which a text column is prose (a name has 3 or 4)
+
 
 class ScanTarget(NamedTuple):
     """A file to scan: its path relative to the dataset root and its kind; a table
@@ -125,8 +127,10 @@ def _by_split(batch, table: TableScan) -> Iterator[tuple[str | None, object]]:
 
 
 def _is_prose(cells) -> bool:
-    """A column of messages or documents: words in nearly every filled cell (`KIND_SHARE`),
-    averaging `FREE_TEXT` characters."""
+    """A column of messages or documents: words in nearly every filled cell
+    (`KIND_SHARE`), averaging `FREE_TEXT` characters and `PROSE_WORDS` words. Names
+    are no prose ("McCoy, Miss. Agnes": 3 words): two sisters on one ticket, whose
+    rows differ by a first name, are no near-copies."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -136,7 +140,9 @@ def _is_prose(cells) -> bool:
     _, parsed = numbers_of(cells)
     if parsed.sum() > (1 - KIND_SHARE) * filled:  # a message may be a number ("645")
         return False
-    return (pc.mean(pc.utf8_length(cells)).as_py() or 0) >= FREE_TEXT
+    words = pc.list_value_length(pc.utf8_split_whitespace(cells))
+    long_enough = (pc.mean(pc.utf8_length(cells)).as_py() or 0) >= FREE_TEXT
+    return long_enough and (pc.mean(words).as_py() or 0) >= PROSE_WORDS
 
 
 def _file_hash(file: Path) -> str:
