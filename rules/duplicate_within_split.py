@@ -5,7 +5,7 @@ from collections.abc import Iterator
 
 from dslint.analysis.near import DEFAULT_DISTANCE
 from dslint.engine import Context, Finding, Rule
-from dslint.engine.wording import examples, percent, plural
+from dslint.engine.wording import chain, examples, percent, plural
 from dslint.model.dataset import Sample, split_sort_key
 
 
@@ -48,7 +48,7 @@ class DuplicateWithinSplit(Rule):
             redundant = sum(len(members) - 1 for members, _ in found)
             total = ctx.dataset.split_size(split)
             shown = [
-                (" ≈ " if near else " = ").join(s.path or s.source for s in members) + f" ({how})"
+                chain([s.path or s.source for s in members], " ≈ " if near else " = ") + f" ({how})"
                 for members, how in found
             ]
             yield self.finding(
@@ -65,8 +65,8 @@ class DuplicateWithinSplit(Rule):
                         for members, how in found
                     ],
                 },
-                fix="Keep one of each burst or re-save, or keep them together in one split and "
-                "know that they weigh more than the rest."
+                fix="Keep one of each group of near-copies (a burst, re-saves, an edited text), "
+                "or keep them together in one split and know that they weigh more than the rest."
                 if near
                 else "Keep one copy of each and delete the rest.",
             )

@@ -4,7 +4,7 @@ from collections.abc import Iterator
 
 from dslint.analysis.duplicates import DuplicateGroup
 from dslint.engine import Context, Finding, Rule
-from dslint.engine.wording import examples, percent
+from dslint.engine.wording import chain, examples, percent
 from dslint.model.dataset import split_sort_key
 
 
@@ -55,7 +55,7 @@ class SplitLeakageExact(Rule):
             sources = sorted(
                 {s.split for g in groups for s in g.members} - {split}, key=split_sort_key
             )
-            shown = [" = ".join(g.names()) + f" ({g.how})" for g in groups]
+            shown = [chain(g.names(), " = ") + f" ({g.how})" for g in groups]
             yield self.finding(
                 f"{len(leaked):,} of {total:,} {split} samples ({percent(len(leaked), total)}) "
                 f"also appear in {' or '.join(sources)}: {examples(shown, 3)}",

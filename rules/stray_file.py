@@ -53,7 +53,8 @@ class StrayFile(Rule):
                 f"{'is' if len(stray) == 1 else 'are'} not data: {mix}",
                 paths=sorted(stray),
                 evidence={"count": len(stray), "by_name": dict(names)},
-                fix="Delete them (`find DATA -name .DS_Store -delete`); keep notes elsewhere.",
+                fix="Delete them (`find DATA -name .DS_Store -delete`), or move notes and lists "
+                "out of the dataset's folders.",
             )
         links = ctx.dataset.skipped_links
         if links:

@@ -25,6 +25,12 @@ def examples(items: list[str], limit: int = 3) -> str:
     return shown + (f" and {len(items) - limit:,} more" if len(items) > limit else "")
 
 
+def chain(names: list[str], joint: str, limit: int = 4) -> str:
+    """A group's members joined ("a = b = c"), the first `limit` of a large one named."""
+    more = f" and {len(names) - limit:,} more" if len(names) > limit else ""
+    return joint.join(names[:limit]) + more
+
+
 def class_name(label: Label) -> str:
     """'cat' for a named class, class 3 for a numbered one."""
     return format_label(label) if isinstance(label, str) else f"class {label}"

@@ -40,8 +40,12 @@ FILE_NAME = "facts-v2.sqlite"
 SET_UP_ATTEMPTS = 100  # 0.1 s apart
 COLUMNS = ("key_path", "key_size", "key_mtime_ns", "key_version", "facts")
 THUMBNAIL = CACHED_FIELDS.index("thumbnail")
-# rows written by a dslint with other fact fields are never read as this one's
-VERSION = f"{__version__}+{hashlib.sha256(' '.join(CACHED_FIELDS).encode()).hexdigest()[:8]}"
+# what the scan stores inside the facts (a table's or text's statistics): raise it when
+# that changes, so that facts of another shape are scanned again, not misread
+FACTS_SHAPE = 2
+# rows written by a dslint with other fact fields or shapes are never read as this one's
+FIELDS = hashlib.sha256(" ".join(CACHED_FIELDS).encode()).hexdigest()[:8]
+VERSION = f"{__version__}+{FIELDS}.{FACTS_SHAPE}"
 MARSHAL_VERSION = 4
 LOOKUP_CHUNK = 500  # keys per query: SQLite's limit on parameters is 999 in old builds
 
