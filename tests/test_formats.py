@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import fields
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -124,3 +125,49 @@ def test_a_jpeg_has_the_same_facts_through_libjpeg_turbo_as_through_pillow(mode:
     decode_with_pillow(slow, buffer.getvalue())
     assert fast == slow
     assert (fast.mode, fast.width, fast.height) == (mode, 53, 37)
+
+
+def _photo_jpegs() -> tuple[bytes, bytes, bytes]:
+    """A 1024×768 photograph as JPEG; the same with one pixel 8 levels brighter (a
+    draft cannot tell them apart); the first again with a comment (other bytes, the
+    same pixels)."""
+    from sklearn.datasets import load_sample_images
+
+    photo = np.asarray(Image.fromarray(load_sample_images().images[0]).resize((1024, 768)))
+    touched = photo.copy()
+    touched[100, 100] = np.clip(touched[100, 100].astype(int) + 8, 0, 255)
+
+    def jpeg(pixels: np.ndarray, **options) -> bytes:
+        buffer = io.BytesIO()
+        Image.fromarray(pixels).save(buffer, "JPEG", quality=95, **options)
+        return buffer.getvalue()
+
+    return jpeg(photo), jpeg(touched), jpeg(photo, comment=b"re-saved")
+
+
+def test_a_large_jpeg_is_decoded_as_a_draft_and_its_copies_confirmed_in_full(
+    tmp_path: Path,
+) -> None:
+    import dslint
+
+    original, touched, commented = _photo_jpegs()
+    drafts = []
+    for data in (original, touched):
+        facts = FileFacts(path="a.jpg", kind="image")
+        decode_into(facts, data)
+        assert (facts.width, facts.height) == (1024, 768)  # the file's own size
+        drafts.append(facts.content_hash)
+    assert drafts[0] == drafts[1] and drafts[0].startswith("draft:")
+    for split, name, data in (
+        ("train", "photo.jpg", original),
+        ("val", "touched.jpg", touched),
+        ("test", "commented.jpg", commented),
+    ):
+        (tmp_path / split / "temple").mkdir(parents=True)
+        (tmp_path / split / "temple" / name).write_bytes(data)
+    report = dslint.check(tmp_path, select=["D001"], probe=False, use_cache=False)
+    (leak,) = report.findings  # the touched photo is no copy; the commented one is
+    assert leak.message == (
+        "1 of 1 test samples (100.0 %) also appear in train: train/temple/photo.jpg = "
+        "test/temple/commented.jpg (same decoded content)"
+    )

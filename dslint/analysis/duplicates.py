@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from dslint.model.dataset import Sample, format_label, is_class, split_sort_key
+from dslint.model.facts import DRAFT, FileFacts
 
 if TYPE_CHECKING:
     from dslint.engine.context import Context
@@ -57,12 +59,47 @@ def duplicate_groups(ctx: Context) -> list[DuplicateGroup]:
             for row_hash, sample in zip(hashes, rows, strict=True):
                 by_key[f"r:{row_hash}"].append(sample)
     groups = []
-    for key, members in by_key.items():
-        if len(members) < 2:
-            continue
-        members.sort(key=lambda s: (split_sort_key(s.split), s.path or s.source))
-        groups.append(DuplicateGroup(tuple(members), _how(ctx, key, members)))
+    for key, found in by_key.items():
+        for members in _confirmed(ctx, found) if key.startswith(f"c:{DRAFT}") else [found]:
+            if len(members) < 2:
+                continue
+            members.sort(key=lambda s: (split_sort_key(s.split), s.path or s.source))
+            groups.append(DuplicateGroup(tuple(members), _how(ctx, key, members)))
     return groups
+
+
+def _confirmed(ctx: Context, drafts: list[Sample]) -> list[list[Sample]]:
+    """Large JPEGs whose drafts are the same (dslint.scan.decode), grouped by their
+    full decode: two photos a few pixels apart can have the same draft. Files of the
+    same bytes need no decoding; a file that cannot be read again is left alone."""
+    if len(drafts) < 2 or len({ctx.facts[s.path].byte_hash for s in drafts}) == 1:
+        return [drafts]
+    from dslint.discover.remote import is_url, read_objects
+    from dslint.scan.decode import decode_image
+
+    root = ctx.dataset.root
+    paths = [s.path for s in drafts]
+    if is_url(root):
+        contents = read_objects(root, paths)
+    else:
+        contents = {path: _read(Path(root) / path) for path in paths}
+    by_content: dict[str, list[Sample]] = defaultdict(list)
+    for sample in drafts:
+        data = contents.get(sample.path)
+        if not isinstance(data, bytes):
+            continue
+        full = FileFacts(path=sample.path, kind="image")
+        decode_image(full, data, draft=False)
+        if full.content_hash:
+            by_content[full.content_hash].append(sample)
+    return list(by_content.values())
+
+
+def _read(file: Path) -> bytes | OSError:
+    try:
+        return file.read_bytes()
+    except OSError as exc:
+        return exc
 
 
 def _how(ctx: Context, key: str, members: list[Sample]) -> str:

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field, fields
 from operator import attrgetter
 from typing import Any
 
+DRAFT = "draft:"  # begins the content hash of a JPEG decoded as a draft: "probably the same"
+
 
 @dataclass(slots=True)
 class FileFacts:

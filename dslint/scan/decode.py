@@ -17,7 +17,7 @@ from PIL import Image
 from dslint.analysis.audio_print import audio_print
 from dslint.analysis.fingerprint import as_signed, fingerprints, tints
 from dslint.lazy import resolve
-from dslint.model.facts import FileFacts
+from dslint.model.facts import DRAFT, FileFacts
 from dslint.model.formats import KINDS
 from dslint.scan.mel import mel_filters
 
@@ -30,6 +30,8 @@ JPEG_START = b"\xff\xd8"
 JPEG_MODES = {"Gray": "GRAY", "YCbCr": "RGB", "RGB": "RGB"}  # colour space -> decoded as
 FULL_SCALE = 0.9999  # a 16-bit sample of ±32767 decodes to ±0.99997
 LEVELS = np.arange(256, dtype=np.float64)
+DRAFT_FROM = 512  # pixels on a JPEG's shorter side from which it is decoded as a draft
+DRAFT_SIDE = 64  # pixels a side a draft keeps at least (a thumbnail is 32)
 
 
 def decode_into(facts: FileFacts, data: bytes) -> None:
@@ -67,8 +69,11 @@ def pixel_limit(limit: int | None) -> Iterator[None]:
         Image.MAX_IMAGE_PIXELS = previous
 
 
-def decode_image(facts: FileFacts, data: bytes) -> None:
-    if not (data[:2] == JPEG_START and _decode_jpeg(facts, data)):
+def decode_image(facts: FileFacts, data: bytes, draft: bool = True) -> None:
+    """An image's facts; a large JPEG (`DRAFT_FROM` pixels on its shorter side) from a
+    draft: decoded at 1/2, 1/4 or 1/8 of its size by libjpeg-turbo's DCT scaling, the
+    smallest that keeps `DRAFT_SIDE` pixels a side (see `_decode_jpeg`)."""
+    if not (data[:2] == JPEG_START and _decode_jpeg(facts, data, draft)):
         decode_with_pillow(facts, data)
 
 
@@ -92,17 +97,29 @@ def decode_with_pillow(facts: FileFacts, data: bytes) -> None:
     _value_stats(facts, pixels)
 
 
-def _decode_jpeg(facts: FileFacts, data: bytes) -> bool:
+def _decode_jpeg(facts: FileFacts, data: bytes, draft: bool = True) -> bool:
     """A JPEG through libjpeg-turbo directly (simplejpeg), 2.5× faster than Pillow's
     decode of 64×64 pictures and pixel for pixel the same (both are libjpeg-turbo with
     the same settings: 2,082 of 2,082 JPEGs equal). False, having set nothing, for
     what it does not handle as Pillow would: CMYK, oversized, damaged or odd files,
-    which Pillow then decodes (and names the damage)."""
+    which Pillow then decodes (and names the damage).
+
+    A large JPEG is decoded as a draft (with `draft`): its thumbnail, fingerprint,
+    tint and value statistics come from the reduced picture, and its content hash is
+    marked "draft:", a candidate that dslint.analysis.duplicates confirms on the full
+    decode. On 1,500 real photos of cats and dogs, a draft's mean was within 2.5 grey
+    levels of the full picture's (99 % within 1.2) and its standard deviation at least
+    0.85 of it (99 % at least 0.93); its extremes are not the full picture's, as
+    single bright or dark pixels are averaged away."""
     try:
         height, width, colours, _ = simplejpeg.decode_jpeg_header(data)
         if colours not in JPEG_MODES or width * height > MAX_DECODE_PIXELS:
             return False
-        pixels = simplejpeg.decode_jpeg(data, colorspace=JPEG_MODES[colours], strict=True)
+        reduced = draft and min(width, height) >= DRAFT_FROM
+        side = DRAFT_SIDE if reduced else 0  # 0: full size
+        pixels = simplejpeg.decode_jpeg(
+            data, colorspace=JPEG_MODES[colours], strict=True, min_height=side, min_width=side
+        )
     except ValueError:
         return False
     if colours == "Gray":
@@ -112,6 +129,8 @@ def _decode_jpeg(facts: FileFacts, data: bytes) -> bool:
     facts.bit_depth, facts.channels, facts.frames = 8, 1 if colours == "Gray" else 3, 1
     facts.thumbnail = _thumbnail_of_image(Image.fromarray(pixels, facts.mode), pixels)
     facts.content_hash = _content_hash(f"{facts.mode}{pixels.shape}", pixels)
+    if reduced:
+        facts.content_hash = f"{DRAFT}{width}x{height}:{facts.content_hash}"
     _value_stats(facts, pixels)
     return True
 
