@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -80,7 +81,11 @@ def overhead(data: Path, rounds: int, work: Path) -> None:
 
 def providers(data: Path, devices: list[str], work: Path) -> None:
     filled = work / "filled"
-    check(data, filled, "--select", "F001")  # the scan's facts and thumbnails, no features
+    check(data, filled, "--select", "F001")  # the scan's facts and thumbnails
+    for database in filled.rglob("*.sqlite"):  # the probe ran too: forget its work
+        with sqlite3.connect(database) as db:
+            db.execute("DELETE FROM probe_features")
+            db.execute("DELETE FROM probe_fits")
     for device in devices:
         cache = work / f"device-{device}"
         shutil.copytree(filled, cache)

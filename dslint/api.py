@@ -10,7 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from dslint.analysis.columns import column_report
-from dslint.analysis.probe import ProbeSettings
+from dslint.analysis.probe import ProbeSettings, import_ahead
 from dslint.discover.layouts import CACHE_DIR_NAME, discover, require_samples
 from dslint.discover.manifest import Columns
 from dslint.engine.context import Context, Task
@@ -116,6 +116,7 @@ def check(
                 scheduler=scheduler,
                 thumbnails=probe_settings.enabled,
                 versions=dataset.file_versions,
+                decoding=import_ahead if probe_settings.enabled else None,
             )
             scanned += stats.files
             from_cache += stats.from_cache
