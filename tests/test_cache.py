@@ -34,6 +34,21 @@ def test_a_changed_file_is_rescanned_and_its_new_facts_used(tmp_path: Path) -> N
     assert [(f.rule_id, f.paths) for f in report.findings] == [("F001", ("train/cat/0.png",))]
 
 
+def test_the_scan_says_when_it_starts_decoding_and_never_when_all_is_cached(
+    tmp_path: Path,
+) -> None:
+    """What starts the probe's imports ahead: a re-check of unchanged files decodes
+    nothing and imports nothing."""
+    data = class_folders(tmp_path / "data", {"train": {"cat": 2, "dog": 2}})
+    targets = [ScanTarget(str(p.relative_to(data)), "image") for p in data.rglob("*.png")]
+    calls = []
+    for _ in range(2):
+        cache = FactsCache(tmp_path / "cache")
+        scan(str(data), targets, 1, cache, decoding=lambda: calls.append(1))
+        cache.close()
+    assert calls == [1]
+
+
 def test_no_cache_neither_reads_nor_writes(tmp_path: Path) -> None:
     data = class_folders(tmp_path / "data", {"train": {"cat": 2}})
     dslint.check(data, use_cache=False, cache_dir=tmp_path / "cache")
