@@ -20,8 +20,10 @@ _MOJIBAKE = re.compile(MOJIBAKE)
 
 
 def normalise(text: str) -> str:
-    """NFKC, case-folded, whitespace collapsed: what makes two texts the same text."""
-    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+    """NFKC, lower-cased, whitespace collapsed: what makes two texts the same text (a
+    table's cells are normalised the same way, column by column, in
+    dslint.scan.table_stats)."""
+    return " ".join(unicodedata.normalize("NFKC", text).lower().split())
 
 
 def text_prints(text: str) -> list[int]:
