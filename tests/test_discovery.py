@@ -55,6 +55,23 @@ def test_txt_files_in_class_folders_of_no_other_data_are_texts(tmp_path: Path) -
     assert counts(dataset) == {"train": {"neg": 1, "pos": 1}, "test": {"pos": 1}}
 
 
+def test_an_unsup_folder_is_no_class_but_unlabelled_samples_of_its_split(
+    tmp_path: Path,
+) -> None:
+    """IMDB ships `train/unsup/` beside `train/pos/` and `train/neg/`."""
+    for folder in ("train/pos", "train/neg", "train/unsup", "test/pos", "test/neg"):
+        (tmp_path / folder).mkdir(parents=True)
+        (tmp_path / folder / "1.txt").write_text(f"a review from {folder}")
+    dataset = discover(tmp_path)
+    assert counts(dataset) == {"train": {"neg": 1, "pos": 1}, "test": {"neg": 1, "pos": 1}}
+    assert [(s.path, s.label, s.split) for s in dataset.unlabelled] == [
+        ("train/unsup/1.txt", None, "train")
+    ]
+    assert dataset.unused_folders == [
+        ("train/unsup", 1, "without labels, as the folder's name says: compared for leaks only")
+    ]
+
+
 def test_class_folder_files_in_subfolders_belong_to_the_class(tmp_path: Path) -> None:
     image(tmp_path / "train/cat/2021/a.png")
     image(tmp_path / "train/cat/b.jpg", fmt="JPEG")

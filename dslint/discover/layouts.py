@@ -42,6 +42,8 @@ from dslint.model.dataset import SPLIT_ALIASES, Dataset, Sample, split_of_name
 from dslint.model.formats import MANIFEST_EXTENSIONS, TABLE_EXTENSIONS, kind_of
 
 CACHE_DIR_NAME = ".dslint_cache"
+# folders whose files have no label, in a split beside its class folders
+UNLABELLED_FOLDERS = {"unsup", "unlabeled", "unlabelled", "unlabeled_data", "unlabelled_data"}
 
 
 def discover(
@@ -569,10 +571,31 @@ def _add_class_folders(dataset: Dataset, folder: Path, prefix: str, split: str, 
         if is_tool_dir(entry.name):
             dataset.stray_dirs.append((rel, "class", _count_data_files(walk, folder / entry.name)))
             continue
+        if entry.name.lower() in UNLABELLED_FOLDERS:
+            _add_unlabelled_folder(dataset, folder / entry.name, rel, split, walk)
+            continue
         before = len(dataset.samples)
         _add_class_files(dataset, folder / entry.name, rel, entry.name, split, walk)
         if len(dataset.samples) == before:
             dataset.empty_classes.append((split, entry.name, rel))
+
+
+def _add_unlabelled_folder(
+    dataset: Dataset, folder: Path, rel_folder: str, split: str, walk: Tree
+) -> None:
+    """A folder whose name says its files have no label (IMDB's `train/unsup`, STL-10's
+    `unlabeled`): not a class. Its files take part in the leak and duplicate checks as
+    unlabelled samples of their split (a test review copied into `train/unsup` is a
+    leak; a training review copied there is a repeat), and F007 counts them."""
+    count = 0
+    for parent, _, files in walk.walk(folder):
+        for name in sorted(files):
+            rel = _relative(type(folder)(parent) / name, Path(dataset.root))
+            if is_data_file(name) and not walk.excluded(rel):
+                dataset.unlabelled.append(Sample(source=rel, label=None, split=split, path=rel))
+                count += 1
+    why = "without labels, as the folder's name says: compared for leaks only"
+    dataset.unused_folders.append((rel_folder, count, why))
 
 
 def _add_class_files(
