@@ -39,6 +39,14 @@ CASES = {
         ["check", FIXTURES / "D002-split-leakage-near/fail-resampled-recording-in-val/data"],
         {"div.group svg.wave": 2},
     ),
+    "table": (
+        ["check", FIXTURES / "N001-split-range-mismatch/fail-income-in-thousands-in-test/data"],
+        {"table.columns tr.named": 1, ".box-track .box": 2},
+    ),
+    "texts": (
+        ["check", FIXTURES / "D001-split-leakage-exact/fail-review-retyped-in-test/data"],
+        {"blockquote.text": 2},
+    ),
     "history": (
         [
             "check",
@@ -188,6 +196,9 @@ def test_at_phone_width_the_bars_and_legend_are_readable(browser, tmp_path: Path
         assert float(size.removesuffix("px")) >= 11, text.text
         assert _box(browser, text)["height"] >= 12, text.text  # as drawn, not as declared
     browser.save_screenshot(str(tmp_path / "phone.png"))
+    table = FIXTURES / "N001-split-range-mismatch/fail-income-in-thousands-in-test/data"
+    browser.get(_report(tmp_path, "phone-columns", "check", table).as_uri())
+    assert browser.execute_script("return document.documentElement.scrollWidth") <= width
     log = FIXTURES / "H002-overfitting/fail-similar-classes/similar-classes-overfit.log"
     browser.get(_report(tmp_path, "phone-curves", "check", "--history", log).as_uri())
     assert browser.execute_script("return document.documentElement.scrollWidth") <= width
