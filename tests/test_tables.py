@@ -237,3 +237,15 @@ def test_a_table_read_in_many_blocks_has_the_facts_of_one_read_whole(
         "red, shade 1",
     ]
     assert len(set(whole["row_hashes"])) == len({r.rsplit(",", 1)[0] for r in rows})
+
+
+def test_an_unchanged_table_s_probe_fit_comes_from_the_cache(
+    tmp_path: Path,
+) -> None:
+    data = Path(__file__).parent.parent / "fixtures/S001-not-separable/pass-table-label-from-income"
+    first = dslint.check(data / "data", cache_dir=tmp_path / "cache")
+    again = dslint.check(data / "data", cache_dir=tmp_path / "cache")
+    (before,), (after,) = (r.datasets for r in (first, again))
+    assert before.probe["provider"] == "table columns" and before.probe["features_computed"] == 60
+    assert after.probe["provider"] == "cache" and after.probe["features_from_cache"] == 60
+    assert after.probe["accuracy"] == before.probe["accuracy"]

@@ -231,12 +231,9 @@ def probe_result(ctx: Context) -> ProbeResult | None:
     settings, cache = ctx.probe_settings, ctx.cache
     if settings is None or not settings.enabled:
         return None
-    started = time.perf_counter()
     columns = column_inputs(ctx, settings.max_samples)
-    built = time.perf_counter() - started
     if columns is not None:  # tables and texts: features without a network
-        what, samples, features = columns
-        pictures, properties = None, {}
+        samples, pictures, properties = columns.samples, None, {}
     else:
         samples, pictures, properties = _inputs(ctx, settings.max_samples)
     classes = sort_labels({s.label for s in samples})
@@ -250,13 +247,13 @@ def probe_result(ctx: Context) -> ProbeResult | None:
     timing = Timing()
     folds = int(min(5, counts.min()))
     model = settings.model.read_bytes() if settings.model else probe_model()
-    keys = _feature_keys(pictures if columns is None else features, model)
+    keys = _feature_keys(pictures, model) if columns is None else [columns.identity]
     fit_key = _fit_key(keys, truth, properties, folds)
     fit = cache.fit(fit_key) if cache else None
     if fit is not None and settings.device != "cuda":
         # nothing the fit reads has changed: neither onnxruntime nor scikit-learn is needed
         provider, note = "cache", None
-        timing.from_cache, timing.fit_from_cache = len(keys), True
+        timing.from_cache, timing.fit_from_cache = len(samples), True
     else:
         started = time.perf_counter()
         for library in PROBE_LIBRARIES[columns is not None :]:  # imported here, timed apart
@@ -265,8 +262,12 @@ def probe_result(ctx: Context) -> ProbeResult | None:
         if columns is None:
             features, provider, note = _features(pictures, keys, model, settings, cache, timing)
         else:
-            provider, note = what, None
-            timing.computed, timing.features = len(samples), built
+            started = time.perf_counter()
+            features = columns.build()
+            if features is None:
+                return None  # a table changed since the scan: no verdict on stale rows
+            provider, note = columns.what, None
+            timing.computed, timing.features = len(samples), time.perf_counter() - started
         started = time.perf_counter()
         fit = _fit(features, truth, properties, folds, standardise=columns is None)
         timing.fit = time.perf_counter() - started

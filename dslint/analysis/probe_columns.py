@@ -10,11 +10,14 @@ Identifier and split columns never take part (discovery left them out of `featur
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
+import xxhash
 
 from dslint.analysis.sampling import stratified_subsample
 from dslint.discover.remote import is_url
@@ -29,12 +32,25 @@ if TYPE_CHECKING:
 HASHED = 1024  # dimensions of the hashed word n-grams
 
 
-def column_inputs(ctx: Context, limit: int) -> tuple[str, list[Sample], np.ndarray] | None:
-    """What the features are ("table columns" or "hashed word n-grams"), the labelled
-    samples (a stratified subsample beyond `limit`) and one row of features each; None
-    when the dataset has no tables and no texts."""
+@dataclass(frozen=True)
+class ColumnInputs:
+    """The probe's inputs for tables or texts: what the features are ("table columns"
+    or "hashed word n-grams"), the labelled samples (a stratified subsample), a digest
+    of everything the features would be built from, and how to build them (None when
+    a file changed since the scan). The features are built only when no fit of the
+    same digest is cached: building them reads the rows or texts again."""
+
+    what: str
+    samples: list[Sample]
+    identity: bytes
+    build: Callable[[], np.ndarray | None]
+
+
+def column_inputs(ctx: Context, limit: int) -> ColumnInputs | None:
+    """The probe's inputs when the dataset is tables or texts; None otherwise (and for
+    a dataset by URL: rows and texts are read again from local files only)."""
     if is_url(ctx.dataset.root):
-        return None  # rows and texts are read again here, from local files only
+        return None
     if ctx.dataset.table_columns:
         return _tables(ctx, limit)
     texts = [
@@ -46,8 +62,14 @@ def column_inputs(ctx: Context, limit: int) -> tuple[str, list[Sample], np.ndarr
         return None
     texts = [texts[i] for i in stratified_subsample([s.label for s in texts], limit)]
     root = Path(ctx.dataset.root)
-    documents = [read_text((root / s.path).read_bytes())[0] for s in texts]
-    return "hashed word n-grams", texts, hashed_words(documents)
+    identity = xxhash.xxh3_128(b"texts")
+    for sample in texts:
+        identity.update(f"{sample.path}\0{ctx.facts_of(sample).content_hash}\0".encode())
+
+    def build() -> np.ndarray:
+        return hashed_words([read_text((root / s.path).read_bytes())[0] for s in texts])
+
+    return ColumnInputs("hashed word n-grams", texts, identity.digest(), build)
 
 
 def hashed_words(documents: list[str]) -> np.ndarray:
@@ -60,11 +82,9 @@ def hashed_words(documents: list[str]) -> np.ndarray:
     return vectoriser.transform(documents).toarray().astype(np.float32)
 
 
-def _tables(ctx: Context, limit: int) -> tuple[str, list[Sample], np.ndarray] | None:
-    """The labelled rows of the tables (a stratified subsample beyond `limit`), read
-    batch by batch, only the chosen rows kept."""
-    import pandas as pd
-
+def _tables(ctx: Context, limit: int) -> ColumnInputs | None:
+    """The labelled rows of the tables (a stratified subsample beyond `limit`), to be
+    read batch by batch, only the chosen rows kept."""
     wanted: list[tuple[str, str, list[int]]] = []  # (file, split, the split's rows kept)
     samples: list[Sample] = []
     for split, (file, _) in ctx.dataset.array_inputs.items():
@@ -79,16 +99,25 @@ def _tables(ctx: Context, limit: int) -> tuple[str, list[Sample], np.ndarray] | 
     if not samples:
         return None
     chosen = set(stratified_subsample([s.label for s in samples], limit))
-    frames, kept, start = [], [], 0
+    picked, kept, start = [], [], 0
+    identity = xxhash.xxh3_128(b"tables")
     for file, split, keep in wanted:
-        picked = [i for n, i in enumerate(keep) if start + n in chosen]
+        rows = [i for n, i in enumerate(keep) if start + n in chosen]
         kept.extend(samples[start + n] for n, i in enumerate(keep) if start + n in chosen)
         start += len(keep)
-        frames.append(_rows(ctx, file, split, picked))
-    table = pd.concat(frames, ignore_index=True).fillna("")
-    if len(table) != len(kept):
-        return None  # the file changed since the scan
-    return "table columns", kept, _encode(table)
+        picked.append((file, split, rows))
+        scan = ctx.dataset.table_columns[file]
+        identity.update(f"{file}\0{ctx.facts[file].byte_hash}\0{split}\0{scan}".encode())
+        identity.update(np.array(rows, dtype=np.int64).tobytes())
+
+    def build() -> np.ndarray | None:
+        import pandas as pd
+
+        frames = [_rows(ctx, file, split, rows) for file, split, rows in picked]
+        table = pd.concat(frames, ignore_index=True).fillna("")
+        return _encode(table) if len(table) == len(kept) else None  # None: a file changed
+
+    return ColumnInputs("table columns", kept, identity.digest(), build)
 
 
 def _rows(ctx: Context, file: str, split: str, picked: list[int]):  # -> pandas.DataFrame
