@@ -163,8 +163,6 @@ def _read_parquet(file: Path, opener: Opener) -> list[list[str]]:
     try:
         with opener(file) as handle:
             frame = pd.read_parquet(handle)
-    except ImportError:
-        raise DslintError(f"reading {file} needs a Parquet engine: pip install pyarrow") from None
     except Exception as exc:
         raise NotAManifest(file, f"it cannot be read as Parquet: {exc}") from None
     cells = frame.astype(str).where(frame.notna(), "").values.tolist()
