@@ -45,7 +45,10 @@ class DuplicateWithinSplit(Rule):
         words = ("near-copy", "near-copies") if near else ("redundant copy", "redundant copies")
         for split in sorted(repeats, key=split_sort_key):
             found = repeats[split]
-            redundant = sum(len(members) - 1 for members, _ in found)
+            # a near-copy group is a sample and its copies, and groups may share copies:
+            # each copy counts once
+            copies = {s for members, _ in found for s in members[1:]}
+            redundant = len(copies) if near else sum(len(members) - 1 for members, _ in found)
             total = ctx.dataset.split_size(split)
             shown = [
                 chain([s.path or s.source for s in members], " ≈ " if near else " = ") + f" ({how})"

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from dslint.analysis.columns import number_columns, rescaled
 from dslint.analysis.values import scale_of
 from dslint.engine import Context, Finding, Rule
-from dslint.engine.wording import plural
+from dslint.engine.wording import number, plural
 
 
 class SplitRangeMismatch(Rule):
@@ -98,7 +98,7 @@ class SplitRangeMismatch(Rule):
 
 
 def _range(summary: dict) -> str:
-    return f"[{summary['min']:.4g}, {summary['max']:.4g}] (std {summary['std']:.3g})"
+    return f"[{number(summary['min'])}, {number(summary['max'])}] (std {summary['std']:.3g})"
 
 
 def _stats(summary: dict) -> dict:

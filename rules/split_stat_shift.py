@@ -7,7 +7,7 @@ from dslint.analysis.columns import number_columns, rescaled
 from dslint.analysis.stats import welch_from_summaries, welch_t_test
 from dslint.analysis.values import scale_of
 from dslint.engine import Context, Finding, Option, Rule
-from dslint.engine.wording import plural
+from dslint.engine.wording import number, plural
 from dslint.model.dataset import EVAL_SPLITS
 
 
@@ -98,7 +98,7 @@ class SplitStatShift(Rule):
         for split, columns in flagged.items():
             columns.sort(key=lambda c: -abs(c[1]))
             shown = "; ".join(
-                f"{column!r} mean {other['mean']:.4g} against {reference['mean']:.4g} "
+                f"{column!r} mean {number(other['mean'])} against {number(reference['mean'])} "
                 f"({shift:+.1f} training standard deviations)"
                 for column, shift, reference, other in columns
             )

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from dslint.engine.wording import number
 from dslint.model.dataset import Sample, split_sort_key
 from dslint.scan.table_stats import FREE_TEXT, KIND_SHARE, VALUES
 
@@ -144,10 +145,8 @@ def describe_values(summary: dict[str, Any]) -> str:
     counted = f"{distinct:,}" if distinct is not None else f"over {VALUES:,}"
     if kind == "number" and "quartiles" in summary:
         q1, median, q3 = summary["quartiles"]
-        text = (
-            f"{summary['min']:.4g}–{summary['max']:.4g}, median {median:.4g} "
-            f"(IQR {q1:.4g}–{q3:.4g})"
-        )
+        low, high = number(summary["min"]), number(summary["max"])
+        text = f"{low}–{high}, median {number(median)} (IQR {number(q1)}–{number(q3)})"
     elif kind == "text":
         text = f"{counted} texts, mean {summary['mean_length']:.0f} characters"
     elif summary.get("top"):  # counted values, so `distinct` is known

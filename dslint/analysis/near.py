@@ -22,6 +22,7 @@ from dslint import __version__
 from dslint.analysis.audio_print import near_recordings
 from dslint.analysis.confirm import CALIBRATION_SAMPLE, ceiling, grey, limits, residuals
 from dslint.analysis.fingerprint import SIZE, Pairs, from_signed, near_pairs, same_tint
+from dslint.engine.wording import examples
 from dslint.model.dataset import Sample, split_sort_key
 from dslint.model.facts import FileFacts
 
@@ -66,7 +67,7 @@ class NearGroup:
         """'a ≈ b', or for a star 'centre ≈ each of a, b': its members are copies of
         the centre, not necessarily of each other."""
         centre, *others = self.names()
-        return f"{centre} ≈ " + ("each of " if len(others) > 1 else "") + ", ".join(others)
+        return f"{centre} ≈ " + ("each of " if len(others) > 1 else "") + examples(others, 4)
 
 
 def near_groups(ctx: Context, max_distance: int) -> list[NearGroup]:

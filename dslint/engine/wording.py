@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Iterable
 
@@ -23,6 +24,19 @@ def percent(part: int, whole: int) -> str:
 def examples(items: list[str], limit: int = 3) -> str:
     shown = ", ".join(items[:limit])
     return shown + (f" and {len(items) - limit:,} more" if len(items) > limit else "")
+
+
+def number(value: float) -> str:
+    """A measured value to 4 significant digits, without an exponent from 0.001 to ten
+    million (89890, not 8.989e+04; 0.5725; 45.5), with one beyond."""
+    if not math.isfinite(value) or value == 0:
+        return f"{value:g}"
+    magnitude = math.floor(math.log10(abs(value)))
+    if not -3 <= magnitude < 7:
+        return f"{value:.4g}"
+    decimals = max(0, 3 - magnitude)
+    text = f"{round(value, 3 - magnitude):.{decimals}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def chain(names: list[str], joint: str, limit: int = 4) -> str:
