@@ -249,3 +249,19 @@ def test_an_unchanged_table_s_probe_fit_comes_from_the_cache(
     assert before.probe["provider"] == "table columns" and before.probe["features_computed"] == 60
     assert after.probe["provider"] == "cache" and after.probe["features_from_cache"] == 60
     assert after.probe["accuracy"] == before.probe["accuracy"]
+
+
+def test_empty_and_repeated_column_names_are_named_as_pandas_names_them(tmp_path: Path) -> None:
+    """A public spam.csv's header is `label,masseges,,,`: messages with commas spilled
+    into three unnamed columns."""
+    rows = "".join(
+        f'{"spam" if i % 3 else "ham"},"message number {i} for you",{"x" if i == 4 else ""},,\n'
+        for i in range(30)
+    )
+    (tmp_path / "spam.csv").write_text("label,masseges,,,\n" + rows)
+    report = dslint.check(tmp_path, use_cache=False, probe=False, select=["T005"])
+    (empty,) = report.findings
+    assert empty.message.startswith(
+        "train (spam.csv): 'Unnamed: 2' (29 of 30, 96.7 %), 'Unnamed: 3' (30 of 30, 100.0 %), "
+        "'Unnamed: 4' (30 of 30, 100.0 %) are mostly empty"
+    )

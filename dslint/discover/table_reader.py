@@ -76,9 +76,11 @@ def _csv_batches(open_file: Opener, delimiter: str, encoding: str, columns: list
     import pyarrow.csv as pv
 
     with open_file() as handle:
-        header = _header(handle, delimiter, encoding)
+        header = unique_names(_header(handle, delimiter, encoding))
     wanted = columns if columns is not None else header
-    read = pv.ReadOptions(encoding=encoding, block_size=BLOCK, use_threads=True)
+    read = pv.ReadOptions(
+        encoding=encoding, block_size=BLOCK, use_threads=True, column_names=header, skip_rows=1
+    )
     parse = pv.ParseOptions(delimiter=delimiter, newlines_in_values=True)
     convert = pv.ConvertOptions(
         column_types={c: pa.string() for c in header},
@@ -108,6 +110,20 @@ def _joined(group: list):  # -> pyarrow.RecordBatch
     if len(group) == 1:
         return group[0]
     return pa.Table.from_batches(group).combine_chunks().to_batches()[0]
+
+
+def unique_names(header: list[str]) -> list[str]:
+    """Column names as pandas makes them: an empty one is `Unnamed: <position>`, and a
+    repeated one gets `.1`, `.2` (a public spam.csv's header is `label,masseges,,,`)."""
+    names: list[str] = []
+    for position, name in enumerate(header):
+        name = name if name.strip() else f"Unnamed: {position}"
+        stem, copy = name, 0
+        while name in names:
+            copy += 1
+            name = f"{stem}.{copy}"
+        names.append(name)
+    return names
 
 
 def _header(handle: IO[bytes], delimiter: str, encoding: str) -> list[str]:

@@ -146,8 +146,10 @@ def choose_columns(frames: dict, label: str | None, split: str | None) -> TableC
 
 def _names_splits(values) -> bool:
     """Whether every value of a column names a split (`train`, `valid`), as a `fold`
-    column of train/valid does; numbered folds are not splits."""
-    return len(values) > 0 and all(split_of_name(v) for v in values if v)
+    column of train/valid does; numbered folds are not splits, and an empty column is
+    none."""
+    named = [v for v in values if v]
+    return bool(named) and all(split_of_name(v) for v in named)
 
 
 def _names_files(frame) -> bool:
