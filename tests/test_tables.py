@@ -265,3 +265,15 @@ def test_empty_and_repeated_column_names_are_named_as_pandas_names_them(tmp_path
         "train (spam.csv): 'Unnamed: 2' (29 of 30, 96.7 %), 'Unnamed: 3' (30 of 30, 100.0 %), "
         "'Unnamed: 4' (30 of 30, 100.0 %) are mostly empty"
     )
+
+
+def test_a_table_without_a_header_row_keeps_its_first_row_as_data(tmp_path: Path) -> None:
+    """A public winequality-red.csv starts with `7.4,0.7,0,...,5`: a wine, not names."""
+    rows = "".join(f"{7 + i % 5 / 10},{0.5 + i % 7 / 10},{3 + i % 4}\n" for i in range(40))
+    (tmp_path / "wine.csv").write_text(rows)
+    dataset = discover(tmp_path)
+    assert dataset.layout == (
+        "table wine.csv (label column 'column 3' by content; no header row, columns "
+        "numbered: wine.csv)"
+    )
+    assert len(dataset.samples) == 40

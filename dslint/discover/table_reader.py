@@ -76,10 +76,16 @@ def _csv_batches(open_file: Opener, delimiter: str, encoding: str, columns: list
     import pyarrow.csv as pv
 
     with open_file() as handle:
-        header = unique_names(_header(handle, delimiter, encoding))
+        first = _header(handle, delimiter, encoding)
+    headless = is_data_row(first)
+    header = [f"column {i + 1}" for i in range(len(first))] if headless else unique_names(first)
     wanted = columns if columns is not None else header
     read = pv.ReadOptions(
-        encoding=encoding, block_size=BLOCK, use_threads=True, column_names=header, skip_rows=1
+        encoding=encoding,
+        block_size=BLOCK,
+        use_threads=True,
+        column_names=header,
+        skip_rows=0 if headless else 1,
     )
     parse = pv.ParseOptions(delimiter=delimiter, newlines_in_values=True)
     convert = pv.ConvertOptions(
@@ -110,6 +116,28 @@ def _joined(group: list):  # -> pyarrow.RecordBatch
     if len(group) == 1:
         return group[0]
     return pa.Table.from_batches(group).combine_chunks().to_batches()[0]
+
+
+def is_data_row(first: list[str]) -> bool:
+    """Whether a CSV's first record is data, not a header: two cells or more, all of them
+    numbers (a header names its columns; `7.4,0.7,0,...` is a wine). Such a table's
+    columns are called `column 1`, `column 2`, ..."""
+    if len(first) < 2:
+        return False
+    try:
+        [float(cell) for cell in first]
+    except ValueError:
+        return False
+    return True
+
+
+def headerless(open_file: Opener, name: str, encoding: str) -> bool:
+    """Whether a CSV or TSV table starts with data, not a header (see `is_data_row`)."""
+    suffix = Path(name).suffix.lower()
+    if suffix not in (".csv", ".tsv"):
+        return False
+    with open_file() as handle:
+        return is_data_row(_header(handle, "\t" if suffix == ".tsv" else ",", encoding))
 
 
 def unique_names(header: list[str]) -> list[str]:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from dslint.discover.labels import parse_label
 from dslint.discover.manifest import LABEL_COLUMNS, SPLIT_COLUMNS
-from dslint.discover.table_reader import Opener, batches, encoding_of, head
+from dslint.discover.table_reader import Opener, batches, encoding_of, head, headerless
 from dslint.errors import DslintError
 from dslint.model.dataset import Dataset, Label, Sample, split_of_name
 from dslint.model.formats import kind_of
@@ -70,6 +70,9 @@ def discover_tables(
         described += f", split column {columns.split!r}"
     if columns.identifiers:
         described += f"; identifiers left out: {', '.join(repr(c) for c in columns.identifiers)}"
+    numbered = [name for name in heads if headerless(sources[name], name, encodings[name])]
+    if numbered:
+        described += f"; no header row, columns numbered: {', '.join(numbered)}"
     latin = [name for name, encoding in encodings.items() if encoding == "latin-1"]
     if latin:
         described += f"; not UTF-8, read as Latin-1: {', '.join(latin)}"
