@@ -62,7 +62,7 @@ def plugin_env(tmp_path: Path, module: str, source: str) -> dict[str, str]:
 @pytest.mark.parametrize(
     ("option", "selector", "hint"),
     [
-        ("--select", "F01", "(did you mean F001, T001, S001?)"),
+        ("--select", "F01", "(did you mean F001, T010, T001?)"),
         ("--select", "D9", "(did you mean D001, D002, D003, D004, D005?)"),
         ("--ignore", "stray-fil", "(did you mean stray-file?)"),
     ],

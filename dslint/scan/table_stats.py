@@ -36,6 +36,7 @@ class ColumnTally:
         self.counts: dict[str, int] | None = {}  # value -> rows, while VALUES or fewer
         self.by_label: dict[tuple[str, str], int] | None = {}  # (value, label) -> rows
         self.low, self.high, self.total, self.squares, self.finite = math.inf, -math.inf, 0, 0, 0
+        self.zeros, self.least_positive = 0, math.inf
         self.kept: list[np.ndarray] = []
         self.stride = 1
 
@@ -54,6 +55,10 @@ class ColumnTally:
         self.inf += len(values) - len(finite) - int(np.isnan(values).sum())
         if len(finite):
             self.low, self.high = min(self.low, finite.min()), max(self.high, finite.max())
+            positive = finite[finite > 0]
+            self.zeros += int(np.count_nonzero(finite == 0))
+            if len(positive):
+                self.least_positive = min(self.least_positive, float(positive.min()))
             self.total += float(finite.sum())
             self.squares += float(np.square(finite).sum())
             self.finite += len(finite)
@@ -128,6 +133,8 @@ class ColumnTally:
             summary.update(
                 min=float(self.low),
                 max=float(self.high),
+                zeros=self.zeros,
+                least_positive=self.least_positive if self.least_positive < math.inf else None,
                 mean=mean,
                 std=math.sqrt(max(0.0, self.squares / self.finite - mean**2)),
                 quartiles=[float(q) for q in np.percentile(kept, (25, 50, 75))],

@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from dslint.analysis.columns import kind_of_column, table_splits
+from dslint.engine import Context, Finding, Rule
+from dslint.engine.wording import examples, number, percent
+
+
+class ZeroAsMissing(Rule):
+    """Zeros in a column of measurements that are never near zero: missing values
+    written as 0.
+
+    What it catches:
+        A numeric table column with no negative values, some exact zeros, and no other
+        value at or below 1: the zeros stand apart from every measurement (a blood
+        pressure of 0 beside pressures from 24 up). Counts (0, 1, 2 pregnancies) and
+        scaled values in [0, 1] are left alone.
+
+    Why it matters:
+        A zero that means "not measured" is read by a model as a real value far from
+        all others: it pulls means and scalers, and the model learns what "missing"
+        predicts instead of what the measurement does. The Pima diabetes table is the
+        classic case: 374 of 768 insulin values are 0.
+
+    Example:
+        train (diabetes.csv): 'Insulin' holds 374 zeros (48.7 %), yet its smallest
+        other value is 14.
+
+    How to fix:
+        Replace the zeros by missing values (`df[col] = df[col].replace(0, np.nan)`)
+        and impute them from the training split, or keep a "was missing" indicator.
+    """
+
+    id = "T010"
+    name = "zero-as-missing"
+    summary = "zeros in a column of measurements never near zero: missing values as 0"
+    default_severity = "info"
+
+    def check(self, ctx: Context) -> Iterator[Finding]:
+        for table in table_splits(ctx):
+            found = {
+                name: f"{name!r} holds {summary['zeros']:,} zeros "
+                f"({percent(summary['zeros'], summary['rows'])}), yet its smallest other value "
+                f"is {number(summary['least_positive'])}"
+                for name, summary in table.columns.items()
+                if _zeros_apart(summary)
+            }
+            if found:
+                yield self.finding(
+                    f"{table.split} ({table.file}): {examples(list(found.values()), 3)}",
+                    split=table.split,
+                    paths=[table.file],
+                    evidence={"columns": list(found)},
+                    fix="Replace these zeros by missing values and impute them from the "
+                    "training split, or keep an indicator of which were missing.",
+                )
+
+
+def _zeros_apart(summary: dict) -> bool:
+    """Zeros, no negatives, and the next value above 1."""
+    least = summary.get("least_positive")
+    return (
+        kind_of_column(summary) == "number"
+        and summary.get("zeros", 0) > 0
+        and summary["min"] >= 0
+        and least is not None
+        and least > 1
+    )
