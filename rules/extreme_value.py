@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dslint.analysis.columns import kind_of_column, table_splits
+from dslint.analysis.columns import columns_described, kind_of_column
 from dslint.engine import Context, Finding, Option, Rule
 from dslint.engine.wording import examples, number
 
@@ -43,21 +43,15 @@ class ExtremeValue(Rule):
     }
 
     def check(self, ctx: Context) -> Iterator[Finding]:
-        for table in table_splits(ctx):
-            found = {
-                name: said
-                for name, summary in table.columns.items()
-                if (said := self._extreme(name, summary))
-            }
-            if found:
-                yield self.finding(
-                    f"{table.split} ({table.file}): {examples(list(found.values()), 3)}",
-                    split=table.split,
-                    paths=[table.file],
-                    evidence={"columns": list(found)},
-                    fix="Find the rows holding these values and correct them at the source "
-                    "(decimal separator, unit) or set them missing.",
-                )
+        for table, found in columns_described(ctx, self._extreme):
+            yield self.finding(
+                f"{table.split} ({table.file}): {examples(list(found.values()), 3)}",
+                split=table.split,
+                paths=[table.file],
+                evidence={"columns": list(found)},
+                fix="Find the rows holding these values and correct them at the source "
+                "(decimal separator, unit) or set them missing.",
+            )
 
     def _extreme(self, name: str, summary: dict) -> str | None:
         """What is extreme in a column, in words, or None."""

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dslint.analysis.columns import kind_of_column, table_splits
+from dslint.analysis.columns import columns_described, kind_of_column
 from dslint.engine import Context, Finding, Rule
 from dslint.engine.wording import examples, number, percent
 
@@ -38,32 +38,29 @@ class ZeroAsMissing(Rule):
     default_severity = "info"
 
     def check(self, ctx: Context) -> Iterator[Finding]:
-        for table in table_splits(ctx):
-            found = {
-                name: f"{name!r} holds {summary['zeros']:,} zeros "
-                f"({percent(summary['zeros'], summary['rows'])}), yet its smallest other value "
-                f"is {number(summary['least_positive'])}"
-                for name, summary in table.columns.items()
-                if _zeros_apart(summary)
-            }
-            if found:
-                yield self.finding(
-                    f"{table.split} ({table.file}): {examples(list(found.values()), 3)}",
-                    split=table.split,
-                    paths=[table.file],
-                    evidence={"columns": list(found)},
-                    fix="Replace these zeros by missing values and impute them from the "
-                    "training split, or keep an indicator of which were missing.",
-                )
+        for table, found in columns_described(ctx, _zeros_apart):
+            yield self.finding(
+                f"{table.split} ({table.file}): {examples(list(found.values()), 3)}",
+                split=table.split,
+                paths=[table.file],
+                evidence={"columns": list(found)},
+                fix="Replace these zeros by missing values and impute them from the "
+                "training split, or keep an indicator of which were missing.",
+            )
 
 
-def _zeros_apart(summary: dict) -> bool:
-    """Zeros, no negatives, and the next value above 1."""
+def _zeros_apart(name: str, summary: dict) -> str | None:
+    """What is said of a column with zeros, no negatives, and its next value above 1."""
     least = summary.get("least_positive")
-    return (
+    if not (
         kind_of_column(summary) == "number"
         and summary.get("zeros", 0) > 0
         and summary["min"] >= 0
         and least is not None
         and least > 1
+    ):
+        return None
+    return (
+        f"{name!r} holds {summary['zeros']:,} zeros ({percent(summary['zeros'], summary['rows'])}"
+        f"), yet its smallest other value is {number(least)}"
     )

@@ -4,7 +4,7 @@ are few; and the `.txt` files of a text dataset, per split. What the T rules rea
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -39,6 +39,21 @@ def table_splits(ctx: Context) -> list[TableSplit]:
         if stats and "columns" in stats:
             found.append(TableSplit(file, split, stats["columns"]))
     return sorted(found, key=_order)
+
+
+def columns_described(
+    ctx: Context, describe: Callable[[str, dict[str, Any]], str | None]
+) -> Iterator[tuple[TableSplit, dict[str, str]]]:
+    """Per split of each table, the columns `describe` has something to say about
+    (column -> what it says); splits with none are left out."""
+    for table in table_splits(ctx):
+        said = {
+            name: text
+            for name, summary in table.columns.items()
+            if (text := describe(name, summary))
+        }
+        if said:
+            yield table, said
 
 
 def number_columns(ctx: Context) -> dict[str, dict[str, dict[str, Any]]]:
