@@ -45,7 +45,7 @@ class ExtremeValue(Rule):
     def check(self, ctx: Context) -> Iterator[Finding]:
         for table, found in columns_described(ctx, self._extreme):
             yield self.finding(
-                f"{table.split} ({table.file}): {examples(list(found.values()), 3)}",
+                f"{table.split} ({table.file}): {examples(list(found.values()), 6)}",
                 split=table.split,
                 paths=[table.file],
                 evidence={"columns": list(found)},

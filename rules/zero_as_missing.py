@@ -40,7 +40,7 @@ class ZeroAsMissing(Rule):
     def check(self, ctx: Context) -> Iterator[Finding]:
         for table, found in columns_described(ctx, _zeros_apart):
             yield self.finding(
-                f"{table.split} ({table.file}): {examples(list(found.values()), 3)}",
+                f"{table.split} ({table.file}): {examples(list(found.values()), 6)}",
                 split=table.split,
                 paths=[table.file],
                 evidence={"columns": list(found)},
