@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from dslint.analysis.columns import text_files
 from dslint.engine import Context, Finding, Option, Rule
 
 
@@ -70,6 +71,12 @@ class WeaklySeparable(Rule):
                 "margin": round(margin, 4),
                 "chance_loss": round(level.loss, 4),
             },
-            fix="More data per class, stronger augmentation, a higher resolution or a crop "
-            "on the distinguishing detail; stop early on validation loss.",
+            fix=(
+                "More data per class, or inputs that carry the difference (the probe is a "
+                "linear model of the columns or words: a model that finds interactions may "
+                "do better); stop early on validation loss."
+                if ctx.dataset.table_columns or text_files(ctx)
+                else "More data per class, stronger augmentation, a higher resolution or a "
+                "crop on the distinguishing detail; stop early on validation loss."
+            ),
         )
