@@ -26,6 +26,7 @@ GROUP = 1 << 22  # bytes of rows handed on at once: each batch costs a call per 
 HEAD_ROWS = 10_000  # rows discovery looks at to choose the label and identifier columns
 
 Opener = Callable[[], IO[bytes]]
+DELIMITERS = {".csv": ",", ".tsv": "\t"}
 
 
 def encoding_of(open_file: Opener, name: str) -> str:
@@ -66,7 +67,7 @@ def batches(
                 table = pj.read_json(handle)
             yield from (table.select(columns) if columns else table).to_batches()
             return
-        yield from _csv_batches(open_file, "\t" if suffix == ".tsv" else ",", encoding, columns)
+        yield from _csv_batches(open_file, DELIMITERS.get(suffix, ","), encoding, columns)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, OSError, KeyError) as exc:
         raise DslintError(f"table {name} cannot be read: {exc}") from None
 
@@ -75,10 +76,7 @@ def _csv_batches(open_file: Opener, delimiter: str, encoding: str, columns: list
     import pyarrow as pa
     import pyarrow.csv as pv
 
-    with open_file() as handle:
-        first = _header(handle, delimiter, encoding)
-    headless = is_data_row(first)
-    header = [f"column {i + 1}" for i in range(len(first))] if headless else unique_names(first)
+    header, headless = _column_names(open_file, delimiter, encoding)
     wanted = columns if columns is not None else header
     read = pv.ReadOptions(
         encoding=encoding,
@@ -118,10 +116,19 @@ def _joined(group: list):  # -> pyarrow.RecordBatch
     return pa.Table.from_batches(group).combine_chunks().to_batches()[0]
 
 
-def is_data_row(first: list[str]) -> bool:
+def _column_names(open_file: Opener, delimiter: str, encoding: str) -> tuple[list[str], bool]:
+    """A CSV's column names, and whether it has no header row: then its first record
+    is a sample and its columns are `column 1`, `column 2`, ..."""
+    with open_file() as handle:
+        first = _header(handle, delimiter, encoding)
+    if _is_data_row(first):
+        return [f"column {i + 1}" for i in range(len(first))], True
+    return unique_names(first), False
+
+
+def _is_data_row(first: list[str]) -> bool:
     """Whether a CSV's first record is data, not a header: two cells or more, all of them
-    numbers (a header names its columns; `7.4,0.7,0,...` is a wine). Such a table's
-    columns are called `column 1`, `column 2`, ..."""
+    numbers (a header names its columns; `7.4,0.7,0,...` is a wine)."""
     if len(first) < 2:
         return False
     try:
@@ -132,12 +139,9 @@ def is_data_row(first: list[str]) -> bool:
 
 
 def headerless(open_file: Opener, name: str, encoding: str) -> bool:
-    """Whether a CSV or TSV table starts with data, not a header (see `is_data_row`)."""
-    suffix = Path(name).suffix.lower()
-    if suffix not in (".csv", ".tsv"):
-        return False
-    with open_file() as handle:
-        return is_data_row(_header(handle, "\t" if suffix == ".tsv" else ",", encoding))
+    """Whether a CSV or TSV table starts with data, not a header (see `_is_data_row`)."""
+    delimiter = DELIMITERS.get(Path(name).suffix.lower())
+    return delimiter is not None and _column_names(open_file, delimiter, encoding)[1]
 
 
 def unique_names(header: list[str]) -> list[str]:
