@@ -233,9 +233,10 @@ def probe_result(ctx: Context) -> ProbeResult | None:
         return None
     columns = column_inputs(ctx, settings.max_samples)
     if columns is not None:  # tables and texts: features without a network
-        samples, pictures, properties = columns.samples, None, {}
+        samples, pictures, properties, model = columns.samples, None, {}, None
     else:
         samples, pictures, properties = _inputs(ctx, settings.max_samples)
+        model = settings.model.read_bytes() if settings.model else probe_model()
     classes = sort_labels({s.label for s in samples})
     if len(classes) < 2:
         return None
@@ -246,7 +247,6 @@ def probe_result(ctx: Context) -> ProbeResult | None:
         return None  # too few samples for any verdict
     timing = Timing()
     folds = int(min(5, counts.min()))
-    model = settings.model.read_bytes() if settings.model else probe_model()
     keys = _feature_keys(pictures, model) if columns is None else [columns.identity]
     fit_key = _fit_key(keys, truth, properties, folds)
     fit = cache.fit(fit_key) if cache else None
