@@ -176,7 +176,10 @@ class SplitTally:
             cells = batch.column(name)
             numbers, parsed = numbers_of(cells)
             self.columns[name].add(cells, numbers, parsed, labels)
-            text = _normalised(cells) if not parsed.all() or cells.null_count else None
+            # words to normalise only where a filled cell is no number (an empty cell
+            # hashes as its NaN, whatever the column)
+            words_in = int((~parsed).sum()) > cells.null_count
+            text = _normalised(cells) if words_in else None
             column_hash = pd.util.hash_array(numbers)
             if text is not None:
                 words = pd.util.hash_array(np.asarray(text.to_numpy(zero_copy_only=False)))
