@@ -9,8 +9,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
 
+from dslint.analysis import probe_helper
 from dslint.analysis.columns import column_report
-from dslint.analysis.probe import ProbeSettings, import_ahead
+from dslint.analysis.probe import ProbeSettings
+from dslint.analysis.sampling import PROBE_SAMPLES
 from dslint.discover.layouts import CACHE_DIR_NAME, discover, require_samples
 from dslint.discover.manifest import Columns
 from dslint.engine.context import Context, Task
@@ -21,7 +23,7 @@ from dslint.gate.baseline import read_baseline, without_baseline
 from dslint.gate.config import Config, as_selectors, checked_selectors, load_config, selected
 from dslint.gate.since import changed_files, involves
 from dslint.model.dataset import Dataset
-from dslint.model.formats import kind_of
+from dslint.model.formats import KINDS, kind_of
 from dslint.model.report import DatasetSummary, Report, RuleCrash
 from dslint.scan.cache import FactsCache
 from dslint.scan.scanner import scan
@@ -56,6 +58,7 @@ def check(
     probe: bool = True,
     device: str = "auto",
     probe_model: str | os.PathLike | None = None,
+    probe_samples: int = PROBE_SAMPLES,
     executor: str = "local",
     scheduler: str | None = None,
 ) -> Report:
@@ -72,7 +75,10 @@ def check(
     if device not in ("auto", "cpu", "cuda"):
         raise DslintError(f"--device must be auto, cpu or cuda, not {device!r}")
     probe_settings = ProbeSettings(
-        enabled=probe, device=device, model=Path(probe_model) if probe_model else None
+        enabled=probe,
+        device=device,
+        model=Path(probe_model) if probe_model else None,
+        max_samples=probe_samples,
     )
     datasets = [
         discover(
@@ -116,7 +122,7 @@ def check(
                 scheduler=scheduler,
                 thumbnails=probe_settings.enabled,
                 versions=dataset.file_versions,
-                decoding=import_ahead if probe_settings.enabled else None,
+                decoding=_probe_ahead if probe_settings.enabled else None,
             )
             scanned += stats.files
             from_cache += stats.from_cache
@@ -129,6 +135,7 @@ def check(
                 cache=cache,
             )
             first = first or ctx
+            ctx.start_probe()  # a large probe runs beside the rules
             found = [
                 f
                 for rule in rules
@@ -144,6 +151,7 @@ def check(
                 columns[dataset.root] = column_report(ctx, found)
             findings.extend(found)
     finally:
+        probe_helper.stop()
         if cache:
             cache.close()
     no_dataset = Dataset(root="", layout="no dataset", label_source="none")
@@ -219,6 +227,13 @@ def _active_rules(
             )
         )
     return rules
+
+
+def _probe_ahead(todo: list[ScanTarget]) -> None:
+    """The scan starts decoding `todo`: the probe gets ready for its pictures."""
+    probe_helper.prepare(
+        sum(1 for t in todo if (kind := KINDS.get(t.kind)) and "thumbnail" in kind.facts)
+    )
 
 
 def _run_rule(

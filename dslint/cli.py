@@ -16,6 +16,7 @@ from typing import Annotated
 import typer
 
 from dslint import __version__
+from dslint.analysis.sampling import PROBE_SAMPLES
 from dslint.errors import DslintError
 from dslint.extras import install_hint
 from dslint.gate.config import FAIL_ON
@@ -142,6 +143,12 @@ def check(
     probe_model: Annotated[
         Path | None, typer.Option(help="An ONNX image encoder to use as the probe.")
     ] = None,
+    probe_samples: Annotated[
+        int,
+        typer.Option(
+            min=16, help="Labelled samples the probe looks at (a stratified subsample beyond)."
+        ),
+    ] = PROBE_SAMPLES,
     follow_links: Annotated[
         bool,
         typer.Option("--follow-links", help="Follow symbolic links, also out of the dataset."),
@@ -182,6 +189,7 @@ def check(
                 probe=probe,
                 device=device,
                 probe_model=probe_model,
+                probe_samples=probe_samples,
                 executor=executor,
                 scheduler=scheduler,
             )

@@ -24,6 +24,9 @@ class SuspectLabel(Rule):
         `max-listed` (default 50) named. Not between two classes the probe confuses as
         a whole (S003's pairs, whose errors are about the classes, not the labels).
 
+        Beyond `--probe-samples` labelled samples (4,000 by default) the probe looks at a
+        stratified subsample, and the finding says so: suspects are found among those.
+
         Silent when the probe is too weak for its disagreement to mean anything: its
         balanced accuracy must be at least `min-margin` (default 0.8) of the way from
         chance to perfect. On the photograph tiles of `bench_planted_mislabels.py`, a
@@ -93,9 +96,15 @@ class SuspectLabel(Rule):
             f"{format_label(result.classes[truth[i]])})"
             for i in listed
         ]
+        among = (
+            f" (among the {result.samples:,} of {result.labelled:,} labelled samples it looked "
+            "at; --probe-samples to look at more)"
+            if result.subsampled
+            else ""
+        )
         yield self.finding(
             f"{len(suspects)} {'sample looks' if len(suspects) == 1 else 'samples look'} like "
-            f"another class to the probe: {examples(shown, 5)}",
+            f"another class to the probe{among}: {examples(shown, 5)}",
             paths=[result.sources[i] for i in listed],
             evidence={
                 "count": len(suspects),

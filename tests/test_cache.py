@@ -44,9 +44,9 @@ def test_the_scan_says_when_it_starts_decoding_and_never_when_all_is_cached(
     calls = []
     for _ in range(2):
         cache = FactsCache(tmp_path / "cache")
-        scan(str(data), targets, 1, cache, decoding=lambda: calls.append(1))
+        scan(str(data), targets, 1, cache, decoding=lambda todo: calls.append(len(todo)))
         cache.close()
-    assert calls == [1]
+    assert calls == [4]
 
 
 def test_no_cache_neither_reads_nor_writes(tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 import dslint
-from dslint.analysis.probe import CPU, CUDA, choose_providers
+from dslint.analysis.probe_compute import CPU, CUDA, choose_providers
 from dslint.errors import DslintError
 from dslint.rules.suspect_label import self_confidence
 from fixtures.generate import heart_sound, write_wav
@@ -106,6 +106,7 @@ def test_no_probe_skips_it_and_the_report_says_what_ran() -> None:
         "provider",
         "provider_note",
         "samples",
+        "labelled",
         "classes",
         "confusion",
         "seconds",
@@ -116,6 +117,7 @@ def test_no_probe_skips_it_and_the_report_says_what_ran() -> None:
         "features_per_second",
         "fit_seconds",
         "fit_from_cache",
+        "beside_the_rules",
         "fit_converged",
         "accuracy",
         "balanced_accuracy",

@@ -44,6 +44,7 @@ class ColumnInputs:
     samples: list[Sample]
     identity: bytes
     build: Callable[[], np.ndarray | None]
+    labelled: int  # the labelled samples the subsample was drawn from
 
 
 def column_inputs(ctx: Context, limit: int) -> ColumnInputs | None:
@@ -60,6 +61,7 @@ def column_inputs(ctx: Context, limit: int) -> ColumnInputs | None:
     ]
     if not texts:
         return None
+    labelled = len(texts)
     texts = [texts[i] for i in stratified_subsample([s.label for s in texts], limit)]
     root = Path(ctx.dataset.root)
     identity = xxhash.xxh3_128(b"texts")
@@ -69,7 +71,7 @@ def column_inputs(ctx: Context, limit: int) -> ColumnInputs | None:
     def build() -> np.ndarray:
         return hashed_words([read_text((root / s.path).read_bytes())[0] for s in texts])
 
-    return ColumnInputs("hashed word n-grams", texts, identity.digest(), build)
+    return ColumnInputs("hashed word n-grams", texts, identity.digest(), build, labelled)
 
 
 def hashed_words(documents: list[str]) -> np.ndarray:
@@ -117,7 +119,7 @@ def _tables(ctx: Context, limit: int) -> ColumnInputs | None:
         table = pd.concat(frames, ignore_index=True).fillna("")
         return _encode(table) if len(table) == len(kept) else None  # None: a file changed
 
-    return ColumnInputs("table columns", kept, identity.digest(), build)
+    return ColumnInputs("table columns", kept, identity.digest(), build, len(samples))
 
 
 def _rows(ctx: Context, file: str, split: str, picked: list[int]):  # -> pandas.DataFrame

@@ -3,7 +3,10 @@ keeping its share."""
 
 from __future__ import annotations
 
-import numpy as np
+# Samples the probe looks at by default, a stratified subsample beyond: 4,000 measure
+# accuracy to about ±1.5 %, and keep the probe near a fifth of a cold check of 20,000
+# small pictures (features and fit grow with the samples: 20,000 added 117 %).
+PROBE_SAMPLES = 4_000
 
 
 def stratified_subsample(labels: list, limit: int) -> list[int]:
@@ -11,6 +14,8 @@ def stratified_subsample(labels: list, limit: int) -> list[int]:
     least), in their original order; all of them when there are few enough."""
     if len(labels) <= limit:
         return list(range(len(labels)))
+    import numpy as np  # here: the command line reads this module's default as it starts
+
     rng = np.random.default_rng(0)
     by_label: dict = {}
     for i, label in enumerate(labels):

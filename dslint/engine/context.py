@@ -107,12 +107,19 @@ class Context:
             ],
         )
 
+    def start_probe(self) -> None:
+        """Begin the separability probe ahead of the rules that read it: a large probe
+        then computes in a helper process while the other rules run."""
+        from dslint.analysis.probe import begin_probe
+
+        self._once("probe begun", lambda: begin_probe(self))
+
     def probe(self) -> ProbeResult | None:
         """The separability probe's result, or None when it is off or cannot give one
         (one class, too few samples per class)."""
-        from dslint.analysis.probe import probe_result
-
-        return self._once("probe", lambda: probe_result(self))
+        self.start_probe()
+        pending = self._computed["probe begun"]
+        return self._once("probe", lambda: pending.result() if pending else None)
 
     def thumbnails(self, samples: list[Sample]) -> list[bytes | None]:
         """Each sample's 32×32 RGB picture (uint8 bytes) from the scan: in its facts when

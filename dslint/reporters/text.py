@@ -11,7 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from dslint import __version__
-from dslint.analysis.probe import describe_run
+from dslint.analysis.probe import describe_run, probed
 from dslint.engine.rule import Finding
 from dslint.engine.wording import plural
 from dslint.model.report import DatasetSummary, Report
@@ -87,7 +87,7 @@ def _dataset(console: Console, summary: DatasetSummary) -> None:
     if summary.probe:
         p = summary.probe
         console.print(
-            f"[dim]probe: {p['samples']:,} samples, out-of-fold accuracy "
+            f"[dim]probe: {escape(probed(p))}, out-of-fold accuracy "
             f"{p['accuracy']:.3f} (chance {p['chance']:.3f}); {escape(describe_run(p))}[/]"
         )
     console.print()

@@ -33,7 +33,7 @@ from dslint import __version__
 from dslint.model.facts import CACHED_FIELDS
 
 if TYPE_CHECKING:
-    from dslint.analysis.probe import Fit
+    from dslint.analysis.probe_compute import Fit
 
 CacheKey = tuple[str, int, int | str]  # absolute path or URL, size, mtime_ns or ETag
 FILE_NAME = "facts-v2.sqlite"
@@ -195,7 +195,7 @@ class FactsCache:
 
     def fit(self, key: bytes) -> Fit | None:
         """The probe's fit for these inputs (`key` is a digest of all it reads)."""
-        from dslint.analysis.probe import Fit
+        from dslint.analysis.probe_compute import Fit
 
         try:
             row = self._db.execute(

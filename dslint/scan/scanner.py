@@ -44,7 +44,7 @@ def scan(
     scheduler: str | None = None,
     thumbnails: bool = True,
     versions: dict[str, tuple[int, str]] | None = None,
-    decoding: Callable[[], None] | None = None,
+    decoding: Callable[[list[ScanTarget]], None] | None = None,
 ) -> tuple[dict[str, FileFacts], ScanStats]:
     """Facts for every target: from the cache when the file is unchanged, else read
     and decoded. A data file over `max_bytes` is not read at all (its facts say
@@ -55,8 +55,8 @@ def scan(
     scanned files always have theirs, so that the cache can serve a later probe.
     A dataset by URL (`root`) comes with the `versions` of its objects from the
     store's listing: the cache key is URL, size and version, and nothing is read for
-    an unchanged object. `decoding` is called once before any file is decoded (not at
-    all when every file came from the cache)."""
+    an unchanged object. `decoding` is called once before any file is decoded, with the
+    targets to decode (not at all when every file came from the cache)."""
     started = time.perf_counter()
     if not is_url(root):
         root = os.path.abspath(root)
@@ -86,7 +86,7 @@ def scan(
     if progress:
         progress(len(targets) - len(todo))
     if decoding and todo:
-        decoding()
+        decoding(todo)
     for batch in _scan_batches(root, todo, jobs, executor, scheduler):
         if cache:
             cache.put_many((keys[f.path], f.to_row()) for f in batch)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import TextIO
 
 from dslint import __version__
-from dslint.analysis.probe import describe_run
+from dslint.analysis.probe import describe_run, probed
 from dslint.engine.evidence import COUNTS, GROUPS, LEVELS, MARKED_EPOCH, PAIRS, PICTURES
 from dslint.engine.rule import Finding
 from dslint.model.report import DatasetSummary, Report
@@ -163,7 +163,7 @@ def _dataset(summary: DatasetSummary, report: Report) -> str:
     if summary.probe:
         p = summary.probe
         rows.append(
-            f"<h3>Separability probe</h3><p>{p['samples']:,} samples: out-of-fold "
+            f"<h3>Separability probe</h3><p>{e(probed(p))}: out-of-fold "
             f"accuracy <b>{p['accuracy']:.3f}</b> against chance {p['chance']:.3f} "
             f"({_p(p['p_value'])}); {e(describe_run(p))}</p>"
         )
