@@ -4,12 +4,13 @@ process, when it is large enough to pay for one; in the check's own process othe
 On two cores the scan keeps both busy, and the rules after it run in one process,
 leaving a core idle. A large probe waiting for the rules to finish, then computing
 on its own, added 44 % to a cold check of 20,000 small pictures (its libraries'
-imports, 0.9 s of CPU, slowed the scan they overlapped). The helper is started at low
-priority as soon as the scan starts decoding enough pictures: it imports onnxruntime
-and scikit-learn in the scan's idle moments, then computes the network's features
-and the fit on the core the rules leave idle. A smaller probe does its work in the
-check's process, the libraries imported in a background thread meanwhile: a process
-costs more than it saves there, and the test suite runs hundreds of small checks.
+imports, 0.9 s of CPU, slowed the scan they overlapped); the helper, 12–21 %. It
+is started at low priority as soon as the scan starts decoding enough pictures: it
+imports onnxruntime and scikit-learn in the scan's idle moments, then computes the
+network's features and the fit on the core the rules leave idle. A smaller probe does
+its work in the check's process, the libraries imported in a background thread
+meanwhile: a process costs more than it saves there, and the test suite runs hundreds
+of small checks.
 """
 
 from __future__ import annotations
@@ -172,8 +173,9 @@ def _serve() -> None:
     each work named on stdin, writing the pictures done and `DONE` on stdout."""
     from dslint.analysis.probe_compute import compute
 
-    with contextlib.suppress(OSError):  # where it cannot, it competes as an equal
-        os.nice(NICENESS)
+    if hasattr(os, "nice"):  # where there is none (Windows), it competes as an equal
+        with contextlib.suppress(OSError):
+            os.nice(NICENESS)
     started = time.perf_counter()
     _import_libraries()
     imports = time.perf_counter() - started
