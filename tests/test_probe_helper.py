@@ -4,10 +4,12 @@ helper; and how many samples it looks at."""
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import dslint
@@ -101,3 +103,37 @@ def test_beyond_probe_samples_a_stratified_subsample_and_the_reports_say_so() ->
     assert "probe: 100 of 125 labelled samples (a stratified subsample; --probe-samples " in (
         " ".join(text.split())
     )
+
+
+@pytest.mark.parametrize("helper_from", [1, 10**9], ids=["helper", "in-process"])
+def test_new_pictures_join_the_cached_features_in_their_places(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, helper_from: int
+) -> None:
+    """A re-check after new pictures came computes only theirs, and the verdict is the
+    one a check without the cache gives."""
+    from PIL import Image, ImageOps
+
+    monkeypatch.setattr(probe_helper, "HELPER_FROM", helper_from)
+    data = tmp_path / "data"
+    shutil.copytree(PLANTED, data)
+    cache = tmp_path / "cache"
+    dslint.check(data, cache_dir=cache, select=["S"])
+    for picture in sorted((data / "train/square").glob("*.png"))[:10]:
+        ImageOps.mirror(Image.open(picture)).save(picture.with_name(f"new-{picture.name}"))
+    again = dslint.check(data, cache_dir=cache, select=["S"]).datasets[0].probe
+    fresh = dslint.check(data, use_cache=False, select=["S"]).datasets[0].probe
+    probe_helper.stop()
+    assert (again["features_computed"], again["features_from_cache"]) == (10, 125)
+    assert again["beside_the_rules"] == (helper_from == 1)
+    assert again["confusion"] == fresh["confusion"]
+
+
+def test_computed_features_go_where_the_cache_had_none() -> None:
+    from dslint.analysis.probe_compute import Work, _merged
+
+    known = np.array([[1.0], [3.0]], np.float32)
+    work = Work(
+        np.zeros((2, 32, 32, 3), np.uint8), known, [1, 2], np.zeros(4, int), {}, 2, b"", "cpu"
+    )
+    computed = np.array([[2.0], [2.5]], np.float32)
+    assert _merged(work, computed).ravel().tolist() == [1.0, 2.0, 2.5, 3.0]
