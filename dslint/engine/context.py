@@ -21,7 +21,7 @@ from dslint.model.facts import FileFacts
 if TYPE_CHECKING:
     from dslint.analysis.duplicates import DuplicateGroup
     from dslint.analysis.near import NearGroup
-    from dslint.analysis.probe import ProbeResult, ProbeSettings
+    from dslint.analysis.probe import Pending, ProbeResult, ProbeSettings
     from dslint.analysis.values import SplitValues
     from dslint.scan.cache import FactsCache
     from dslint.training.history import History
@@ -107,18 +107,17 @@ class Context:
             ],
         )
 
-    def start_probe(self) -> None:
+    def start_probe(self) -> Pending | None:
         """Begin the separability probe ahead of the rules that read it: a large probe
         then computes in a helper process while the other rules run."""
         from dslint.analysis.probe import begin_probe
 
-        self._once("probe begun", lambda: begin_probe(self))
+        return self._once("probe begun", lambda: begin_probe(self))
 
     def probe(self) -> ProbeResult | None:
         """The separability probe's result, or None when it is off or cannot give one
         (one class, too few samples per class)."""
-        self.start_probe()
-        pending = self._computed["probe begun"]
+        pending = self.start_probe()
         return self._once("probe", lambda: pending.result() if pending else None)
 
     def thumbnails(self, samples: list[Sample]) -> list[bytes | None]:
