@@ -23,7 +23,7 @@ from dslint.gate.baseline import read_baseline, without_baseline
 from dslint.gate.config import Config, as_selectors, checked_selectors, load_config, selected
 from dslint.gate.since import changed_files, involves
 from dslint.model.dataset import Dataset
-from dslint.model.formats import KINDS, kind_of
+from dslint.model.formats import kind_of
 from dslint.model.report import DatasetSummary, Report, RuleCrash
 from dslint.scan.cache import FactsCache
 from dslint.scan.scanner import scan
@@ -122,7 +122,7 @@ def check(
                 scheduler=scheduler,
                 thumbnails=probe_settings.enabled,
                 versions=dataset.file_versions,
-                decoding=_probe_ahead if probe_settings.enabled else None,
+                decoding=probe_helper.prepare if probe_settings.enabled else None,
             )
             scanned += stats.files
             from_cache += stats.from_cache
@@ -227,13 +227,6 @@ def _active_rules(
             )
         )
     return rules
-
-
-def _probe_ahead(todo: list[ScanTarget]) -> None:
-    """The scan starts decoding `todo`: the probe gets ready for its pictures."""
-    probe_helper.prepare(
-        sum(1 for t in todo if (kind := KINDS.get(t.kind)) and "thumbnail" in kind.facts)
-    )
 
 
 def _run_rule(

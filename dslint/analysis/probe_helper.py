@@ -30,8 +30,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from dslint.model.formats import KINDS
+
 if TYPE_CHECKING:
     from dslint.analysis.probe_compute import Done, Work
+    from dslint.scan.worker import ScanTarget
 
 # onnxruntime first: tables and texts need the others only
 LIBRARIES = ("onnxruntime", "sklearn.linear_model", "sklearn.model_selection", "sklearn.tree")
@@ -61,11 +64,12 @@ _helper: Helper | None = None
 _importing: threading.Thread | None = None
 
 
-def prepare(pictures: int) -> None:
-    """Called when the scan starts decoding, with how many of its files have pictures:
-    the helper is started for a large probe; otherwise the libraries are imported in a
-    background thread. A check whose files all come from the cache calls neither (its
-    fit, made before, needs neither library)."""
+def prepare(todo: list[ScanTarget]) -> None:
+    """Called when the scan starts decoding `todo`: the helper is started when enough
+    of those files have pictures for a large probe; otherwise the libraries are
+    imported in a background thread. A check whose files all come from the cache calls
+    neither (its fit, made before, needs neither library)."""
+    pictures = sum(1 for t in todo if (kind := KINDS.get(t.kind)) and "thumbnail" in kind.facts)
     if pictures >= HELPER_FROM:
         _started_helper()
     else:
