@@ -1,4 +1,5 @@
 from dslint.cli import main
 
-if __name__ == "__main__":  # not when a spawned helper process imports it
+# guarded: a multiprocessing child started by spawn or forkserver imports this module
+if __name__ == "__main__":
     main()
