@@ -189,3 +189,14 @@ def test_install_hints_name_the_packages_the_extras_bring() -> None:
     assert set(EXTRAS) == set(declared)
     for extra, package in EXTRAS.items():
         assert [re.split(r"[<>=]", dep)[0] for dep in declared[extra]] == [package]
+
+
+def test_the_class_table_groups_thousands_as_every_other_count(tmp_path: Path) -> None:
+    import numpy as np
+
+    data = tmp_path / "data"
+    data.mkdir()
+    np.save(data / "x_train.npy", np.zeros((1500, 4, 4), np.uint8))
+    np.save(data / "y_train.npy", np.array([0] * 1200 + [1] * 300))
+    result = run_cli("check", data, "--no-cache", "--select", "L")
+    assert re.search(r"^train\s+1,200\s+300\s+1,500$", result.stdout, re.MULTILINE), result.stdout

@@ -77,10 +77,10 @@ def _dataset(console: Console, summary: DatasetSummary) -> None:
         table.add_column(f"+{len(classes) - 12} more", justify="right")
     table.add_column("total", justify="right")
     for split, counts in summary.splits.items():
-        cells = [str(counts.get(label, 0)) for label in classes[:12]]
+        cells = [f"{counts.get(label, 0):,}" for label in classes[:12]]
         if len(classes) > 12:
-            cells.append(str(sum(counts.get(label, 0) for label in classes[12:])))
-        table.add_row(split, *cells, str(sum(counts.values())))
+            cells.append(f"{sum(counts.get(label, 0) for label in classes[12:]):,}")
+        table.add_row(escape(split), *cells, f"{sum(counts.values()):,}")
     console.print(table)
     if summary.columns:
         _columns(console, summary)
