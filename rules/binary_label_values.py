@@ -4,7 +4,7 @@ from collections import Counter
 from collections.abc import Iterator
 
 from dslint.engine import Context, Finding, Rule
-from dslint.engine.wording import label_set
+from dslint.engine.wording import label_set, split_name
 from dslint.training.losses import BINARY_LABELS
 
 
@@ -58,7 +58,7 @@ class BinaryLabelValues(Rule):
             for split in ctx.dataset.splits
         }
         shown = "; ".join(
-            f"{split}: " + ", ".join(f"{v} ×{c[v]}" for v in values)
+            f"{split_name(split)}: " + ", ".join(f"{v} ×{c[v]}" for v in values)
             for split, c in counts.items()
             if c
         )

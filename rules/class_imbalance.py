@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from dslint.engine import Context, Finding, Option, Rule
-from dslint.engine.wording import class_name, examples
+from dslint.engine.wording import class_name, examples, split_name
 
 
 class ClassImbalance(Rule):
@@ -54,7 +54,7 @@ class ClassImbalance(Rule):
             split_counts = dataset.class_counts(split)
             if split_counts:
                 baselines[split] = split_counts[big] / sum(split_counts.values())
-        shown = [f"{v:.3f} on {split}" for split, v in baselines.items()]
+        shown = [f"{v:.3f} on {split_name(split)}" for split, v in baselines.items()]
         yield self.finding(
             f"{reference} classes range from {class_name(small)} ({low:,} samples) to "
             f"{class_name(big)} ({high:,}), a ratio of {ratio:.1f}; always predicting "

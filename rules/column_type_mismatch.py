@@ -4,7 +4,7 @@ from collections.abc import Iterator
 
 from dslint.analysis.columns import kind_of_column, table_splits
 from dslint.engine import Context, Finding, Rule
-from dslint.engine.wording import examples
+from dslint.engine.wording import examples, split_name
 
 
 class ColumnTypeMismatch(Rule):
@@ -47,7 +47,7 @@ class ColumnTypeMismatch(Rule):
             seen = set(by_split.values())
             if "mixed" not in seen and len(seen) < 2:
                 continue
-            shown = [f"{kind} in {split}" for split, kind in by_split.items()]
+            shown = [f"{kind} in {split_name(split)}" for split, kind in by_split.items()]
             yield self.finding(
                 f"column {name!r} is {examples(shown)}",
                 paths=sorted(files[name]),

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 
 from dslint.engine import Context, Finding, Rule
 from dslint.engine.evidence import pictures
-from dslint.engine.wording import examples, plural
+from dslint.engine.wording import examples, plural, split_name
 from dslint.model.facts import FileFacts
 
 SILENCE = 1e-4  # -80 dBFS: below this peak a recording is silent
@@ -50,7 +50,7 @@ class DegenerateSample(Rule):
             if flat:
                 paths = [item.rsplit(" (", 1)[0] for item in flat]
                 yield self.finding(
-                    f"{plural(len(flat), 'sample')} in {split} "
+                    f"{plural(len(flat), 'sample')} in {split_name(split)} "
                     f"{'carries' if len(flat) == 1 else 'carry'} nothing (constant or silent): "
                     f"{examples(flat)}",
                     split=split,

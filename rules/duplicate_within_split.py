@@ -5,7 +5,7 @@ from collections.abc import Iterator
 
 from dslint.analysis.near import DEFAULT_DISTANCE
 from dslint.engine import Context, Finding, Rule
-from dslint.engine.wording import chain, examples, percent, plural
+from dslint.engine.wording import chain, examples, percent, plural, split_name
 from dslint.model.dataset import Sample, split_sort_key
 
 
@@ -55,8 +55,8 @@ class DuplicateWithinSplit(Rule):
                 for members, how in found
             ]
             yield self.finding(
-                f"{plural(redundant, *words)} in {split} ({percent(redundant, total)} of its "
-                f"samples){', with the same label' if near else ''}: {examples(shown, 3)}",
+                f"{plural(redundant, *words)} in {split_name(split)} ({percent(redundant, total)} "
+                f"of its samples){', with the same label' if near else ''}: {examples(shown, 3)}",
                 split=split,
                 paths=sorted({s.path for members, _ in found for s in members if s.path}),
                 evidence={

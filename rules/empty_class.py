@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from dslint.engine import Context, Finding, Rule
+from dslint.engine.wording import split_name
 
 
 class EmptyClass(Rule):
@@ -32,7 +33,7 @@ class EmptyClass(Rule):
     def check(self, ctx: Context) -> Iterator[Finding]:
         for split, label, path in ctx.dataset.empty_classes:
             yield self.finding(
-                f"{path} is empty: class {label!r} has no samples in {split}",
+                f"{path} is empty: class {label!r} has no samples in {split_name(split)}",
                 paths=[path],
                 split=split,
                 evidence={"class": label},

@@ -4,7 +4,7 @@ from collections.abc import Iterator
 
 from dslint.analysis.columns import columns_described, kind_of_column
 from dslint.engine import Context, Finding, Option, Rule
-from dslint.engine.wording import examples, number
+from dslint.engine.wording import examples, number, split_name
 
 
 class ExtremeValue(Rule):
@@ -45,7 +45,7 @@ class ExtremeValue(Rule):
     def check(self, ctx: Context) -> Iterator[Finding]:
         for table, found in columns_described(ctx, self._extreme):
             yield self.finding(
-                f"{table.split} ({table.file}): {examples(list(found.values()), 6)}",
+                f"{split_name(table.split)} ({table.file}): {examples(list(found.values()), 6)}",
                 split=table.split,
                 paths=[table.file],
                 evidence={"columns": list(found)},

@@ -4,7 +4,7 @@ from collections import Counter
 from collections.abc import Iterator
 
 from dslint.engine import Context, Finding, Rule
-from dslint.engine.wording import examples, plural
+from dslint.engine.wording import examples, plural, split_name
 from dslint.model.dataset import InvalidLabel, format_label
 
 
@@ -46,7 +46,7 @@ class InvalidLabelValues(Rule):
             mix = ", ".join(f"{reason} ×{count}" for reason, count in reasons.most_common())
             sources = [s.source for s, _ in bad]
             yield self.finding(
-                f"{split} has {plural(len(bad), 'sample')} with invalid labels: {mix} "
+                f"{split_name(split)} has {plural(len(bad), 'sample')} with invalid labels: {mix} "
                 f"({examples(sources)})",
                 split=split,
                 paths=sorted({s.path for s, _ in bad if s.path}),

@@ -4,7 +4,7 @@ from collections.abc import Iterator
 
 from dslint.analysis.columns import table_splits
 from dslint.engine import Context, Finding, Option, Rule
-from dslint.engine.wording import examples, percent
+from dslint.engine.wording import examples, percent, split_name
 
 
 class MissingColumnValues(Rule):
@@ -47,7 +47,7 @@ class MissingColumnValues(Rule):
             ]
             if empty:
                 yield self.finding(
-                    f"{table.split} ({table.file}): {examples(empty)} "
+                    f"{split_name(table.split)} ({table.file}): {examples(empty)} "
                     f"{'is' if len(empty) == 1 else 'are'} mostly empty",
                     split=table.split,
                     paths=[table.file],

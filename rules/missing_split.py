@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from dslint.engine import Context, Finding, Rule
+from dslint.engine.wording import split_name
 
 
 class MissingSplit(Rule):
@@ -38,7 +39,7 @@ class MissingSplit(Rule):
             return
         has_test = "test" in splits
         yield self.finding(
-            f"no validation split: the dataset has {' and '.join(splits)}"
+            f"no validation split: the dataset has {' and '.join(map(split_name, splits))}"
             + ("; tuning on test makes its score optimistic" if has_test else ""),
             severity="info" if has_test else None,
             evidence={"splits": splits},

@@ -4,7 +4,7 @@ from collections.abc import Iterator
 
 from dslint.analysis.columns import kind_of_column, marked_text_files, table_splits
 from dslint.engine import Context, Finding, Rule
-from dslint.engine.wording import examples, plural
+from dslint.engine.wording import examples, plural, split_name
 
 FIX = "Re-read the source with its real encoding and write it as UTF-8."
 
@@ -40,7 +40,7 @@ class Mojibake(Rule):
     def check(self, ctx: Context) -> Iterator[Finding]:
         for split, garbled, total in marked_text_files(ctx, "mojibake"):
             yield self.finding(
-                f"{split}: {plural(len(garbled), 'text file')} of {total:,} "
+                f"{split_name(split)}: {plural(len(garbled), 'text file')} of {total:,} "
                 f"{'looks' if len(garbled) == 1 else 'look'} like text decoded with the wrong "
                 f"encoding (Ã©, â€™ or �): {examples(garbled)}",
                 split=split,
@@ -52,7 +52,7 @@ class Mojibake(Rule):
             for name, summary in table.columns.items():
                 if kind_of_column(summary) in ("text", "mixed") and summary["mojibake"]:
                     yield self.finding(
-                        f"{table.split} ({table.file}): {summary['mojibake']:,} "
+                        f"{split_name(table.split)} ({table.file}): {summary['mojibake']:,} "
                         f"{'cell' if summary['mojibake'] == 1 else 'cells'} of {name!r} "
                         f"{'looks' if summary['mojibake'] == 1 else 'look'} like text decoded "
                         "with the wrong encoding (Ã©, â€™ or �)",

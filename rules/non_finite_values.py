@@ -4,7 +4,7 @@ from collections.abc import Iterator
 
 from dslint.analysis.values import SplitValues
 from dslint.engine import Context, Finding, Rule
-from dslint.engine.wording import examples, plural
+from dslint.engine.wording import examples, plural, split_name
 
 
 class NonFiniteValues(Rule):
@@ -53,7 +53,7 @@ class NonFiniteValues(Rule):
             ]
             if bad:
                 yield self.finding(
-                    f"{plural(len(bad), 'file')} in {split} hold NaN or Inf values "
+                    f"{plural(len(bad), 'file')} in {split_name(split)} hold NaN or Inf values "
                     f"({values.nan_count:,} NaN, {values.inf_count:,} Inf): {examples(bad)}",
                     split=split,
                     paths=bad,
@@ -70,6 +70,6 @@ def _whole_input(values: SplitValues, split: str) -> str:
     if values.kind == "table":
         return (
             f"{values.source} has {values.nan_count:,} missing (empty or NaN) and "
-            f"{values.inf_count:,} infinite numeric cells in {split}"
+            f"{values.inf_count:,} infinite numeric cells in {split_name(split)}"
         )
     return f"{values.source} holds {values.nan_count:,} NaN and {values.inf_count:,} Inf values"

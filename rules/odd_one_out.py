@@ -7,7 +7,7 @@ import numpy as np
 
 from dslint.engine import Context, Finding, Option, Rule
 from dslint.engine.evidence import pictures
-from dslint.engine.wording import examples, plural
+from dslint.engine.wording import examples, plural, split_name
 
 
 class OddOneOut(Rule):
@@ -69,7 +69,7 @@ class OddOneOut(Rule):
                 continue
             ranked = sorted(odd, reverse=True)[: self.options["max_listed"]]
             yield self.finding(
-                f"{plural(len(odd), 'image')} in {split} "
+                f"{plural(len(odd), 'image')} in {split_name(split)} "
                 f"{'is' if len(odd) == 1 else 'are'} shaped like no other: "
                 f"{examples([why for _, _, why in ranked])}",
                 split=split,

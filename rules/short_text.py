@@ -4,7 +4,7 @@ from collections.abc import Iterator
 
 from dslint.analysis.columns import is_free_text, marked_text_files, table_splits
 from dslint.engine import Context, Finding, Rule
-from dslint.engine.wording import examples, percent
+from dslint.engine.wording import examples, percent, split_name
 
 FIX = "Drop those texts, or find the step that emptied them."
 
@@ -38,8 +38,9 @@ class ShortText(Rule):
     def check(self, ctx: Context) -> Iterator[Finding]:
         for split, short, total in marked_text_files(ctx, "short"):
             yield self.finding(
-                f"{split}: {len(short):,} of {total:,} texts ({percent(len(short), total)}) "
-                f"are empty or under 5 characters: {examples(short)}",
+                f"{split_name(split)}: {len(short):,} of {total:,} texts "
+                f"({percent(len(short), total)}) are empty or under 5 characters: "
+                f"{examples(short)}",
                 split=split,
                 paths=short,
                 evidence={"short": len(short)},
@@ -49,7 +50,7 @@ class ShortText(Rule):
             for name, summary in table.columns.items():
                 if is_free_text(summary) and summary["short"]:
                     yield self.finding(
-                        f"{table.split} ({table.file}): {summary['short']:,} of "
+                        f"{split_name(table.split)} ({table.file}): {summary['short']:,} of "
                         f"{summary['rows']:,} texts in {name!r} "
                         f"({percent(summary['short'], summary['rows'])}) are empty or under 5 "
                         "characters",

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from dslint.engine import Context, Finding, Rule
-from dslint.engine.wording import plural
+from dslint.engine.wording import plural, split_name
 from dslint.model.dataset import format_label
 
 
@@ -41,7 +41,7 @@ class SingleClassSplit(Rule):
             ((label, count),) = counts.items()
             name = format_label(label)
             yield self.finding(
-                f"{split} holds one class only: {name} ({plural(count, 'sample')}). "
+                f"{split_name(split)} holds one class only: {name} ({plural(count, 'sample')}). "
                 f"Always predicting {name} scores accuracy 1.0 on it",
                 split=split,
                 paths=[f.split(":", 1)[0] for f in ctx.dataset.label_files],

@@ -4,6 +4,7 @@ import math
 from collections.abc import Iterator
 
 from dslint.engine import Context, Finding, Option, Rule
+from dslint.engine.wording import split_name
 from dslint.model.dataset import EVAL_SPLITS
 
 
@@ -51,11 +52,12 @@ class SmallEvalSplit(Rule):
             if half <= limit:
                 continue
             yield self.finding(
-                f"{split} has {n:,} samples: accuracy measured on it is known to "
+                f"{split_name(split)} has {n:,} samples: accuracy measured on it is known to "
                 f"±{100 * half:.1f} points (95 % confidence); ±{100 * limit:g} points needs "
                 f"{needed:,}",
                 split=split,
                 severity="warning" if half > 2 * limit else "info",
                 evidence={"samples": n, "half_width": round(half, 4), "needed": needed},
-                fix=f"Grow {split} to {needed:,} samples, or use k-fold cross-validation.",
+                fix=f"Grow {split_name(split)} to {needed:,} samples, "
+                "or use k-fold cross-validation.",
             )

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 
 from dslint.analysis.stats import chi2_homogeneity
 from dslint.engine import Context, Finding, Option, Rule
-from dslint.engine.wording import class_name, percent
+from dslint.engine.wording import class_name, percent, split_name
 from dslint.model.dataset import EVAL_SPLITS, sort_labels
 
 
@@ -61,10 +61,10 @@ class SplitLabelShift(Rule):
             train_n, other_n = sum(table[0]), sum(table[1])
             moved = max(labels, key=lambda c: abs(train[c] / train_n - other[c] / other_n))
             yield self.finding(
-                f"class proportions differ between train and {split} (χ² = {chi2:.1f}, "
+                f"class proportions differ between train and {split_name(split)} (χ² = {chi2:.1f}, "
                 f"p = {p:.2g}, Cramér's V = {effect:.2f}): {class_name(moved)} is "
                 f"{percent(train[moved], train_n)} of train but "
-                f"{percent(other[moved], other_n)} of {split}",
+                f"{percent(other[moved], other_n)} of {split_name(split)}",
                 split=split,
                 evidence={
                     "chi2": round(chi2, 3),

@@ -4,7 +4,7 @@ from collections.abc import Iterator
 
 from dslint.analysis.duplicates import DuplicateGroup
 from dslint.engine import Context, Finding, Rule
-from dslint.engine.wording import chain, examples, percent
+from dslint.engine.wording import chain, examples, percent, split_name
 from dslint.model.dataset import split_sort_key
 
 
@@ -53,12 +53,14 @@ class SplitLeakageExact(Rule):
             )
             total = ctx.dataset.split_size(split)
             sources = sorted(
-                {s.split for g in groups for s in g.members} - {split}, key=split_sort_key
+                {s.split for g in groups for s in g.members} - {split},
+                key=split_sort_key,
             )
             shown = [chain(g.names(), " = ") + f" ({g.how})" for g in groups]
             yield self.finding(
-                f"{len(leaked):,} of {total:,} {split} samples ({percent(len(leaked), total)}) "
-                f"also appear in {' or '.join(sources)}: {examples(shown, 3)}",
+                f"{len(leaked):,} of {total:,} {split_name(split)} samples "
+                f"({percent(len(leaked), total)}) also appear in "
+                f"{' or '.join(map(split_name, sources))}: {examples(shown, 3)}",
                 split=split,
                 paths=sorted({s.path for g in groups for s in g.members if s.path})
                 or _array_files(ctx, [split, *sources]),

@@ -4,7 +4,7 @@ from collections.abc import Iterator
 
 from dslint.analysis.near import DEFAULT_DISTANCE, NearGroup
 from dslint.engine import Context, Finding, Option, Rule
-from dslint.engine.wording import examples, percent
+from dslint.engine.wording import examples, percent, split_name
 from dslint.model.dataset import split_sort_key
 
 
@@ -66,19 +66,22 @@ class SplitLeakageNear(Rule):
             leaked = {s.path or s.source for g in found for s in g.members if s.split == split}
             total = ctx.dataset.split_size(split)
             sources = sorted(
-                {s.split for g in found for s in g.members} - {split}, key=split_sort_key
+                {s.split for g in found for s in g.members} - {split},
+                key=split_sort_key,
             )
             shown = [f"{g.shown()} ({g.how})" for g in found]
-            count = f"{len(leaked):,} of {total:,} {split} samples ({percent(len(leaked), total)})"
+            name = split_name(split)
+            count = f"{len(leaked):,} of {total:,} {name} samples ({percent(len(leaked), total)})"
             overrun = total and len(leaked) / total >= self.options["error_share"]
             yield self.finding(
                 (
-                    f"{split} is largely copies of {' and '.join(sources)}: {count} are "
+                    f"{name} is largely copies of {' and '.join(map(split_name, sources))}: "
+                    f"{count} are "
                     f"near-duplicates, so its score measures memory: {examples(shown, 3)}"
                 )
                 if overrun
-                else f"{count} are near-duplicates of {' or '.join(sources)} samples: "
-                f"{examples(shown, 3)}",
+                else f"{count} are near-duplicates of "
+                f"{' or '.join(map(split_name, sources))} samples: {examples(shown, 3)}",
                 severity="error" if overrun else None,
                 split=split,
                 paths=sorted({s.path for g in found for s in g.members if s.path}),

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from dslint.analysis.columns import number_columns, rescaled
 from dslint.analysis.values import scale_of
 from dslint.engine import Context, Finding, Rule
-from dslint.engine.wording import number, plural
+from dslint.engine.wording import number, plural, split_name
 
 
 class SplitRangeMismatch(Rule):
@@ -51,7 +51,7 @@ class SplitRangeMismatch(Rule):
         if len(set(scales.values())) == 1 and spread <= 10:
             return
         shown = ", ".join(
-            f"{split} {scales[split]} {v.range_text()} from {v.source}"
+            f"{split_name(split)} {scales[split]} {v.range_text()} from {v.source}"
             for split, v in values.items()
         )
         yield self.finding(
@@ -77,13 +77,15 @@ class SplitRangeMismatch(Rule):
                     )
         for split, columns in flagged.items():
             shown = "; ".join(
-                f"{column!r} in {_range(other)} against {_range(reference)} in {reference['split']}"
+                f"{column!r} in {_range(other)} against {_range(reference)} in "
+                f"{split_name(reference['split'])}"
                 for column, reference, other in columns
             )
             files = sorted({c[1]["file"] for c in columns} | {c[2]["file"] for c in columns})
             yield self.finding(
-                f"{split} ({columns[0][2]['file']}): {plural(len(columns), 'column')} on "
-                f"another scale than in {columns[0][1]['split']}: {shown}",
+                f"{split_name(split)} ({columns[0][2]['file']}): "
+                f"{plural(len(columns), 'column')} on another scale than in "
+                f"{split_name(columns[0][1]['split'])}: {shown}",
                 split=split,
                 paths=files,
                 evidence={

@@ -4,7 +4,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 
 from dslint.engine import Context, Finding, Rule
-from dslint.engine.wording import percent, tally
+from dslint.engine.wording import percent, split_name, tally
 from dslint.model.dataset import split_sort_key
 from dslint.model.facts import FileFacts
 
@@ -72,11 +72,13 @@ class SplitRevealingFormat(Rule):
                 continue
             splits = sorted(by_split, key=split_sort_key)
             told = "; ".join(
-                f"every {value} {_noun(what)} is in {split} ({count:,} files, "
-                f"{percent(count, sum(by_split[split].values()))} of {split})"
+                f"every {value} {_noun(what)} is in {split_name(split)} ({count:,} files, "
+                f"{percent(count, sum(by_split[split].values()))} of {split_name(split)})"
                 for value, split, count in telling
             )
-            shown = "; ".join(f"{split}: {tally(by_split[split], 3)}" for split in splits)
+            shown = "; ".join(
+                f"{split_name(split)}: {tally(by_split[split], 3)}" for split in splits
+            )
             yield self.finding(
                 f"{what} tells the split: {told}; {shown}",
                 evidence={

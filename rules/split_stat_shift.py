@@ -7,7 +7,7 @@ from dslint.analysis.columns import number_columns, rescaled
 from dslint.analysis.stats import welch_from_summaries, welch_t_test
 from dslint.analysis.values import scale_of
 from dslint.engine import Context, Finding, Option, Rule
-from dslint.engine.wording import number, plural
+from dslint.engine.wording import number, plural, split_name
 from dslint.model.dataset import EVAL_SPLITS
 
 
@@ -72,7 +72,7 @@ class SplitStatShift(Rule):
             if shift < 0:
                 word = "darker" if other.kind == "image" else "smaller"
             yield self.finding(
-                f"{split} inputs are {word} than train: mean {other.mean:.4g} vs "
+                f"{split_name(split)} inputs are {word} than train: mean {other.mean:.4g} vs "
                 f"{train.mean:.4g} ({shift:+.1f} training standard deviations)",
                 split=split,
                 evidence={
@@ -103,8 +103,8 @@ class SplitStatShift(Rule):
                 for column, shift, reference, other in columns
             )
             yield self.finding(
-                f"{split} ({columns[0][3]['file']}): {plural(len(columns), 'column')} "
-                f"shifted from {first}: {shown}",
+                f"{split_name(split)} ({columns[0][3]['file']}): {plural(len(columns), 'column')} "
+                f"shifted from {split_name(first)}: {shown}",
                 split=split,
                 paths=sorted({c[2]["file"] for c in columns} | {c[3]["file"] for c in columns}),
                 evidence={"columns": {column: round(shift, 3) for column, shift, _, _ in columns}},

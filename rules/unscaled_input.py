@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from dslint.engine import Context, Finding, Rule
-from dslint.engine.wording import examples, plural
+from dslint.engine.wording import examples, plural, split_name
 
 DYNAMIC_RANGE = 1e3  # max / median of a non-negative array: 30 dB and more
 SKEW = 10.0  # mean / median: the energy sits in a few loud bins
@@ -69,7 +69,7 @@ class UnscaledInput(Rule):
                 flagged.setdefault(verdict, []).append((sample.path, stats))
         for verdict, files in flagged.items():
             paths = [path for path, _ in files]
-            what = f"{plural(len(paths), 'array file')} in {split} ({examples(paths)})"
+            what = f"{plural(len(paths), 'array file')} in {split_name(split)} ({examples(paths)})"
             summary = {
                 "files": len(paths),
                 "min": min(s["min"] for _, s in files),

@@ -4,7 +4,7 @@ from collections.abc import Iterator
 
 from dslint.analysis.columns import kind_of_column, table_splits
 from dslint.engine import Context, Finding, Rule
-from dslint.engine.wording import examples
+from dslint.engine.wording import examples, split_name
 
 
 class UnseenCategory(Rule):
@@ -49,7 +49,7 @@ class UnseenCategory(Rule):
                 new = sorted(set(summary["categories"] or ()) - train.get(name, set()))
                 if name in train and new:
                     yield self.finding(
-                        f"{table.split} ({table.file}): column {name!r} holds "
+                        f"{split_name(table.split)} ({table.file}): column {name!r} holds "
                         f"{examples([repr(v) for v in new])}, never seen in train",
                         split=table.split,
                         paths=[table.file],

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from dslint.engine import Context, Finding, Rule
-from dslint.engine.wording import examples, plural
+from dslint.engine.wording import examples, plural, split_name
 from dslint.model.dataset import format_label, sort_labels
 
 
@@ -47,7 +47,8 @@ class UnseenLabel(Rule):
             if unseen:
                 shown = [f"{format_label(v)} ({plural(counts[v], 'sample')})" for v in unseen]
                 yield self.finding(
-                    f"{split} has {plural(len(unseen), 'label')} that train never shows: "
+                    f"{split_name(split)} has {plural(len(unseen), 'label')} "
+                    "that train never shows: "
                     f"{examples(shown, 5)}",
                     split=split,
                     evidence={"labels": [str(v) for v in unseen]},
@@ -56,10 +57,10 @@ class UnseenLabel(Rule):
             absent = sort_labels(train - set(counts))
             if absent and counts:
                 yield self.finding(
-                    f"{split} has no samples of "
+                    f"{split_name(split)} has no samples of "
                     f"{plural(len(absent), 'training class', 'training classes')}: "
-                    f"{examples([format_label(v) for v in absent], 5)}; accuracy on {split} "
-                    f"says nothing about them",
+                    f"{examples([format_label(v) for v in absent], 5)}; "
+                    f"accuracy on {split_name(split)} says nothing about them",
                     split=split,
                     severity="warning",
                     evidence={"labels": [str(v) for v in absent]},

@@ -4,7 +4,7 @@ from collections.abc import Iterator
 
 from dslint.analysis.columns import columns_described, kind_of_column
 from dslint.engine import Context, Finding, Rule
-from dslint.engine.wording import examples, number, percent
+from dslint.engine.wording import examples, number, percent, split_name
 
 
 class ZeroAsMissing(Rule):
@@ -40,7 +40,7 @@ class ZeroAsMissing(Rule):
     def check(self, ctx: Context) -> Iterator[Finding]:
         for table, found in columns_described(ctx, _zeros_apart):
             yield self.finding(
-                f"{table.split} ({table.file}): {examples(list(found.values()), 6)}",
+                f"{split_name(table.split)} ({table.file}): {examples(list(found.values()), 6)}",
                 split=table.split,
                 paths=[table.file],
                 evidence={"columns": list(found)},

@@ -21,6 +21,12 @@ def percent(part: int, whole: int) -> str:
     return f"{100 * part / whole:.1f} %" if whole else "0 %"
 
 
+def split_name(split: str) -> str:
+    """A split as the findings name it: quoted when it has no letter ('500', a folder
+    of the first 500 samples), so that "500 of 500 '500' samples" reads as it should."""
+    return split if any(c.isalpha() for c in split) else repr(split)
+
+
 def examples(items: list[str], limit: int = 3) -> str:
     shown = ", ".join(items[:limit])
     return shown + (f" and {len(items) - limit:,} more" if len(items) > limit else "")
