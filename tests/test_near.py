@@ -150,3 +150,32 @@ def test_no_candidate_pairs_is_no_residuals() -> None:
     none = np.array([], dtype=np.int64)
     empty = np.zeros((0, 1024), np.float32)
     assert residuals(empty, none, none, np.array([])).shape == (0,)
+
+
+def _dark_with_a_corner(path: Path, colour: tuple[int, int, int], gain: float = 1.0) -> None:
+    """A near-black picture, faintly textured, with a bright triangle in its lower-left
+    corner (a thirty-second of it)."""
+    from PIL import Image
+
+    rng = np.random.default_rng(7)
+    picture = rng.normal(6, 2, (64, 64, 1)).repeat(3, axis=2)
+    y, x = np.mgrid[0:64, 0:64]
+    picture[y - x > 48] = colour
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.fromarray(np.clip(picture * gain, 0, 255).astype(np.uint8)).save(path)
+
+
+def test_pictures_alike_in_grey_but_not_in_colour_are_no_copies(tmp_path: Path) -> None:
+    """A white corner and a red corner on black are the same grey picture once contrast
+    is matched, and of one overall colour: only their colours block by block tell them
+    apart (two such tiles were the one false D003 among 20,000 photo tiles). A copy 3 %
+    brighter of an orange corner stays a copy."""
+    data = tmp_path / "data"
+    _dark_with_a_corner(data / "train/a/white.png", (255, 255, 255))
+    _dark_with_a_corner(data / "val/b/red.png", (255, 60, 40))
+    _dark_with_a_corner(data / "train/a/orange.png", (250, 120, 20))
+    _dark_with_a_corner(data / "val/a/orange-copy.png", (250, 120, 20), gain=1.03)
+    report = dslint.check(data, use_cache=False, probe=False, select=["D002", "D003"])
+    assert [(f.rule_id, f.paths) for f in report.findings] == [
+        ("D002", ("train/a/orange.png", "val/a/orange-copy.png"))
+    ]

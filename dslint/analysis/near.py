@@ -20,7 +20,16 @@ import xxhash
 
 from dslint import __version__
 from dslint.analysis.audio_print import near_recordings
-from dslint.analysis.confirm import CALIBRATION_SAMPLE, ceiling, grey, limits, residuals
+from dslint.analysis.confirm import (
+    CALIBRATION_SAMPLE,
+    MAX_HUE,
+    ceiling,
+    grey,
+    hue_differences,
+    hues,
+    limits,
+    residuals,
+)
 from dslint.analysis.fingerprint import SIZE, Pairs, from_signed, near_pairs, same_tint
 from dslint.engine.wording import examples
 from dslint.model.dataset import Sample, split_sort_key
@@ -31,7 +40,7 @@ if TYPE_CHECKING:
 
 DEFAULT_DISTANCE = 10  # the search's reach: the confirmation decides (README, near-duplicates)
 CROWDED = 100  # a fingerprint with more close neighbours is looked up no further
-SEARCH_VERSION = 1  # raise when the search or its confirmation changes what it finds
+SEARCH_VERSION = 2  # raise when the search or its confirmation changes what it finds
 TEXT_DISTANCE = 8  # bits of two texts' word prints within which they are near-copies (README)
 TEXT_CONFIRM = 20  # bits of their 3-gram prints within which that is confirmed (README)
 
@@ -126,28 +135,37 @@ def _confirmed(
     dataset's ceiling is calibrated only when some pair is close: it can only lower
     the bound, and its sample of pictures costs reading them."""
     involved = np.union1d(pairs.left, pairs.right)
-    rows, known = _grey_rows(ctx, [images[i] for i in involved])
+    thumbnails, known = _thumbnails(ctx, [images[i] for i in involved])
+    rows = grey(thumbnails)
     left, right = np.searchsorted(involved, pairs.left), np.searchsorted(involved, pairs.right)
     allowed = limits(rows, left, right)
     found = residuals(rows, left, right, allowed)
     confirmed = (found <= allowed) & known[left] & known[right]
+    if confirmed.any():  # the colours of the pictures in close pairs only
+        close = np.flatnonzero(confirmed)
+        ends = np.union1d(left[close], right[close])
+        colours = hues([thumbnails[i] for i in ends])
+        a, b = np.searchsorted(ends, left[close]), np.searchsorted(ends, right[close])
+        confirmed[close] = hue_differences(colours, a, b) <= MAX_HUE
     if confirmed.any():
         rng = np.random.default_rng(0)
         sample = rng.choice(len(images), min(len(images), CALIBRATION_SAMPLE), replace=False)
-        pictures, seen = _grey_rows(ctx, [images[i] for i in sample])
-        confirmed &= found <= ceiling(pictures[seen], [images[i][0].label for i in sample[seen]])
+        pictures, seen = _thumbnails(ctx, [images[i] for i in sample])
+        confirmed &= found <= ceiling(
+            grey(pictures)[seen], [images[i][0].label for i in sample[seen]]
+        )
     return pairs.where(confirmed), found[confirmed]
 
 
-def _grey_rows(
+def _thumbnails(
     ctx: Context, chosen: list[tuple[Sample, FileFacts]]
-) -> tuple[np.ndarray, np.ndarray]:
-    """The images' grey thumbnails (dslint.analysis.confirm.grey), and whether each has one: in
-    its facts when freshly scanned, else read from the cache (a run without the probe
-    leaves them there); a row of zeros stands for a missing one."""
+) -> tuple[list[bytes], np.ndarray]:
+    """The images' 32×32 RGB thumbnails, and whether each has one: in its facts when
+    freshly scanned, else read from the cache (a run without the probe leaves them
+    there); a black picture stands for a missing one."""
     pictures = ctx.thumbnails([s for s, _ in chosen])
     blank = bytes(SIZE * SIZE * 3)
-    return grey([p or blank for p in pictures]), np.array([p is not None for p in pictures], bool)
+    return [p or blank for p in pictures], np.array([p is not None for p in pictures], bool)
 
 
 def recording_groups(ctx: Context) -> list[NearGroup]:
