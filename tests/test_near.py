@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
 from PIL import Image, ImageEnhance
 from sklearn.datasets import load_digits
 
@@ -179,3 +180,22 @@ def test_pictures_alike_in_grey_but_not_in_colour_are_no_copies(tmp_path: Path) 
     assert [(f.rule_id, f.paths) for f in report.findings] == [
         ("D002", ("train/a/orange.png", "val/a/orange-copy.png"))
     ]
+
+
+def test_the_ceiling_is_the_quantile_of_every_distinct_pair_s_residual() -> None:
+    """The calibration measures on every pixel only the pairs whose block-mean lower
+    bound could make them among the most alike: its ceiling is the one measuring them
+    all would give."""
+    from dslint.analysis import confirm
+
+    rng = np.random.default_rng(1)
+    for spread in (1.0, 4.0, 8.0):
+        pictures = rng.normal(0, 20, (300, 1024)).astype(np.float32)
+        pictures[150:] = pictures[:150] + rng.normal(0, spread, (150, 1024))  # look-alikes
+        pictures -= pictures.mean(axis=1, keepdims=True)
+        labels = rng.integers(0, 3, 300).tolist()
+        left, right = np.random.default_rng(0).choice(300, (2, confirm.CALIBRATION_PAIRS))
+        distinct = (left != right) & (np.array(labels)[left] != np.array(labels)[right])
+        every = confirm.residuals(pictures, left[distinct], right[distinct])
+        expected = min(confirm.MAX_RESIDUAL, np.quantile(every, confirm.CHANCE_QUANTILE) / 2)
+        assert confirm.ceiling(pictures, labels) == pytest.approx(expected, rel=1e-12)

@@ -103,12 +103,34 @@ def residuals(
 def _bounded(
     pictures: np.ndarray, left: np.ndarray, right: np.ndarray, limits: np.ndarray
 ) -> np.ndarray:
-    step = SIZE // BLOCKS
-    blocks = pictures.reshape(-1, BLOCKS, step, BLOCKS, step).mean(axis=(2, 4))
-    found = _residuals(blocks.reshape(len(pictures), BLOCKS * BLOCKS), left, right)
+    found = _residuals(_blocks(pictures), left, right)
     near = np.flatnonzero(found <= limits + BOUND_SLACK)
     found[near] = _residuals(pictures, left[near], right[near])
     return found
+
+
+def _blocks(pictures: np.ndarray) -> np.ndarray:
+    """The pictures' 8×8 block means, one row of 64 each: residuals on them are lower
+    bounds of the residuals on every pixel."""
+    step = SIZE // BLOCKS
+    blocks = pictures.reshape(-1, BLOCKS, step, BLOCKS, step).mean(axis=(2, 4))
+    return blocks.reshape(len(pictures), BLOCKS * BLOCKS)
+
+
+def _smallest(pictures: np.ndarray, left: np.ndarray, right: np.ndarray, count: int) -> np.ndarray:
+    """The `count` smallest residuals of the pairs, in order, measured on every pixel
+    only for the pairs whose lower bound (on block means) could place them there: once
+    the `count`-th smallest measured is at most the lowest bound not yet measured, no
+    other pair can come under it."""
+    bounds = _residuals(_blocks(pictures), left, right)
+    order = np.argsort(bounds, kind="stable")
+    measured = min(len(order), 4 * count)
+    while True:
+        chosen = order[:measured]
+        found = np.sort(_residuals(pictures, left[chosen], right[chosen]))[:count]
+        if measured == len(order) or found[-1] <= bounds[order[measured]]:
+            return found
+        measured = min(len(order), 2 * measured)
 
 
 def _residuals(pictures: np.ndarray, left: np.ndarray, right: np.ndarray) -> np.ndarray:
@@ -139,7 +161,13 @@ def ceiling(pictures: np.ndarray, labels: list, seed: int = 0) -> float:
     left, right = np.random.default_rng(seed).choice(textured, (2, CALIBRATION_PAIRS))
     codes = np.unique([str(label) for label in labels], return_inverse=True)[1]
     distinct = (left != right) & ((codes[left] != codes[right]) | (codes.max() == 0))
-    if distinct.sum() < 1 / CHANCE_QUANTILE:
+    pairs = int(distinct.sum())
+    if pairs < 1 / CHANCE_QUANTILE:
         return MAX_RESIDUAL
-    alike = np.quantile(residuals(pictures, left[distinct], right[distinct]), CHANCE_QUANTILE)
+    # the quantile as numpy's default (linear) method takes it, from the two smallest
+    # residuals around its position: only those pairs need measuring on every pixel
+    position = (pairs - 1) * CHANCE_QUANTILE
+    below = int(position)
+    low, high = _smallest(pictures, left[distinct], right[distinct], below + 2)[below:]
+    alike = low + (high - low) * (position - below)
     return float(min(MAX_RESIDUAL, alike / 2))
