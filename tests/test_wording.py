@@ -1,4 +1,4 @@
-"""How findings name things: splits whose folder names are numbers."""
+"""How findings name things: splits whose folder names are numbers, and shares."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 import dslint
-from dslint.engine.wording import split_name
+from dslint.engine.wording import percent, split_name
 from tests.helpers import class_folders
 
 
@@ -30,3 +30,12 @@ def test_size_subsets_named_by_their_sizes_read_as_splits(tmp_path: Path) -> Non
             shutil.copy(data / "1000" / label / f"{i}.png", data / "500" / label / f"{i}.png")
     (finding,) = dslint.check(data, use_cache=False, probe=False, select=["D001"]).findings
     assert finding.message.startswith("4 of 4 '500' samples (100.0 %) also appear in '1000': ")
+
+
+def test_a_share_above_zero_never_reads_as_none() -> None:
+    assert [percent(12, 46_000), percent(0, 46_000), percent(23, 46_000), percent(1, 3)] == [
+        "< 0.1 %",
+        "0.0 %",
+        "0.1 %",
+        "33.3 %",
+    ]
