@@ -42,11 +42,7 @@ class DegenerateSample(Rule):
     def check(self, ctx: Context) -> Iterator[Finding]:
         fix = "Delete these samples, or re-export them from the source."
         for split in ctx.dataset.splits:
-            flat = [
-                f"{s.path} ({what})"
-                for s in ctx.dataset.samples_in(split)
-                if (f := ctx.facts_of(s)) and (what := _constant(f))
-            ]
+            flat = [f"{s.path} ({what})" for s, f in ctx.files(split) if (what := _constant(f))]
             if flat:
                 paths = [item.rsplit(" (", 1)[0] for item in flat]
                 yield self.finding(

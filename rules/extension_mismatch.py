@@ -34,9 +34,8 @@ class ExtensionMismatch(Rule):
     default_severity = "warning"
 
     def check(self, ctx: Context) -> Iterator[Finding]:
-        for sample in ctx.dataset.samples:
-            facts = ctx.facts_of(sample)
-            if facts is None or facts.format is None:
+        for sample, facts in ctx.files():
+            if facts.format is None:
                 continue
             expected = expected_format(sample.path)
             if expected and facts.format != expected:

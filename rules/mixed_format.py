@@ -36,7 +36,7 @@ class MixedFormat(Rule):
     default_severity = "warning"
 
     def check(self, ctx: Context) -> Iterator[Finding]:
-        facts = [f for s in ctx.dataset.samples if (f := ctx.facts_of(s)) and not f.error]
+        facts = [f for _, f in ctx.files() if not f.error]
         images = [f for f in facts if f.kind == "image" and f.mode]
         arrays = [f for f in facts if f.kind == "array" and f.arrays.get("")]
         mixes = {

@@ -46,11 +46,7 @@ class NonFiniteValues(Rule):
                         evidence={"nan": values.nan_count, "inf": values.inf_count},
                     )
                 continue
-            bad = [
-                s.path
-                for s in ctx.dataset.samples_in(split)
-                if (f := ctx.facts_of(s)) and (f.nan_count or f.inf_count)
-            ]
+            bad = [s.path for s, f in ctx.files(split) if f.nan_count or f.inf_count]
             if bad:
                 yield self.finding(
                     f"{plural(len(bad), 'file')} in {split_name(split)} hold NaN or Inf values "

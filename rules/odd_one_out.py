@@ -59,8 +59,8 @@ class OddOneOut(Rule):
         for split in ctx.dataset.splits:
             images = [
                 (s.path, f.width, f.height)
-                for s in ctx.dataset.samples_in(split)
-                if (f := ctx.facts_of(s)) and not f.error and f.width and f.height
+                for s, f in ctx.files(split)
+                if not f.error and f.width and f.height
             ]
             if len(images) < self.options["min_samples"]:
                 continue

@@ -41,9 +41,8 @@ class OversizedFile(Rule):
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         limit = self.options["max_pixels"]
-        for sample in ctx.dataset.samples:
-            facts = ctx.facts_of(sample)
-            if facts is not None and facts.oversized and facts.pixels is None:
+        for sample, facts in ctx.files():
+            if facts.oversized and facts.pixels is None:
                 yield self.finding(
                     f"{sample.path} is {facts.size / 2**20:,.0f} MB, over the read limit "
                     f"(max-file-mb); it was not read",

@@ -53,11 +53,7 @@ class SplitRevealingFormat(Rule):
     default_severity = "warning"
 
     def check(self, ctx: Context) -> Iterator[Finding]:
-        samples = [
-            (s.split, f)
-            for s in ctx.dataset.with_unlabelled()
-            if (f := ctx.facts_of(s)) is not None and not f.error
-        ]
+        samples = [(s.split, f) for s, f in ctx.files(unlabelled=True) if not f.error]
         for what, value_of in PROPERTIES.items():
             by_split: dict[str, Counter] = defaultdict(Counter)
             for (split, value), files in Counter(

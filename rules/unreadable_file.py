@@ -35,9 +35,8 @@ class UnreadableFile(Rule):
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         fix = "Re-download or re-export the file, or remove it (and its manifest row)."
-        for sample in ctx.dataset.samples:
-            facts = ctx.facts_of(sample)
-            if facts is not None and facts.error:
+        for sample, facts in ctx.files():
+            if facts.error:
                 yield self.finding(
                     f"{sample.path} cannot be decoded: {facts.error}",
                     paths=[sample.path],

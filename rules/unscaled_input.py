@@ -61,9 +61,8 @@ class UnscaledInput(Rule):
 
     def _per_file(self, ctx: Context, split: str) -> Iterator[Finding]:
         flagged: dict[str, list[tuple[str, dict]]] = {}
-        for sample in ctx.dataset.samples_in(split):
-            facts = ctx.facts_of(sample)
-            stats = facts.arrays.get("") if facts else None
+        for sample, facts in ctx.files(split):
+            stats = facts.arrays.get("")
             verdict = _verdict(stats["dtype"], stats) if stats and "min" in stats else None
             if verdict:
                 flagged.setdefault(verdict, []).append((sample.path, stats))

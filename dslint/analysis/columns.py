@@ -15,7 +15,6 @@ from dslint.scan.table_stats import FREE_TEXT, KIND_SHARE, VALUES
 if TYPE_CHECKING:
     from dslint.engine.context import Context
     from dslint.engine.rule import Finding
-    from dslint.model.facts import FileFacts
 
 COLUMN_SCALE = 10.0  # a column's spread in one split over its spread in train: rescaled
 COLUMN_VALUES = 5  # numbers a split's column needs for its spread to be compared
@@ -81,9 +80,8 @@ def text_files(ctx: Context) -> dict[str, list[tuple[Sample, dict[str, Any]]]]:
     """The readable `.txt` samples of each split, train first, with what the scan read
     of each (dslint.scan.text: length, short, mojibake, encoding)."""
     found: dict[str, list[tuple[Sample, dict[str, Any]]]] = {}
-    for sample in ctx.dataset.with_unlabelled():
-        facts: FileFacts | None = ctx.facts_of(sample)
-        if facts is not None and facts.kind == "text" and not facts.error:
+    for sample, facts in ctx.files(unlabelled=True):
+        if facts.kind == "text" and not facts.error:
             found.setdefault(sample.split, []).append((sample, facts.arrays[""]))
     return dict(sorted(found.items(), key=lambda item: split_sort_key(item[0])))
 

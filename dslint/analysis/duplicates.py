@@ -44,9 +44,8 @@ class DuplicateGroup:
 def duplicate_groups(ctx: Context) -> list[DuplicateGroup]:
     """Every group of two or more samples with the same content, in dataset order."""
     by_key: dict[str, list[Sample]] = defaultdict(list)
-    for sample in ctx.dataset.with_unlabelled():
-        facts = ctx.facts_of(sample)
-        if facts is None or facts.error:
+    for sample, facts in ctx.files(unlabelled=True):
+        if facts.error:
             continue  # an unreadable file is F001's, whatever its bytes
         key = f"c:{facts.content_hash}" if facts.content_hash else f"b:{facts.byte_hash}"
         if facts.content_hash or facts.byte_hash:

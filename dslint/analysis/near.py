@@ -85,11 +85,8 @@ def near_groups(ctx: Context, max_distance: int) -> list[NearGroup]:
     each distance once per check for D002, D003 and D004 together)."""
     images = [
         (s, f)
-        for s in ctx.dataset.with_unlabelled()
-        if (f := ctx.facts_of(s)) is not None
-        and f.kind == "image"
-        and f.fingerprint is not None
-        and not f.error
+        for s, f in ctx.files(unlabelled=True)
+        if f.kind == "image" and f.fingerprint is not None and not f.error
     ]
     found = []
     if len(images) >= 2:
@@ -185,9 +182,8 @@ def text_groups(ctx: Context) -> list[NearGroup]:
     the distance D002 and D003 are set to."""
     rows: list[tuple[Sample, object]] = []
     prints: list[list[int]] = []
-    for sample in ctx.dataset.with_unlabelled():
-        facts = ctx.facts_of(sample) if sample.path else None
-        if facts and facts.kind == "text" and not facts.error:
+    for sample, facts in ctx.files(unlabelled=True):
+        if facts.kind == "text" and not facts.error:
             rows.append((sample, facts.content_hash))
             prints.append(facts.arrays[""]["text_prints"])
     for split, (file, key) in ctx.dataset.array_inputs.items():

@@ -375,10 +375,8 @@ def _inputs(ctx: Context, limit: int) -> tuple[list, np.ndarray, dict[str, np.nd
     beyond `limit` (chosen first, the pictures and properties gathered for it only)."""
     found: list[tuple] = [
         (sample, facts, None)
-        for sample in ctx.dataset.samples
-        if (facts := ctx.facts_of(sample)) is not None
-        and facts.thumbnail
-        and is_class(sample.label)
+        for sample, facts in ctx.files()
+        if facts.thumbnail and is_class(sample.label)
     ]
     found += [(sample, None, picture) for sample, picture in _stacked_pictures(ctx)]
     if not found:

@@ -54,19 +54,18 @@ def column_inputs(ctx: Context, limit: int) -> ColumnInputs | None:
         return None
     if ctx.dataset.table_columns:
         return _tables(ctx, limit)
-    texts = [
-        s
-        for s in ctx.dataset.samples
-        if is_class(s.label) and (f := ctx.facts_of(s)) and f.kind == "text" and not f.error
+    found = [
+        (s, f) for s, f in ctx.files() if is_class(s.label) and f.kind == "text" and not f.error
     ]
-    if not texts:
+    if not found:
         return None
-    labelled = len(texts)
-    texts = [texts[i] for i in stratified_subsample([s.label for s in texts], limit)]
+    labelled = len(found)
+    found = [found[i] for i in stratified_subsample([s.label for s, _ in found], limit)]
+    texts = [s for s, _ in found]
     root = Path(ctx.dataset.root)
     identity = xxhash.xxh3_128(b"texts")
-    for sample in texts:
-        identity.update(f"{sample.path}\0{ctx.facts_of(sample).content_hash}\0".encode())
+    for sample, facts in found:
+        identity.update(f"{sample.path}\0{facts.content_hash}\0".encode())
 
     def build() -> np.ndarray:
         return hashed_words([read_text((root / s.path).read_bytes())[0] for s in texts])

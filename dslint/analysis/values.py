@@ -94,11 +94,7 @@ def _stacked(ctx: Context, split: str) -> SplitValues | None:
 
 
 def _per_file(ctx: Context, split: str) -> SplitValues | None:
-    facts = [
-        f
-        for s in ctx.dataset.samples_in(split)
-        if (f := ctx.facts_of(s)) is not None and f.mean is not None
-    ]
+    facts = [f for _, f in ctx.files(split) if f.mean is not None]
     if not facts:
         return None
     kind = facts[0].kind

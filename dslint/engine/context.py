@@ -61,6 +61,30 @@ class Context:
     def facts_of(self, sample: Sample) -> FileFacts | None:
         return self.facts.get(sample.path) if sample.path else None
 
+    def files(
+        self, split: str | None = None, unlabelled: bool = False
+    ) -> list[tuple[Sample, FileFacts]]:
+        """Each labelled sample that has a scanned file, with its facts, in dataset
+        order: of one split when `split` is given; followed by the unlabelled files with
+        `unlabelled`. Paired once per check: rules that read every file's facts go
+        through this list, not a lookup per sample each (1.6 million lookups took a
+        quarter of a second in a 100,000-file check)."""
+        labelled, others, by_split = self._once("files", self._paired_files)
+        if split is not None:
+            return by_split.get(split, [])
+        return [*labelled, *others] if unlabelled else labelled
+
+    def _paired_files(
+        self,
+    ) -> tuple[list[tuple[Sample, FileFacts]], list[tuple[Sample, FileFacts]], dict[str, list]]:
+        facts = self.facts
+        labelled = [(s, f) for s in self.dataset.samples if s.path and (f := facts.get(s.path))]
+        others = [(s, f) for s in self.dataset.unlabelled if s.path and (f := facts.get(s.path))]
+        by_split: dict[str, list[tuple[Sample, FileFacts]]] = {}
+        for pair in labelled:
+            by_split.setdefault(pair[0].split, []).append(pair)
+        return labelled, others, by_split
+
     def shared(self, compute: Callable[[Context], T]) -> T:
         """`compute(self)`, computed once per check and shared by every rule that asks:
         for a plugin's own analyses."""
@@ -99,11 +123,8 @@ class Context:
             "audio files",
             lambda: [
                 (s, f)
-                for s in self.dataset.samples
-                if (f := self.facts_of(s)) is not None
-                and f.kind == "audio"
-                and not f.error
-                and f.sample_rate
+                for s, f in self.files()
+                if f.kind == "audio" and not f.error and f.sample_rate
             ],
         )
 
