@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import functools
+import gc
 import os
 import time
 import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
+from typing import ParamSpec, TypeVar
 
 from dslint.analysis import probe_helper
 from dslint.analysis.columns import column_report
@@ -36,6 +39,31 @@ ProgressFactory = Callable[..., Callable[[int], None]]  # (total, label) -> tick
 EXECUTORS = ("local", "dask")
 
 
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _collector_paused(function: Callable[P, R]) -> Callable[P, R]:
+    """`function` run with Python's cyclic garbage collector paused. A check keeps one
+    `Sample` and one `FileFacts` per file alive to its end, and every full collection
+    walks them all: in a 100,000-file re-check the collector took a third of the
+    time (2.6 s against 1.8 s without it). Nothing a check makes lives in cycles
+    worth reclaiming before it ends; the collector resumes as it was afterwards."""
+
+    @functools.wraps(function)
+    def paused(*args: P.args, **kwargs: P.kwargs) -> R:
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            if was_enabled:
+                gc.enable()
+
+    return paused
+
+
+@_collector_paused
 def check(
     *paths: str | os.PathLike,
     manifest: str | os.PathLike | None = None,

@@ -57,3 +57,26 @@ def test_check_leaves_pillows_decompression_bomb_guard_as_it_found_it(tmp_path: 
         assert Image.MAX_IMAGE_PIXELS == 1_234_567
     finally:
         Image.MAX_IMAGE_PIXELS = before
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_check_pauses_the_garbage_collector_and_leaves_it_as_it_found_it(
+    enabled: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gc
+
+    from dslint.engine.context import Context
+
+    seen = []
+    files = Context.files
+    monkeypatch.setattr(
+        Context, "files", lambda ctx, *a, **k: seen.append(gc.isenabled()) or files(ctx, *a, **k)
+    )
+    before = gc.isenabled()
+    try:
+        gc.enable() if enabled else gc.disable()
+        dslint.check(TRUNCATED, use_cache=False, probe=False, jobs=1)
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable() if before else gc.disable()
+    assert seen and not any(seen)  # the rules ran with the collector paused

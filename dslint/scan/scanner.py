@@ -3,6 +3,7 @@ taken from the cache when the file is unchanged."""
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import threading
@@ -139,7 +140,9 @@ def _scan_batches(
         for batch in batches:
             yield scan_batch(root, batch)
         return
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    # a worker forked from a check inherits its paused garbage collector (dslint.api):
+    # it collects as usual, as it makes and drops objects of its own for every file
+    with ProcessPoolExecutor(max_workers=jobs, initializer=gc.enable) as pool:
         try:
             with _started_deaf_to_ctrl_c():  # the workers start as the work is handed out
                 results = pool.map(scan_batch, [root] * len(batches), batches)
