@@ -80,18 +80,18 @@ class OddOneOut(Rule):
 
     def _odd(self, images: list[tuple[str, int, int]]) -> list[tuple[float, str, str]]:
         """(how far out, in log units; path; why in words) of each odd image."""
-        aspect = np.array([w / h for _, w, h in images])
-        side = np.sqrt([w * h for _, w, h in images])
+        widths, heights = np.array([(w, h) for _, w, h in images], dtype=np.float64).T
         measures = (
-            ("aspect ratio", aspect, self.options["aspect_factor"], "{:.2f}"),
-            ("side", side, self.options["side_factor"], "{:.0f} px"),
+            ("aspect ratio", widths / heights, self.options["aspect_factor"], "{:.2f}"),
+            ("side", np.sqrt(widths * heights), self.options["side_factor"], "{:.0f} px"),
         )
         found = {}
         for name, values, factor, shown in measures:
             low, high = np.percentile(values, [1, 99])
-            for (path, w, h), value in zip(images, values, strict=True):
-                beyond = max(math.log(low / value), math.log(value / high))
-                if beyond > math.log(factor) and beyond > found.get(path, (0,))[0]:
+            beyond_all = np.maximum(np.log(low / values), np.log(values / high))
+            for i in np.flatnonzero(beyond_all > math.log(factor)):
+                (path, w, h), value, beyond = images[i], values[i], float(beyond_all[i])
+                if beyond > found.get(path, (0,))[0]:
                     range_ = f"{shown.format(low)}–{shown.format(high)}"
                     found[path] = (
                         beyond,

@@ -2,13 +2,28 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
+from operator import attrgetter
+from typing import NamedTuple
 
 from dslint.engine import Context, Finding, Rule
 from dslint.engine.wording import percent, split_name, tally
 from dslint.model.dataset import split_sort_key
-from dslint.model.facts import FileFacts
 
-PROPERTIES: dict[str, Callable[[FileFacts], str | None]] = {
+
+class Format(NamedTuple):
+    """What the properties read of a file's facts."""
+
+    kind: str
+    width: int | None
+    height: int | None
+    mode: str | None
+    bit_depth: int | None
+    sample_rate: int | None
+    format: str | None
+
+
+FORMAT = attrgetter(*Format._fields)
+PROPERTIES: dict[str, Callable[[Format], str | None]] = {
     "image size": lambda f: f"{f.width}×{f.height}" if f.kind == "image" and f.width else None,
     "image mode": lambda f: f.mode if f.kind == "image" else None,
     "bit depth": lambda f: f"{f.bit_depth}-bit" if f.kind == "image" and f.bit_depth else None,
@@ -53,14 +68,16 @@ class SplitRevealingFormat(Rule):
     default_severity = "warning"
 
     def check(self, ctx: Context) -> Iterator[Finding]:
-        samples = [(s.split, f) for s, f in ctx.files(unlabelled=True) if not f.error]
+        # files counted by split and format first: a dataset has few distinct ones
+        formats = Counter(
+            (s.split, FORMAT(f)) for s, f in ctx.files(unlabelled=True) if not f.error
+        )
         for what, value_of in PROPERTIES.items():
             by_split: dict[str, Counter] = defaultdict(Counter)
-            for (split, value), files in Counter(
-                (split, value_of(facts)) for split, facts in samples
-            ).items():
+            for (split, facts), files in formats.items():
+                value = value_of(Format(*facts))
                 if value is not None:
-                    by_split[split][value] = files
+                    by_split[split][value] += files
             if len(by_split) < 2:
                 continue
             telling = _telling(by_split)

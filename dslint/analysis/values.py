@@ -9,10 +9,14 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import TYPE_CHECKING
+
+import numpy as np
 
 if TYPE_CHECKING:
     from dslint.engine.context import Context
+    from dslint.model.facts import FileFacts
 
 
 @dataclass
@@ -99,26 +103,42 @@ def _per_file(ctx: Context, split: str) -> SplitValues | None:
         return None
     kind = facts[0].kind
     summary = SplitValues(split=split, kind=kind, source=f"{len(facts):,} {kind} files")
-    squares = 0.0
-    for f in facts:
-        summary.dtypes[_dtype(f)] += 1
-        summary.min, summary.max = min(summary.min, f.min), max(summary.max, f.max)
-        summary.sample_means.append(f.mean)
-        squares += f.std**2 + f.mean**2
-        summary.nan_count += f.nan_count or 0
-        summary.inf_count += f.inf_count or 0
+    mins, maxs, means, stds, nans, infs = zip(*map(STATISTICS, facts), strict=True)
+    summary.dtypes = _dtypes(facts)
+    summary.min, summary.max = min(summary.min, *mins), max(summary.max, *maxs)
+    summary.sample_means = list(means)
+    summary.nan_count = sum(n or 0 for n in nans)
+    summary.inf_count = sum(n or 0 for n in infs)
+    spreads, levels = np.array(stds, np.float64), np.array(means, np.float64)
+    squares = float(spreads @ spreads + levels @ levels)
     summary.samples = len(facts)
     summary.mean = sum(summary.sample_means) / len(facts)
     summary.std = math.sqrt(max(0.0, squares / len(facts) - summary.mean**2))
     return summary
 
 
-def _dtype(facts) -> str:
-    if facts.arrays.get(""):
-        return facts.arrays[""]["dtype"]
-    if facts.mode == "F":
+STATISTICS = attrgetter("min", "max", "mean", "std", "nan_count", "inf_count")
+
+
+def _dtypes(facts: list[FileFacts]) -> Counter:
+    """The files' element types, counted: a picture's from its mode and bit depth,
+    counted by those first (a dataset has few)."""
+    found: Counter = Counter()
+    pictures: Counter = Counter()
+    for f in facts:
+        if f.arrays.get(""):
+            found[f.arrays[""]["dtype"]] += 1
+        else:
+            pictures[f.mode, f.bit_depth] += 1
+    for (mode, depth), files in pictures.items():
+        found[_pixel_dtype(mode, depth)] += files
+    return found
+
+
+def _pixel_dtype(mode: str | None, bit_depth: int | None) -> str:
+    if mode == "F":
         return "float32"
-    return f"uint{facts.bit_depth}" if facts.bit_depth and facts.bit_depth >= 8 else "bool"
+    return f"uint{bit_depth}" if bit_depth and bit_depth >= 8 else "bool"
 
 
 def _num(value: float) -> str:
