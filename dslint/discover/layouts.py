@@ -18,6 +18,7 @@ from collections.abc import Callable
 from fnmatch import fnmatch
 from functools import partial
 from itertools import islice
+from operator import attrgetter
 from pathlib import Path, PurePosixPath
 
 from dslint.discover import name_labels
@@ -606,7 +607,8 @@ def _add_class_files(
     split: str,
     walk: Tree,
 ) -> None:
-    for entry in sorted(walk.list_dir(folder), key=lambda e: e.name):
+    samples = dataset.samples
+    for entry in sorted(walk.list_dir(folder), key=attrgetter("name")):
         rel = f"{rel_folder}/{entry.name}"
         if walk.excluded(rel):
             continue
@@ -618,9 +620,7 @@ def _add_class_files(
                 _add_class_files(dataset, folder / entry.name, rel, label, split, walk)
         elif walk.is_file(entry, rel):
             if is_data_file(entry.name):
-                dataset.samples.append(
-                    Sample(source=rel, label=label, split=split, path=rel, folder_label=label)
-                )
+                samples.append(Sample(rel, label, split, rel, label))  # source and path
             elif not is_vcs_file(entry.name):
                 dataset.stray_files.append(rel)
 
@@ -688,4 +688,8 @@ def _exclusion(patterns: tuple[str, ...]) -> Callable[[str], bool]:
     def excluded(rel: str) -> bool:
         return any(fnmatch(rel, pattern) for pattern in patterns)
 
-    return excluded
+    return excluded if patterns else _nothing_excluded
+
+
+def _nothing_excluded(rel: str) -> bool:
+    return False
