@@ -135,3 +135,51 @@ def test_a_cached_row_that_does_not_unpack_is_rescanned(tmp_path: Path) -> None:
     again = dslint.check(data, cache_dir=tmp_path / "cache", probe=False)
     assert again.scan["from_cache"] == 4
     assert again.findings == first.findings
+
+
+def _scan_twice_from_the_cache(data: Path, cache_dir: Path) -> dict:
+    """Scan the dataset cold, then once from the cache (which stores it as one blob)."""
+    targets = [ScanTarget(str(p.relative_to(data)), "image") for p in sorted(data.rglob("*.png"))]
+    for _ in range(2):
+        cache = FactsCache(cache_dir)
+        facts, _ = scan(str(data), targets, 1, cache, thumbnails=False)
+        cache.close()
+    return facts
+
+
+def test_an_unchanged_dataset_is_read_back_as_one_blob_with_the_same_facts(
+    tmp_path: Path,
+) -> None:
+    data = class_folders(tmp_path / "data", {"train": {"cat": 3, "dog": 3}})
+    before = _scan_twice_from_the_cache(data, tmp_path / "cache")
+    with sqlite3.connect(tmp_path / "cache" / FILE_NAME) as db:
+        db.execute("DELETE FROM facts")  # only the blob can serve them now
+    db.close()
+    cache = FactsCache(tmp_path / "cache")
+    targets = [ScanTarget(name, "image") for name in before]
+    after, stats = scan(str(data), targets, 1, cache, thumbnails=False)
+    cache.close()
+    assert stats.from_cache == 6
+    assert {p: f.to_row() for p, f in after.items()} == {p: f.to_row() for p, f in before.items()}
+
+
+def test_a_file_changed_since_the_blob_was_stored_is_rescanned(tmp_path: Path) -> None:
+    data = class_folders(tmp_path / "data", {"train": {"cat": 3, "dog": 3}})
+    _scan_twice_from_the_cache(data, tmp_path / "cache")
+    victim = data / "train/cat/0.png"
+    victim.write_bytes(victim.read_bytes()[:40])
+    report = dslint.check(data, cache_dir=tmp_path / "cache", select=["F"], probe=False)
+    assert report.scan["from_cache"] == 5
+    assert [(f.rule_id, f.paths) for f in report.findings] == [("F001", ("train/cat/0.png",))]
+
+
+def test_a_stored_blob_that_does_not_unpack_is_passed_over(tmp_path: Path) -> None:
+    data = class_folders(tmp_path / "data", {"train": {"cat": 3, "dog": 3}})
+    before = _scan_twice_from_the_cache(data, tmp_path / "cache")
+    with sqlite3.connect(tmp_path / "cache" / FILE_NAME) as db:
+        db.execute("UPDATE datasets SET facts = x'e9030000'")
+    db.close()
+    report = dslint.check(data, cache_dir=tmp_path / "cache", probe=False)
+    assert report.scan["from_cache"] == 6
+    again = _scan_twice_from_the_cache(data, tmp_path / "cache")
+    assert {p: f.to_row() for p, f in again.items()} == {p: f.to_row() for p, f in before.items()}

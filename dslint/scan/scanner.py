@@ -78,12 +78,22 @@ def scan(
             )
         else:
             readable[target.rel] = keys[target.rel]
-    cached = {
-        rel: FileFacts.from_row(rel, row)
-        for rel, row in (cache.get_many(readable, thumbnails) if cache else ())
-    }
+    whole = None
+    if cache and readable and not thumbnails:
+        whole = cache.unchanged_dataset(root, readable)
+    rows = (
+        dict(zip(readable, whole, strict=True))
+        if whole is not None
+        else dict(cache.get_many(readable, thumbnails) if cache else ())
+    )
+    cached = {rel: FileFacts.from_row(rel, row) for rel, row in rows.items()}
     facts.update(cached)
     todo = [target for target in targets if target.rel in readable and target.rel not in cached]
+    if cache and readable and whole is None and len(cached) == len(readable):
+        # every file came from the cache, one by one: the next check of this unchanged
+        # dataset reads them as one (a check that scanned files does not pay for it)
+        cache.put_unchanged_dataset(root, readable, (rows[rel] for rel in readable))
+    del rows
     if progress:
         progress(len(targets) - len(todo))
     if decoding and todo:
