@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from operator import attrgetter
+from typing import NamedTuple
 
 from dslint.engine import Context, Finding, Rule
 from dslint.engine.wording import tally
@@ -37,17 +39,20 @@ class MixedFormat(Rule):
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         facts = [f for _, f in ctx.files() if not f.error]
-        images = [f for f in facts if f.kind == "image" and f.mode]
+        # images counted by their format first: a dataset has few distinct ones
+        images = Counter(
+            ImageFormat(*IMAGE_FORMAT(f)) for f in facts if f.kind == "image" and f.mode
+        )
         arrays = [f for f in facts if f.kind == "array" and f.arrays.get("")]
         mixes = {
-            "modes": Counter(f.mode for f in images),
-            "bit depths": Counter(f"{f.bit_depth}-bit" for f in images),
-            "channel counts": Counter(str(f.channels) for f in images),
+            "modes": _tallied(images, lambda image: image.mode),
+            "bit depths": _tallied(images, lambda image: f"{image.bit_depth}-bit"),
+            "channel counts": _tallied(images, lambda image: str(image.channels)),
             "array shapes": Counter("×".join(map(str, f.arrays[""]["shape"])) for f in arrays),
             "array dtypes": Counter(f.arrays[""]["dtype"] for f in arrays),
         }
         mixed = {what: c for what, c in mixes.items() if len(c) > 1}
-        sizes = Counter(f"{f.width}×{f.height}" for f in images)
+        sizes = _tallied(images, lambda image: f"{image.width}×{image.height}")
         if mixed:
             yield self.finding(
                 "samples mix " + "; ".join(f"{what} {tally(c)}" for what, c in mixed.items()),
@@ -63,3 +68,22 @@ class MixedFormat(Rule):
                 fix="Resize once to the training resolution, keeping the aspect ratio in "
                 "mind (pad or crop rather than stretch).",
             )
+
+
+class ImageFormat(NamedTuple):
+    mode: str
+    bit_depth: int | None
+    channels: int | None
+    width: int | None
+    height: int | None
+
+
+IMAGE_FORMAT = attrgetter(*ImageFormat._fields)
+
+
+def _tallied(formats: Counter, value_of: Callable[[ImageFormat], str]) -> Counter:
+    """Files counted by one value of their format, from files counted by format."""
+    found: Counter = Counter()
+    for image_format, files in formats.items():
+        found[value_of(image_format)] += files
+    return found

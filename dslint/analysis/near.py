@@ -117,11 +117,12 @@ def _search_key(images: list[tuple[Sample, FileFacts]], max_distance: int) -> by
     split, label and content (its content hash stands for its thumbnail), the distance
     and the code's version. An unchanged dataset's groups are then read, not searched."""
     digest = xxhash.xxh3_128(f"near {__version__} {SEARCH_VERSION} {max_distance}".encode())
-    for sample, facts in images:
-        digest.update(
-            f"{sample.path}\0{sample.split}\0{sample.label!r}\0{facts.content_hash}\0"
-            f"{facts.fingerprint}\0{facts.tint}\n".encode("utf-8", "surrogateescape")
-        )
+    described = "".join(
+        f"{sample.path}\0{sample.split}\0{sample.label!r}\0{facts.content_hash}\0"
+        f"{facts.fingerprint}\0{facts.tint}\n"
+        for sample, facts in images
+    )
+    digest.update(described.encode("utf-8", "surrogateescape"))
     return digest.digest()
 
 

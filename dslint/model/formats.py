@@ -120,6 +120,7 @@ TEXT = Kind(
 KINDS = {kind.name: kind for kind in (IMAGE, AUDIO, ARRAY, TEXT)}
 KIND_OF_EXTENSION = {ext: kind for kind in KINDS.values() for ext in kind.formats}
 _KIND_NAME = {ext: kind.name for ext, kind in KIND_OF_EXTENSION.items()}
+_FORMAT = {ext: kind.formats[ext] for ext, kind in KIND_OF_EXTENSION.items()}
 # files that are datasets or describe one, though not samples: NumPy's stacked arrays
 # (x_train.npy is an "array" sample file only in a folder of per-sample arrays; .npz
 # archives are always stacked), manifests, and dslint's configuration
@@ -149,9 +150,7 @@ def kind_of(name: str) -> str | None:
 
 def expected_format(name: str) -> str | None:
     """The format a file's extension promises ("JPEG" for .jpg), None if unknown."""
-    ext = extension(name)
-    kind = KIND_OF_EXTENSION.get(ext)
-    return kind.formats[ext] if kind else None
+    return _FORMAT.get(extension(name))
 
 
 def precommit_pattern() -> str:

@@ -88,7 +88,11 @@ def scan(
     )
     cached = {rel: FileFacts.from_row(rel, row) for rel, row in rows.items()}
     facts.update(cached)
-    todo = [target for target in targets if target.rel in readable and target.rel not in cached]
+    todo = (
+        [target for target in targets if target.rel in readable and target.rel not in cached]
+        if len(cached) < len(readable)
+        else []
+    )
     if cache and readable and whole is None and len(cached) == len(readable):
         # every file came from the cache, one by one: the next check of this unchanged
         # dataset reads them as one (a check that scanned files does not pay for it)
@@ -119,22 +123,23 @@ def _cache_keys(
     """Each target's cache key, or why it cannot be read."""
     keys: dict[str, CacheKey] = {}
     unreadable: dict[str, str] = {}
-    for target in targets:
-        full = key_path(root, target.rel)
+    stat = os.stat
+    for rel, _, table in targets:
+        full = key_path(root, rel)
         # a table's facts depend on which columns were read: they are part of its key
-        key = f"{full}#{target.table!r}" if target.table else full
+        key = f"{full}#{table!r}" if table else full
         if versions is not None:
-            if target.rel in versions:
-                keys[target.rel] = (key, *versions[target.rel])
+            if rel in versions:
+                keys[rel] = (key, *versions[rel])
             else:
-                unreadable[target.rel] = "cannot be read: not in the store's listing"
+                unreadable[rel] = "cannot be read: not in the store's listing"
             continue
         try:
-            info = os.stat(full)
+            info = stat(full)
         except OSError as exc:
-            unreadable[target.rel] = f"cannot be read: {exc.strerror}"
+            unreadable[rel] = f"cannot be read: {exc.strerror}"
             continue
-        keys[target.rel] = (key, info.st_size, info.st_mtime_ns)
+        keys[rel] = (key, info.st_size, info.st_mtime_ns)
     return keys, unreadable
 
 
