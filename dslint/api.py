@@ -129,6 +129,7 @@ def check(
     probe_settings = replace(probe_settings, progress=progress)
     findings: list[Finding] = []
     probes: dict[str, dict] = {}
+    unprobed: dict[str, str] = {}  # why a dataset was not probed, by root
     columns: dict[str, list[dict]] = {}  # a table dataset's column summary, by root
     suppressed: dict[str, int] = {}
     crashes: list[RuleCrash] = []
@@ -175,6 +176,8 @@ def check(
             # the probe is part of the summary whichever rules ran (computed once)
             if probe_settings.enabled and (result := ctx.probe()) is not None:
                 probes[dataset.root] = result.summary()
+            elif probe_settings.enabled and (pending := ctx.start_probe()) and pending.skipped:
+                unprobed[dataset.root] = pending.skipped
             if dataset.table_columns:
                 columns[dataset.root] = column_report(ctx, found)
             findings.extend(found)
@@ -195,7 +198,9 @@ def check(
         f for rule in rules if rule.reads_findings for f in _run_rule(rule, late, "", crashes)
     )
     summaries = [
-        DatasetSummary.of(dataset, probes.get(dataset.root), columns.get(dataset.root))
+        DatasetSummary.of(
+            dataset, probes.get(dataset.root), columns.get(dataset.root), unprobed.get(dataset.root)
+        )
         for dataset in datasets
     ]
     if baseline is not None:

@@ -302,3 +302,31 @@ def test_the_gpu_build_without_a_gpu_runs_on_the_cpu_and_says_why(tmp_path: Path
     assert cuda.returncode == 2 and cuda.stdout == ""
     assert cuda.stderr.startswith("dslint: error: --device cuda: onnxruntime lists the CUDA")
     assert cuda.stderr.count("\n") == 1
+
+
+def test_a_dataset_too_small_to_probe_is_told_why_in_every_report(tmp_path: Path) -> None:
+    from tests.helpers import class_folders
+
+    data = class_folders(tmp_path / "data", {"train": {"cat": 12, "dog": 5, "fox": 3}})
+    why = (
+        "2 classes have fewer than 8 labelled samples ('dog', 'fox'); it needs 8 of each to fit "
+        "and test in folds"
+    )
+    report = dslint.check(data, use_cache=False)
+    (summary,) = report.datasets
+    assert (summary.probe, summary.probe_skipped) == (None, why)
+    assert json.loads(report.to_json())["datasets"][0]["probe_skipped"] == why
+    text = run_cli("check", data, "--no-cache", probe=True).stdout
+    assert f"probe: not run: {why}\n" in text
+    html = run_cli("check", data, "--no-cache", "--format", "html", probe=True).stdout
+    assert f"Not run: {why.replace(chr(39), '&#x27;')}." in html
+
+
+def test_a_dataset_of_one_class_is_not_probed_and_says_so(tmp_path: Path) -> None:
+    from tests.helpers import class_folders
+
+    data = class_folders(tmp_path / "data", {"train": {"cat": 12}})
+    (summary,) = dslint.check(data, use_cache=False).datasets
+    assert summary.probe_skipped == "one class ('cat'); it tells classes apart"
+    (unprobed,) = dslint.check(data, use_cache=False, probe=False).datasets
+    assert unprobed.probe_skipped is None  # not run because it was not asked for

@@ -266,7 +266,8 @@ def test_the_readme_session_prints_what_it_shows(tmp_path: Path) -> None:
     assert len(commands) == 3
     for command, shown in zip(commands, outputs, strict=True):
         args = shlex.split(command[2:])[1:]
-        result = run_cli(*args, "--cache-dir", tmp_path / "cache", cwd=tmp_path)
+        # as a user runs them: the check with the probe, which says why it did not run
+        result = run_cli(*args, "--cache-dir", tmp_path / "cache", cwd=tmp_path, probe=True)
         assert result.returncode == 0, result.stderr
         printed = shown.split("\n", 1)[1]
         assert _timeless(result.stdout) == _timeless(printed), command

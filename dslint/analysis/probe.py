@@ -32,7 +32,8 @@ from dslint.analysis.probe_columns import ColumnInputs, column_inputs
 from dslint.analysis.probe_compute import Fit, Work, fitted
 from dslint.analysis.probe_model import probe_model
 from dslint.analysis.sampling import PROBE_SAMPLES, stratified_subsample
-from dslint.model.dataset import Label, is_class, sort_labels
+from dslint.engine.wording import examples, plural
+from dslint.model.dataset import Label, format_label, is_class, sort_labels
 from dslint.model.formats import KINDS, PICTURE_PROPERTIES
 from dslint.training.chance import Chance
 
@@ -222,12 +223,15 @@ class Pending:
     labelled: int = 0
     running: probe_helper.Running | None = None
     failed: Exception | None = None
+    skipped: str | None = None  # why the dataset gives the probe nothing to fit
 
     def result(self) -> ProbeResult | None:
         """The probe's result (waiting for the helper process), or None when it gives
         no verdict."""
         if self.failed is not None:
             raise self.failed
+        if self.skipped is not None:
+            return None
         if self.fit is None and not self._finish():
             return None
         return _result(self)
@@ -289,12 +293,17 @@ def _begun(ctx: Context, settings: ProbeSettings) -> Pending | None:
         model = settings.model.read_bytes() if settings.model else probe_model()
     classes = sort_labels({s.label for s in samples})
     if len(classes) < 2:
-        return None
+        return Pending(skipped=_one_class(classes))
     index = {c: i for i, c in enumerate(classes)}
     truth = np.array([index[s.label] for s in samples])
     counts = np.bincount(truth, minlength=len(classes))
     if counts.min() < MIN_PER_CLASS:
-        return None  # too few samples for any verdict
+        few = [format_label(c) for c, n in zip(classes, counts, strict=True) if n < MIN_PER_CLASS]
+        return Pending(
+            skipped=f"{plural(len(few), 'class has', 'classes have')} fewer than "
+            f"{MIN_PER_CLASS} labelled samples ({examples(few)}); it needs {MIN_PER_CLASS} of "
+            "each to fit and test in folds"
+        )
     folds = int(min(5, counts.min()))
     keys = _feature_keys(pictures, model) if columns is None else [columns.identity]
     fit_key = _fit_key(keys, truth, properties, folds)
@@ -480,3 +489,10 @@ def _fit_key(
     for name in sorted(properties):
         digest.update(name.encode() + properties[name].astype(np.float64).tobytes())
     return digest.digest()
+
+
+def _one_class(classes: list[Label]) -> str:
+    """Why a dataset of fewer than two classes is not probed."""
+    if not classes:
+        return "no labelled sample it can read (pictures, recordings, arrays or table rows)"
+    return f"one class ({format_label(classes[0])}); it tells classes apart"

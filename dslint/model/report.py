@@ -26,6 +26,7 @@ class DatasetSummary:
     probe: dict[str, Any] | None = None
     # a table's columns: kind, the rules naming it, a line on its values per split
     columns: list[dict[str, Any]] | None = None
+    probe_skipped: str | None = None  # why the probe did not run on it
 
     @classmethod
     def of(
@@ -33,6 +34,7 @@ class DatasetSummary:
         dataset: Dataset,
         probe: dict[str, Any] | None = None,
         columns: list[dict[str, Any]] | None = None,
+        probe_skipped: str | None = None,
     ) -> DatasetSummary:
         splits = {}
         for split in dataset.splits:
@@ -48,6 +50,7 @@ class DatasetSummary:
             splits=splits,
             probe=probe,
             columns=columns or None,
+            probe_skipped=probe_skipped,
         )
 
 

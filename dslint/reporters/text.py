@@ -90,6 +90,8 @@ def _dataset(console: Console, summary: DatasetSummary) -> None:
             f"[dim]probe: {escape(probed(p))}, out-of-fold accuracy "
             f"{p['accuracy']:.3f} (chance {p['chance']:.3f}); {escape(describe_run(p))}[/]"
         )
+    elif summary.probe_skipped:
+        console.print(f"[dim]probe: not run: {escape(summary.probe_skipped)}[/]")
     console.print()
 
 

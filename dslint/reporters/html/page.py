@@ -174,6 +174,8 @@ def _dataset(summary: DatasetSummary, report: Report) -> str:
             for pair in f.evidence.get(PAIRS, [])
         ]
         rows.append(heatmap(p["classes"], p["confusion"], pairs))
+    elif summary.probe_skipped:
+        rows.append(f"<h3>Separability probe</h3><p>Not run: {e(summary.probe_skipped)}.</p>")
     rows.append("</section>")
     return "\n".join(rows)
 
