@@ -4,6 +4,9 @@ from collections.abc import Iterator
 
 from dslint.engine import Context, Finding, Rule
 from dslint.engine.wording import examples, plural
+from dslint.model.dataset import Sample
+from dslint.model.facts import FileFacts
+from dslint.model.lfs import FETCH_FIX, is_unfetched, unfetched_size
 
 
 class UnreadableFile(Rule):
@@ -13,7 +16,9 @@ class UnreadableFile(Rule):
     What it catches:
         Every file that dslint's decoders (Pillow, soundfile, NumPy) reject, with the
         decoder's reason; manifest rows naming files that do not exist; NumPy arrays
-        that cannot be loaded safely. Missing files are one finding per manifest.
+        that cannot be loaded safely. Missing files are one finding per manifest, and
+        Git LFS pointers (what a clone without Git LFS holds in place of each file) one
+        finding for all, with the bytes never fetched.
 
     Why it matters:
         A loader meets the file mid-epoch and the run dies hours in with
@@ -35,8 +40,11 @@ class UnreadableFile(Rule):
 
     def check(self, ctx: Context) -> Iterator[Finding]:
         fix = "Re-download or re-export the file, or remove it (and its manifest row)."
+        pointers = [(s, f) for s, f in ctx.files() if f.error and is_unfetched(f.error)]
+        if pointers:
+            yield self._pointers(pointers)
         for sample, facts in ctx.files():
-            if facts.error:
+            if facts.error and not is_unfetched(facts.error):
                 yield self.finding(
                     f"{sample.path} cannot be decoded: {facts.error}",
                     paths=[sample.path],
@@ -76,3 +84,18 @@ class UnreadableFile(Rule):
                     evidence={"reason": facts.error},
                     fix=fix,
                 )
+
+    def _pointers(self, pointers: list[tuple[Sample, FileFacts]]) -> Finding:
+        """One finding for every Git LFS pointer: a clone without Git LFS holds one in
+        place of every file, and a line each would bury the one thing to do."""
+        names = [sample.path for sample, _ in pointers]
+        one = len(pointers) == 1
+        stood_for = sum(unfetched_size(facts.error or "") for _, facts in pointers)
+        what = "is a Git LFS pointer, not its" if one else "are Git LFS pointers, not their"
+        return self.finding(
+            f"{plural(len(pointers), 'file')} {what} content: {examples(names)}; the "
+            f"{stood_for:,} bytes {'it stands' if one else 'they stand'} for were never fetched",
+            paths=names,
+            evidence={"git_lfs_pointers": len(pointers), "bytes": stood_for},
+            fix=FETCH_FIX,
+        )

@@ -4,6 +4,7 @@ from collections.abc import Iterator
 
 from dslint.engine import Context, Finding, Rule
 from dslint.engine.wording import plural
+from dslint.model.lfs import FETCH_FIX, is_unfetched
 
 
 class UnusedData(Rule):
@@ -57,6 +58,8 @@ class UnusedData(Rule):
                 f"{table} was not used as a manifest: {why}",
                 paths=[table],
                 evidence={"why": why},
-                fix="If it holds the labels, name it with --manifest and its columns with "
+                fix=FETCH_FIX
+                if is_unfetched(why.removeprefix("it is "))
+                else "If it holds the labels, name it with --manifest and its columns with "
                 "--path-column and --label-column.",
             )

@@ -60,3 +60,44 @@ def test_every_byte_under_the_fixtures_is_unchanged_after_checking_them(tmp_path
         assert result.returncode == 1, result.stderr
         assert len(json.loads(result.stdout)["datasets"]) == len(every)
     assert tree_digest(FIXTURES) == before
+
+
+def test_git_lfs_pointers_are_named_as_such_with_what_was_never_fetched(tmp_path: Path) -> None:
+    from dslint.model.lfs import pointer_size
+    from fixtures.generate import lfs_pointer
+
+    assert pointer_size(lfs_pointer("a.png", 48_213).encode()) == 48_213
+    legacy = lfs_pointer("a.wav", 7).replace("git-lfs.github.com", "hawser.github.com")
+    assert pointer_size(legacy.encode()) == 7
+    assert pointer_size(b"version 2\nsize 12\n") is None  # text, not a pointer
+    assert pointer_size(lfs_pointer("a.png", 5).encode() + b"x" * 2000) is None  # too long
+    data = class_folders(tmp_path / "data", {"train": {"cat": 3, "dog": 3}})
+    (data / "train/cat/cat0.png").write_text(lfs_pointer("cat0", 1_000))
+    (data / "train/dog/dog2.png").write_text(lfs_pointer("dog2", 234))
+    (data / "labels.csv").write_text(lfs_pointer("labels", 5_000_000))
+    result = run_cli("check", data, "--no-cache", "--select", "F")
+    assert result.returncode == 1, result.stderr
+    assert (
+        "2 files are Git LFS pointers, not their content: train/cat/cat0.png, train/dog/dog2.png; "
+        "the 1,234 bytes they stand for were never fetched"
+    ) in result.stdout
+    assert "cannot be decoded" not in result.stdout  # one finding for them all
+    assert "labels.csv was not used as a manifest: it is a Git LFS pointer; the 5,000,000" in (
+        result.stdout
+    )
+    asked = run_cli("check", data, "--no-cache", "--manifest", data / "labels.csv")
+    assert asked.returncode == 2
+    assert asked.stderr.startswith(f"dslint: error: manifest {data / 'labels.csv'}: it is a Git")
+
+
+def test_fix_leaves_git_lfs_pointers_to_be_fetched_rather_than_dropping_them(
+    tmp_path: Path,
+) -> None:
+    from fixtures.generate import lfs_pointer
+
+    data = class_folders(tmp_path / "data", {"train": {"cat": 3, "dog": 3}})
+    (data / "train/cat/cat0.png").write_text(lfs_pointer("cat0", 1_000))
+    result = run_cli("fix", data, "--out", tmp_path / "fixed")
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "fixed/train/cat/cat0.png").read_text() == lfs_pointer("cat0", 1_000)
+    assert "git lfs pull" in result.stdout

@@ -10,6 +10,7 @@ the way PhysioNet's REFERENCE.csv is written.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 from collections.abc import Callable
@@ -19,6 +20,7 @@ from typing import IO
 
 from dslint.errors import DslintError
 from dslint.model.dataset import split_of_name
+from dslint.model.lfs import FETCH, MAX_POINTER, pointer_size, unfetched
 
 PATH_COLUMNS = (
     "path",
@@ -148,7 +150,9 @@ def read_rows(file: Path, opener: Opener = _open_local) -> list[list[str]]:
     delimiter = "\t" if file.suffix.lower() == ".tsv" else ","
     try:
         with io.TextIOWrapper(opener(file), encoding="utf-8-sig", newline="") as handle:
-            return [row for row in csv.reader(handle, delimiter=delimiter)]
+            rows = [row for row in csv.reader(handle, delimiter=delimiter)]
+        _refuse_a_pointer(file, "\n".join(delimiter.join(row) for row in rows[:4]).encode())
+        return rows
     except UnicodeDecodeError as exc:
         raise NotAManifest(
             file, f"it is not UTF-8 text ({exc.reason} at byte {exc.start})"
@@ -164,9 +168,17 @@ def _read_parquet(file: Path, opener: Opener) -> list[list[str]]:
         with opener(file) as handle:
             frame = pd.read_parquet(handle)
     except Exception as exc:
+        with contextlib.suppress(OSError), opener(file) as handle:
+            _refuse_a_pointer(file, handle.read(MAX_POINTER + 1))
         raise NotAManifest(file, f"it cannot be read as Parquet: {exc}") from None
     cells = frame.astype(str).where(frame.notna(), "").values.tolist()
     return [list(map(str, frame.columns)), *cells]
+
+
+def _refuse_a_pointer(file: Path, head: bytes) -> None:
+    """Raise `NotAManifest` when the file is a Git LFS pointer, not the table."""
+    if (size := pointer_size(head)) is not None:
+        raise NotAManifest(file, f"it is {unfetched(size)} ({FETCH})")
 
 
 def _columns(

@@ -35,6 +35,7 @@ CHOICES = {
     "N004": "look at each: delete it if it carries nothing, keep it if blank is a class",
     "S006": "look at each: delete those that belong to no class",
 }
+FETCH_FIX = "fetch them with `git lfs pull` in the dataset's repository, then check again"
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,10 @@ def plan_fixes(dataset: Dataset, findings: list[Finding], fixes: set[str]) -> Pl
     array_rows = {s.source for s in dataset.samples if s.path is None}
     for finding in findings:
         rule, why = finding.rule_id, finding.message
-        if rule == "F001" and "rows" not in finding.evidence:
+        if rule == "F001" and "git_lfs_pointers" in finding.evidence:
+            # the files exist, unfetched: dropping them would drop the data
+            plan.left.append({"rule": rule, "message": why, "choices": FETCH_FIX})
+        elif rule == "F001" and "rows" not in finding.evidence:
             _add(plan, fixes, "drop-unreadable", "drop file", finding.paths, rule, why)
         elif rule == "F001":
             missing = [source for source, _ in dataset.missing_files]

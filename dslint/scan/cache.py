@@ -48,7 +48,7 @@ COLUMNS = ("key_path", "key_size", "key_mtime_ns", "key_version", "facts")
 THUMBNAIL = CACHED_FIELDS.index("thumbnail")
 # what the scan stores inside the facts (a table's or text's statistics): raise it when
 # that changes, so that facts of another shape are scanned again, not misread
-FACTS_SHAPE = 4
+FACTS_SHAPE = 5
 # rows written by a dslint with other fact fields or shapes are never read as this one's
 FIELDS = hashlib.sha256(" ".join(CACHED_FIELDS).encode()).hexdigest()[:8]
 VERSION = f"{__version__}+{FIELDS}.{FACTS_SHAPE}"

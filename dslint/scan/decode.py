@@ -19,6 +19,7 @@ from dslint.analysis.fingerprint import as_signed, fingerprints, tints
 from dslint.lazy import resolve
 from dslint.model.facts import DRAFT, FileFacts
 from dslint.model.formats import KINDS
+from dslint.model.lfs import pointer_size, unfetched
 from dslint.scan.mel import mel_filters
 
 # Pillow's own decompression-bomb limit; above it the header is read, not the pixels.
@@ -244,6 +245,8 @@ def _content_hash(header: str, values: np.ndarray) -> str:
 
 
 def _reason(kind: str, exc: Exception, data: bytes) -> str:
+    if (size := pointer_size(data)) is not None:
+        return unfetched(size)
     head = data[:512]
     if b"\0" not in head:
         try:
