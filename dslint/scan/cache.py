@@ -170,7 +170,11 @@ class FactsCache:
         """Store every file's row of the dataset at `root` as one blob, for
         `unchanged_dataset`; `rows` in the order of `keys`."""
         packed = marshal.dumps(
-            [(*row[:THUMBNAIL], None, *row[THUMBNAIL + 1 :]) for row in rows], MARSHAL_VERSION
+            [
+                row if row[THUMBNAIL] is None else (*row[:THUMBNAIL], None, *row[THUMBNAIL + 1 :])
+                for row in rows
+            ],
+            MARSHAL_VERSION,
         )
         try:
             with self._db:
