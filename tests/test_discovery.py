@@ -492,7 +492,7 @@ def test_a_manifest_naming_files_above_its_folder_reaches_them() -> None:
     ("text", "reason"),
     [
         ("", "it is empty"),
-        ("a,b,c\n1,2,3\n", "no column names files of the dataset (columns: a, b, c)"),
+        ("a,b,c\n1,2,3\n", "no column names files of the dataset (its first row: 'a', 'b', 'c')"),
         (
             "path,weight\nx.png,1\n",
             "no label column among path, weight (name it with --label-column)",

@@ -213,7 +213,10 @@ def _columns(
         if len(header) == 2 and not any(asked.values()):
             return None
         raise NotAManifest(
-            file, f"no column names files of the dataset (columns: {', '.join(table[0])})"
+            file,
+            f"no column names files of the dataset (its first row: "
+            f"{', '.join(repr(cell) for cell in table[0][:8])}"
+            f"{f' and {len(table[0]) - 8:,} more' if len(table[0]) > 8 else ''})",
         )
     others = [i for i in range(len(header)) if i not in found.values()]
     if found.get("label") is None and len(others) >= 3 and all(_numeric(table, i) for i in others):
