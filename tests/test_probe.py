@@ -330,3 +330,22 @@ def test_a_dataset_of_one_class_is_not_probed_and_says_so(tmp_path: Path) -> Non
     assert summary.probe_skipped == "one class ('cat'); it tells classes apart"
     (unprobed,) = dslint.check(data, use_cache=False, probe=False).datasets
     assert unprobed.probe_skipped is None  # not run because it was not asked for
+
+
+def test_the_stratified_subsample_holds_exactly_the_samples_asked_for() -> None:
+    from collections import Counter
+
+    from dslint.analysis.sampling import stratified_subsample
+
+    # FER-2013's seven classes as a public repository ships them (32,756 pictures)
+    sizes = {0: 4_534, 1: 504, 2: 4_656, 3: 8_206, 4: 5_557, 5: 3_650, 6: 5_649}
+    labels = [label for label, size in sizes.items() for _ in range(size)]
+    chosen = stratified_subsample(labels, 4_000)
+    assert len(chosen) == 4_000 and chosen == sorted(set(chosen))
+    kept = Counter(labels[i] for i in chosen)
+    assert all(abs(kept[c] - 4_000 * n / len(labels)) < 1 for c, n in sizes.items())
+    rare = ["a"] * 999 + ["b"]
+    assert Counter(rare[i] for i in stratified_subsample(rare, 100)) == {
+        "a": 100,
+        "b": 1,  # two at least, of which there is one: past the hundred asked for
+    }

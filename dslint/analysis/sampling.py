@@ -10,8 +10,10 @@ PROBE_SAMPLES = 4_000
 
 
 def stratified_subsample(labels: list, limit: int) -> list[int]:
-    """Indices of at most about `limit` samples, each label keeping its share (two at
-    least), in their original order; all of them when there are few enough."""
+    """Indices of `limit` samples, each label keeping its share (the largest remainders
+    rounded up, so that the shares add up to `limit`; two at least, which many small
+    labels can take past it), in their original order; all of them when there are few
+    enough."""
     if len(labels) <= limit:
         return list(range(len(labels)))
     import numpy as np  # here: the command line reads this module's default as it starts
@@ -20,8 +22,11 @@ def stratified_subsample(labels: list, limit: int) -> list[int]:
     by_label: dict = {}
     for i, label in enumerate(labels):
         by_label.setdefault(label, []).append(i)
+    quotas = np.array([limit * len(members) / len(labels) for members in by_label.values()])
+    shares = np.floor(quotas).astype(int)
+    shares[np.argsort(shares - quotas, kind="stable")[: limit - shares.sum()]] += 1
     keep = []
-    for members in by_label.values():
-        share = max(2, round(limit * len(members) / len(labels)))
-        keep.extend(rng.choice(members, size=min(share, len(members)), replace=False).tolist())
+    for members, share in zip(by_label.values(), shares.tolist(), strict=True):
+        size = min(max(2, share), len(members))
+        keep.extend(rng.choice(members, size=size, replace=False).tolist())
     return sorted(keep)
