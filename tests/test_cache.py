@@ -183,3 +183,18 @@ def test_a_stored_blob_that_does_not_unpack_is_passed_over(tmp_path: Path) -> No
     assert report.scan["from_cache"] == 6
     again = _scan_twice_from_the_cache(data, tmp_path / "cache")
     assert {p: f.to_row() for p, f in again.items()} == {p: f.to_row() for p, f in before.items()}
+
+
+def test_a_run_with_thumbnails_neither_reads_nor_stores_the_dataset_whole(tmp_path: Path) -> None:
+    """The blob leaves thumbnails out, so a run with the probe reads a row per file and
+    does not rewrite the blob each time."""
+    data = class_folders(tmp_path / "data", {"train": {"cat": 3, "dog": 3}})
+    targets = [ScanTarget(str(p.relative_to(data)), "image") for p in sorted(data.rglob("*.png"))]
+    for _ in range(3):
+        cache = FactsCache(tmp_path / "cache")
+        facts, _ = scan(str(data), targets, 1, cache, thumbnails=True)
+        cache.close()
+        assert all(f.thumbnail for f in facts.values())
+    with sqlite3.connect(tmp_path / "cache" / FILE_NAME) as db:
+        assert db.execute("SELECT COUNT(*) FROM datasets").fetchone() == (0,)
+    db.close()

@@ -78,9 +78,9 @@ def scan(
             )
         else:
             readable[target.rel] = keys[target.rel]
-    whole = None
-    if cache and readable and not thumbnails:
-        whole = cache.unchanged_dataset(root, readable)
+    # the dataset whole holds no thumbnails: for a run that wants them, rows it is
+    whole_kept = bool(cache and readable and not thumbnails)
+    whole = cache.unchanged_dataset(root, readable) if cache and whole_kept else None
     rows = (
         dict(zip(readable, whole, strict=True))
         if whole is not None
@@ -93,7 +93,7 @@ def scan(
         if len(cached) < len(readable)
         else []
     )
-    if cache and readable and whole is None and len(cached) == len(readable):
+    if cache and whole_kept and whole is None and len(cached) == len(readable):
         # every file came from the cache, one by one: the next check of this unchanged
         # dataset reads them as one (a check that scanned files does not pay for it)
         cache.put_unchanged_dataset(root, readable, (rows[rel] for rel in readable))
