@@ -450,10 +450,19 @@ def _names_of_lone_folder(
 ) -> NameLabels | None:
     """The name pattern of a dataset that is one folder of files labelled by their
     names (`recordings/7_jackson_32.wav`): read as one class folder, it would be a
-    dataset of one class."""
+    dataset of one class. Folders of other files only, no data file among them, are
+    no classes beside it (the free spoken digit repository's `utils/` of scripts); an
+    empty folder may be a class yet to fill."""
+    folders = [d for d in folders if not _holds_other_files_only(walk, root / d)]
     if len(folders) != 1 or data_files or _subfolders(walk, root / folders[0]):
         return None
     return name_labels.inferred([e.name for e in walk.list_dir(root / folders[0])])
+
+
+def _holds_other_files_only(walk: Tree, folder: Path) -> bool:
+    """Whether files lie under `folder` and none of them is a data file."""
+    names = [name for _, _, files in walk.walk(folder) for name in files]
+    return bool(names) and not any(is_data_file(name) for name in names)
 
 
 def _is_wrapper(walk: Tree, folder: Path) -> bool:
