@@ -4,6 +4,7 @@ where a broken log stopped."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -256,3 +257,31 @@ def test_a_utf16_log_as_powershell_writes_it_is_read(tmp_path: Path) -> None:
     log = tmp_path / "training.log"
     log.write_bytes(text.encode("utf-16"))  # with its byte-order mark
     assert read_history(log).epochs == [1, 2, 3]
+
+
+def _estimated_classes(rows: list[tuple[float, float]]) -> tuple[int, str] | None:
+    """K, and whence, as a history of (loss, accuracy) epochs alone gives it."""
+    from dslint.engine.context import Context
+    from dslint.model.dataset import Dataset
+    from dslint.training.chance import chance
+
+    history = parse_text(
+        "".join(
+            f"Epoch {i}/{len(rows)}\n9/9 [====] - 1s - loss: {loss:.4f} - accuracy: {acc}\n"
+            for i, (loss, acc) in enumerate(rows, start=1)
+        )
+    )
+    ctx = Context(dataset=Dataset(root="", layout="", label_source="none"), facts={})
+    found = chance(replace(ctx, history=history))
+    return (found.classes, found.source.split(" ")[4]) if found else None
+
+
+def test_k_is_read_from_a_loss_of_exactly_ln_k_in_two_epochs() -> None:
+    """Answering 1/K for everything scores exactly ln K: twice is a signature, once is
+    a loss passing by on its way down, and only a few classes are read so."""
+    twice = [(2.87, 0.54), (0.6931, 0.50), (1.9, 0.49), (0.6931, 0.5)]
+    assert _estimated_classes(twice) == (2, "loss")  # "from a loss of 0.6931 = ln 2"
+    once = [(2.31, 0.10), (1.2, 0.6), (0.6931, 0.8), (0.4, 0.9)]
+    assert _estimated_classes(once) == (10, "first")  # "from the first loss 2.310 ≈ ln 10"
+    ln_100 = 4.6052  # exactly ln 100 twice: too many classes to read from a coincidence
+    assert _estimated_classes([(4.3, 0.01), (ln_100, 0.01), (ln_100, 0.01)]) == (92, "first")

@@ -88,7 +88,31 @@ def chance(ctx: Context) -> Chance | None:
         if len(truth) >= 2:
             return Chance(len(truth), 1 / len(truth), f"1/{len(truth)}", "the predictions")
     if ctx.history is not None:
-        return _estimated(ctx.history)
+        return _uniform_answer(ctx.history) or _estimated(ctx.history)
+    return None
+
+
+EXACT_K = 20  # the most classes read from a loss of exactly ln K
+EXACT = 6e-5  # within rounding at the four decimals Keras prints
+
+
+def _uniform_answer(history) -> Chance | None:
+    """K from a loss of exactly ln K (to the four decimals a log prints) in two epochs or
+    more: the loss of a model that answers 1/K for every class, whatever the input (a
+    public cats-and-dogs log shows val_loss 0.6931 in six epochs, its first loss being
+    2.870). Small K only: a loss within rounding of some ln K up to 1,000 is common by
+    chance, of one up to 20 and twice over is not."""
+    values = [v for name in ("loss", "val_loss") for v in history.series(name) if math.isfinite(v)]
+    for k in range(2, EXACT_K + 1):
+        exact = [v for v in values if abs(v - math.log(k)) < EXACT]
+        if len(exact) >= 2:
+            return Chance(
+                k,
+                1 / k,
+                f"1/{k}",
+                f"an estimate from a loss of {math.log(k):.4f} = ln {k} in {len(exact)} "
+                f"epochs, that of answering 1/{k} for everything",
+            )
     return None
 
 
