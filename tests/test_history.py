@@ -285,3 +285,19 @@ def test_k_is_read_from_a_loss_of_exactly_ln_k_in_two_epochs() -> None:
     assert _estimated_classes(once) == (10, "first")  # "from the first loss 2.310 ≈ ln 10"
     ln_100 = 4.6052  # exactly ln 100 twice: too many classes to read from a coincidence
     assert _estimated_classes([(4.3, 0.01), (ln_100, 0.01), (ln_100, 0.01)]) == (92, "first")
+
+
+def test_a_loss_of_exactly_ln_k_is_counted_by_epochs_not_by_series() -> None:
+    """Loss and validation loss both at ln 2 in one epoch are one epoch of evidence;
+    0.6932 is not ln 2 = 0.69315 to four decimals."""
+    from dslint.training.chance import _uniform_answer
+
+    epochs = [(0.6931, 0.6931), (0.6932, 0.6932), (0.9, 0.9)]
+    history = parse_text(
+        "".join(
+            f"Epoch {i}/3\n9/9 [====] - 1s - loss: {loss} - accuracy: 0.5 - val_loss: {val}"
+            " - val_accuracy: 0.5\n"
+            for i, (loss, val) in enumerate(epochs, start=1)
+        )
+    )
+    assert _uniform_answer(history) is None

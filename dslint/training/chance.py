@@ -93,7 +93,7 @@ def chance(ctx: Context) -> Chance | None:
 
 
 EXACT_K = 20  # the most classes read from a loss of exactly ln K
-EXACT = 6e-5  # within rounding at the four decimals Keras prints
+EXACT = 5e-5  # what rounds to ln K's four decimals, as Keras prints them
 
 
 def _uniform_answer(history) -> Chance | None:
@@ -102,9 +102,13 @@ def _uniform_answer(history) -> Chance | None:
     public cats-and-dogs log shows val_loss 0.6931 in six epochs, its first loss being
     2.870). Small K only: a loss within rounding of some ln K up to 1,000 is common by
     chance, of one up to 20 and twice over is not."""
-    values = [v for name in ("loss", "val_loss") for v in history.series(name) if math.isfinite(v)]
+    losses = [
+        (epoch, value)
+        for name in ("loss", "val_loss")
+        for epoch, value in zip(history.epochs_of(name), history.series(name), strict=True)
+    ]
     for k in range(2, EXACT_K + 1):
-        exact = [v for v in values if abs(v - math.log(k)) < EXACT]
+        exact = {epoch for epoch, value in losses if abs(value - math.log(k)) <= EXACT}
         if len(exact) >= 2:
             return Chance(
                 k,
