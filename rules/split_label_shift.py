@@ -3,7 +3,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 
-from dslint.analysis.stats import chi2_homogeneity
+from dslint.analysis.stats import chi2_p_value, chi2_statistic
 from dslint.engine import Context, Finding, Option, Rule
 from dslint.engine.wording import class_name, percent, split_name
 from dslint.model.dataset import EVAL_SPLITS, sort_labels
@@ -53,10 +53,13 @@ class SplitLabelShift(Rule):
             if len(labels) < 2 or not other or not train:
                 continue
             table = [[train[label] for label in labels], [other[label] for label in labels]]
-            chi2, p = chi2_homogeneity(table)
+            chi2, dof = chi2_statistic(table)
             n = sum(map(sum, table))
             effect = math.sqrt(chi2 / (n * (min(2, len(labels)) - 1)))
-            if p >= self.options["max_p"] or effect < self.options["min_effect"]:
+            if effect < self.options["min_effect"]:
+                continue  # too small to matter, however sure: no p-value needed
+            p = chi2_p_value(chi2, dof)
+            if p >= self.options["max_p"]:
                 continue
             train_n, other_n = sum(table[0]), sum(table[1])
             moved = max(labels, key=lambda c: abs(train[c] / train_n - other[c] / other_n))

@@ -10,18 +10,23 @@ from __future__ import annotations
 import numpy as np
 
 
-def chi2_homogeneity(table: list[list[int]]) -> tuple[float, float]:
-    """Pearson's chi-squared test that the rows of a contingency table share one
-    distribution (no continuity correction): (statistic, p-value). Columns that are
-    empty in every row are dropped."""
-    from scipy.special import chdtrc
-
+def chi2_statistic(table: list[list[int]]) -> tuple[float, int]:
+    """Pearson's chi-squared statistic that the rows of a contingency table share one
+    distribution (no continuity correction), and its degrees of freedom; columns empty
+    in every row are dropped. The effect size needs only these: the p-value, and the
+    import it costs, only where the effect is large enough to matter."""
     observed = np.asarray(table, dtype=np.float64)
     observed = observed[:, observed.sum(axis=0) > 0]
     expected = np.outer(observed.sum(axis=1), observed.sum(axis=0)) / observed.sum()
     statistic = float(((observed - expected) ** 2 / expected).sum())
-    dof = (observed.shape[0] - 1) * (observed.shape[1] - 1)
-    return statistic, float(chdtrc(dof, statistic)) if dof > 0 else 1.0
+    return statistic, (observed.shape[0] - 1) * (observed.shape[1] - 1)
+
+
+def chi2_p_value(statistic: float, dof: int) -> float:
+    """The chi-squared distribution's chance of `statistic` or more at `dof` degrees."""
+    from scipy.special import chdtrc
+
+    return float(chdtrc(dof, statistic)) if dof > 0 else 1.0
 
 
 def welch_t_test(a: list[float], b: list[float]) -> float:
