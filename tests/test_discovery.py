@@ -338,6 +338,11 @@ LAYOUTS = Path(__file__).resolve().parent.parent / "fixtures" / "_layouts"
             {"train": {"neg": 12, "pos": 12}, "test": {"neg": 6, "pos": 6}},
         ),
         (
+            "numbered-ids-without-zeros",
+            "manifest labels.csv (columns 'id', ' hemorrhage' (label chosen by content))",
+            {"train": {0: 6, 1: 6}},
+        ),
+        (
             "spoken-digits",
             "labels in file names, part 1 of names like 2_nicolas_0.wav ('2')",
             {"train": {"0": 6, "1": 6, "2": 6}},

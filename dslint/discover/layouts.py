@@ -654,9 +654,10 @@ def _count_data_files(walk: Tree, folder: Path) -> int:
 
 def _data_files_by_stem(walk: Tree, base: Path) -> dict[str, Path]:
     """Data files under `base` by their relative path without extension, for manifests
-    that name recordings without one (PhysioNet writes `a0001` for `a0001.wav`), and
-    by their bare name where no other file has it (Kaggle writes `id` for
-    `train/id.jpg`)."""
+    that name recordings without one (PhysioNet writes `a0001` for `a0001.wav`), by
+    their bare name where no other file has it (Kaggle writes `id` for
+    `train/id.jpg`), and a bare name of digits also by its number (a public head-CT
+    set's labels.csv writes `7` for `head_ct/007.png`)."""
     found: dict[str, Path] = {}
     for folder, dirs, files in walk.walk(base):
         dirs[:] = sorted(d for d in dirs if not is_tool_dir(d) and d != CACHE_DIR_NAME)
@@ -665,10 +666,14 @@ def _data_files_by_stem(walk: Tree, base: Path) -> dict[str, Path]:
                 file = type(base)(folder) / name
                 found.setdefault(_relative(file, base).rsplit(".", 1)[0], file)
     names = Counter(key.rsplit("/", 1)[-1] for key in found)
-    for key, file in list(found.items()):
-        name = key.rsplit("/", 1)[-1]
-        if names[name] == 1:
-            found.setdefault(name, file)
+    unique = [(key.rsplit("/", 1)[-1], file) for key, file in found.items()]
+    unique = [(name, file) for name, file in unique if names[name] == 1]
+    for name, file in unique:
+        found.setdefault(name, file)
+    numbers = Counter(str(int(name)) for name, _ in unique if name.isdigit())
+    for name, file in unique:
+        if name.isdigit() and numbers[str(int(name))] == 1:
+            found.setdefault(str(int(name)), file)
     return found
 
 
