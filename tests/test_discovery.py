@@ -338,6 +338,12 @@ LAYOUTS = Path(__file__).resolve().parent.parent / "fixtures" / "_layouts"
             {"train": {"neg": 12, "pos": 12}, "test": {"neg": 6, "pos": 6}},
         ),
         (
+            "labels-apart",
+            "tables with their labels apart: test.csv + test_labels.csv, train.csv + "
+            "train_labels.csv; other tables left out: churn_raw.csv",
+            {"train": {0: 30, 1: 15}, "test": {0: 10, 1: 5}},
+        ),
+        (
             "numbered-ids-without-zeros",
             "manifest labels.csv (columns 'id', ' hemorrhage' (label chosen by content))",
             {"train": {0: 6, 1: 6}},

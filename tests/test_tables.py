@@ -277,3 +277,44 @@ def test_a_table_without_a_header_row_keeps_its_first_row_as_data(tmp_path: Path
         "numbered: wine.csv)"
     )
     assert len(dataset.samples) == 40
+
+
+def test_tables_with_their_labels_apart_are_read_row_for_row(tmp_path: Path) -> None:
+    """train.csv beside train_labels.csv: each row's label is that row of the labels'
+    table; a column that copies the label is named (S004), a relabelling rescans the
+    table, and the repairs, which would pair rows wrongly, refuse with one line."""
+    import shutil
+
+    from tests.helpers import run_cli
+
+    data = tmp_path / "data"
+    shutil.copytree(LAYOUTS / "labels-apart/data", data)
+    cache = tmp_path / "cache"
+    first = dslint.check(data, cache_dir=cache, probe=False)
+    assert [
+        (f.rule_id, f.evidence.get("column")) for f in first.findings if f.rule_id == "S004"
+    ] == [("S004", "Contract")]
+    labels = data / "train_labels.csv"
+    labels.write_text("Churn\n" + "".join(f"{i % 2}\n" for i in range(45)))  # no longer 1 in 3
+    again = dslint.check(data, cache_dir=cache, probe=False)
+    assert again.scan["from_cache"] == 1  # test.csv; train.csv's facts hang on its labels
+    assert not [f for f in again.findings if f.rule_id == "S004" and f.split in (None, "train")]
+    for command in ("fix", "split"):
+        refused = run_cli(command, data, "--out", tmp_path / command)
+        assert refused.returncode == 2
+        assert refused.stderr.startswith(
+            f"dslint: error: dslint {command} does not rewrite tables whose labels lie apart"
+        )
+        assert not (tmp_path / command).exists()
+
+
+def test_x_and_y_tables_pair_and_a_labels_table_of_other_length_does_not(tmp_path: Path) -> None:
+    rows = "".join(f"{i},{i % 7}\n" for i in range(20))
+    (tmp_path / "X_train.csv").write_text("a,b\n" + rows)
+    (tmp_path / "y_train.csv").write_text("y\n" + "".join(f"{i % 2}\n" for i in range(20)))
+    (tmp_path / "X_test.csv").write_text("a,b\n" + rows[:40])
+    (tmp_path / "y_test.csv").write_text("y\n" + "".join(f"{i % 2}\n" for i in range(9)))
+    dataset = discover(tmp_path)
+    assert dataset.layout.startswith("tables with their labels apart: X_train.csv + y_train.csv;")
+    assert dataset.table_labels == {"X_train.csv": "y_train.csv"}  # 9 labels for 10 rows: no
+    assert sorted(s.label for s in dataset.samples) == [0] * 10 + [1] * 10

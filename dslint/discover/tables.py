@@ -13,8 +13,9 @@ are left out of the rows' content. A table without the label column (a competiti
 
 from __future__ import annotations
 
+import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from dslint.discover.labels import parse_label
@@ -25,6 +26,7 @@ from dslint.model.dataset import Dataset, Label, Sample, split_of_name
 from dslint.model.formats import kind_of
 
 ID_COLUMNS = ("id", "index", "uid", "uuid", "row_id", "sample_id", "unnamed: 0")
+LABELS_APART = ("_labels", "_label", "_y", "_targets", "_target")  # train_labels.csv
 MAX_CLASSES = 50  # distinct values of a label chosen by content
 SAMPLED_ROWS = 200  # rows looked at to tell a manifest's path column
 
@@ -40,6 +42,10 @@ class TableScan:
     identifiers: tuple[str, ...] = ()
     label: str | None = None  # the label column, where the table has it
     encoding: str = "utf-8"  # or "latin-1", for a file that is not valid UTF-8
+    # a table whose labels lie apart: the labels' table (whose one column is `label`),
+    # and its size and modification time, so that a changed label rescans the table
+    label_file: str | None = None
+    label_stamp: tuple[int, int] | None = None
 
     def split_of(self, value: str) -> str:
         return split_of_name(value) or value or self.file_split
@@ -64,6 +70,9 @@ def discover_tables(
     heads = {name: head(sources[name], name, encoding) for name, encoding in encodings.items()}
     if any(_names_files(frame) for frame in heads.values()):
         return None
+    pairs = _labels_apart(sources, encodings, heads) if label is None else {}
+    if pairs:
+        return _tables_with_labels_apart(root, sources, encodings, heads, pairs, split)
     columns = choose_columns(heads, label, split)
     described = f"label column {columns.label!r} {columns.how}"
     if columns.split:
@@ -87,6 +96,82 @@ def discover_tables(
         cells = _whole_columns(sources[name], name, encodings[name], wanted)
         _add_rows(dataset, name, list(first.columns), cells, columns, encodings[name])
     return dataset
+
+
+def _labels_apart(
+    sources: dict[str, Opener], encodings: dict[str, str], heads: dict
+) -> dict[str, str]:
+    """Tables whose labels lie in a table of their own, as scikit-learn users save them:
+    `train.csv` beside `train_labels.csv` (or `_label`, `_y`, `_target`), `X_train.csv`
+    beside `y_train.csv`; the labels' table has one column and as many rows. By table,
+    its labels' table."""
+    by_stem = {Path(name).stem.lower(): name for name in heads}
+    found = {}
+    for name, frame in heads.items():
+        if len(frame.columns) != 1:
+            continue
+        stem = Path(name).stem.lower()
+        bases = [stem[: -len(end)] for end in LABELS_APART if stem.endswith(end)]
+        if stem.startswith("y_"):
+            bases.append(f"x_{stem[2:]}")
+        features = next((by_stem[b] for b in bases if b in by_stem and by_stem[b] != name), None)
+        if features is None or len(heads[features].columns) < 2:
+            continue
+        rows = [_whole_columns(sources[n], n, encodings[n], [])[None] for n in (features, name)]
+        if rows[0] == rows[1]:
+            found[features] = name
+    return found
+
+
+def _tables_with_labels_apart(
+    root: Path,
+    sources: dict[str, Opener],
+    encodings: dict[str, str],
+    heads: dict,
+    pairs: dict[str, str],
+    split: str | None,
+) -> Dataset:
+    """The tables that have their labels apart, each row labelled by the same row of
+    its labels' table; the folder's other tables are left out, and said so."""
+    left_out = [n for n in heads if n not in pairs and n not in pairs.values()]
+    described = ", ".join(f"{features} + {labels}" for features, labels in pairs.items())
+    layout = f"tables with their labels apart: {described}"
+    if left_out:
+        layout += f"; other tables left out: {', '.join(left_out)}"
+    dataset = Dataset(root=str(root), layout=layout, label_source="table")
+    dataset.label_files = [n for pair in pairs.items() for n in pair]
+    for features, labels in pairs.items():
+        first = heads[features]
+        label = str(heads[labels].columns[0])
+        split_column = split if split in first.columns else None
+        columns = TableColumns(
+            label,
+            f"from {labels}",
+            tuple(c for c in first.columns if _is_identifier(first, c)),
+            split_column,
+        )
+        cells = _whole_columns(
+            sources[features], features, encodings[features], [split_column] if split_column else []
+        )
+        cells[label] = _whole_columns(sources[labels], labels, encodings[labels], [label])[label]
+        _add_rows(dataset, features, list(first.columns), cells, columns, encodings[features])
+        dataset.table_columns[features] = replace(
+            dataset.table_columns[features],
+            label=label,
+            label_file=labels,
+            label_stamp=_stamp(root / labels),
+        )
+        dataset.table_labels[features] = labels
+    return dataset
+
+
+def _stamp(file: Path) -> tuple[int, int] | None:
+    """A local file's size and modification time; None by URL."""
+    try:
+        info = os.stat(file)
+    except (OSError, ValueError):
+        return None
+    return info.st_size, info.st_mtime_ns
 
 
 def _whole_columns(open_file: Opener, name: str, encoding: str, wanted: list[str]) -> dict:
@@ -221,7 +306,7 @@ def _add_rows(
         columns.split if by_column else None,
         file_split,
         tuple(c for c in columns.identifiers if c in header),
-        columns.label if labelled else None,
+        columns.label if columns.label in header else None,  # else apart, in a table of its own
         encoding,
     )
     if not labelled:

@@ -92,6 +92,7 @@ class Dataset:
     array_inputs: dict[str, tuple[str, str | None]] = field(default_factory=dict)
     label_arrays: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # y, by split
     table_columns: dict[str, Any] = field(default_factory=dict)  # a table -> its TableScan
+    table_labels: dict[str, str] = field(default_factory=dict)  # a table -> its labels' table
     # a manifest's sample: its path -> (manifest, table row); manifest -> its label column
     manifest_rows: dict[str, tuple[str, int]] = field(default_factory=dict)
     label_columns: dict[str, int] = field(default_factory=dict)

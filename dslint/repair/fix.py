@@ -20,7 +20,7 @@ from dslint.discover.manifest import Columns
 from dslint.discover.remote import local_path
 from dslint.errors import DslintError
 from dslint.repair.plan import Plan, chosen_fixes, plan_fixes
-from dslint.repair.write import check_destination, write_copy
+from dslint.repair.write import check_destination, refuse_labels_apart, write_copy
 
 REPORT = "fix-report.json"
 MAPPING = "label-mapping.json"
@@ -66,6 +66,7 @@ def fix(
         label_from_name=label_from_name,
         columns=Columns(path=path_column, label=label_column, split=split_column),
     )
+    refuse_labels_apart(dataset, "fix")
     report = check(source, probe=False, use_cache=use_cache, cache_dir=cache_dir, **options)
     plan = plan_fixes(dataset, report.findings, fixes)
     if dry_run:

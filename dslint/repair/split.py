@@ -30,7 +30,14 @@ from dslint.discover.table_reader import read_frame
 from dslint.engine.context import Context
 from dslint.errors import DslintError
 from dslint.model.dataset import Dataset, Sample, format_label, is_class, sort_labels
-from dslint.repair.write import ROW, DatasetFiles, check_destination, load_array, write_table
+from dslint.repair.write import (
+    ROW,
+    DatasetFiles,
+    check_destination,
+    load_array,
+    refuse_labels_apart,
+    write_table,
+)
 from dslint.scan.scanner import scan
 
 
@@ -100,6 +107,7 @@ def split(
     source, target = local_path(str(path)), Path(out)
     check_destination(source, target)
     dataset = discover(source, manifest=manifest, label_from_name=label_from_name)
+    refuse_labels_apart(dataset, "split")
     ctx = _context(dataset, use_cache, cache_dir)
     try:
         units = _units(ctx, _group_keys(dataset, group_by))

@@ -34,6 +34,18 @@ def check_destination(source: str | Path, out: Path) -> None:
         raise DslintError(f"--out {out} exists and is not an empty folder")
 
 
+def refuse_labels_apart(dataset: Dataset, command: str) -> None:
+    """A one-line error for tables whose labels lie in tables of their own: dropping or
+    moving their rows would need both tables rewritten in step, which no repair does
+    yet; a copy with one rewritten and not the other would pair rows wrongly."""
+    if dataset.table_labels:
+        pairs = ", ".join(f"{f} + {labels}" for f, labels in dataset.table_labels.items())
+        raise DslintError(
+            f"dslint {command} does not rewrite tables whose labels lie apart ({pairs}) yet: "
+            "join each table with its labels into one table first"
+        )
+
+
 def link_or_copy(source: Path, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     try:

@@ -70,7 +70,13 @@ def scan_file(root: str, target: ScanTarget) -> FileFacts:
             return facts
         if target.table is not None:
             facts.byte_hash = _file_hash(Path(full))
-            _scan_table(facts, partial(open, full, "rb"), target.table)
+            labels = target.table.label_file
+            _scan_table(
+                facts,
+                partial(open, full, "rb"),
+                target.table,
+                partial(open, os.path.join(root, labels), "rb") if labels else None,
+            )
             return facts
         with open(full, "rb") as handle:
             data = handle.read()
@@ -89,29 +95,63 @@ def _decode(facts: FileFacts, data: bytes, table: TableScan | None = None) -> No
         _scan_table(facts, partial(io.BytesIO, data), table)
 
 
-def _scan_table(facts: FileFacts, open_file: Opener, table: TableScan) -> None:
+def _scan_table(
+    facts: FileFacts, open_file: Opener, table: TableScan, open_labels: Opener | None = None
+) -> None:
     """A table's rows, batch by batch, into statistics per split
     (dslint.scan.table_stats): a hash of each row's content, and what each column
-    holds. The free-text columns are judged on the first batch."""
+    holds. The free-text columns are judged on the first batch. A table whose labels
+    lie apart has them read from `open_labels`, row for row (none by URL: then its
+    columns are not weighed against the labels)."""
     import pyarrow.compute as pc
 
     facts.format = Path(facts.path).suffix[1:].upper()
-    wanted = [*table.features, *filter(None, (table.split_column, table.label))]
+    apart = table.label_file is not None
+    label = table.label if not apart or open_labels else None
+    wanted = [*table.features, *filter(None, (table.split_column, None if apart else label))]
     splits: dict[str | None, SplitTally] = {}
     prose: list[str] | None = None
     try:
+        labels = _labels_apart(open_labels, table) if apart and open_labels else None
+        done = 0
         for batch in batches(open_file, facts.path, table.encoding, wanted):
+            if labels is not None:
+                batch = _with_labels(batch, label, labels.slice(done, batch.num_rows))
+                done += batch.num_rows
             if prose is None:
                 prose = [name for name in table.features if _is_prose(batch.column(name))]
             for split, rows in _by_split(batch, table):
-                labels = pc.fill_null(rows.column(table.label), "") if table.label else None
+                cells = pc.fill_null(rows.column(label), "") if label else None
                 tally = splits.setdefault(split, SplitTally(table.features))
-                tally.add(rows, labels, prose)
+                tally.add(rows, cells, prose)
     except Exception as exc:  # one bad file must never stop the scan
         facts.error = f"cannot be read as a table: {exc}"
         return
     for split, tally in splits.items():
         facts.arrays["" if split is None else split] = tally.stats()
+
+
+def _with_labels(batch, name: str, labels):  # -> pyarrow.RecordBatch
+    """The batch with its rows' labels as one more column."""
+    import pyarrow as pa
+
+    if len(labels) != batch.num_rows:
+        raise ValueError(
+            f"{len(labels)} labels for {batch.num_rows} rows: the labels' table changed"
+        )
+    return pa.RecordBatch.from_arrays([*batch.columns, labels], [*batch.schema.names, name])
+
+
+def _labels_apart(open_labels: Opener, table: TableScan):  # -> pyarrow.Array
+    """The labels' table's one column, whole, as strings."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    parts = [
+        pc.cast(batch.column(table.label), "string")
+        for batch in batches(open_labels, table.label_file or "", "utf-8", [table.label])
+    ]
+    return pa.concat_arrays(parts) if parts else pa.array([], pa.string())
 
 
 def _by_split(batch, table: TableScan) -> Iterator[tuple[str | None, object]]:
