@@ -344,6 +344,12 @@ LAYOUTS = Path(__file__).resolve().parent.parent / "fixtures" / "_layouts"
             {"train": {0: 30, 1: 15}, "test": {0: 10, 1: 5}},
         ),
         (
+            "dataset-folder-beside-code",
+            "manifest labels.csv (columns 'id', 'label'); beside it in data, left out: Code/, "
+            "Exemple Photo/",
+            {"train": {0: 6, 1: 6}},
+        ),
+        (
             "numbered-ids-without-zeros",
             "manifest labels.csv (columns 'id', ' hemorrhage' (label chosen by content))",
             {"train": {0: 6, 1: 6}},

@@ -11,6 +11,7 @@ A file path is read as a manifest, or as an `.npz`/`.npy` file of arrays.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 from collections import Counter
@@ -230,6 +231,12 @@ def _from_folder(
     lone = _names_of_lone_folder(walk, root, folders, data_files)
     if lone is not None:
         return _from_file_names(root, walk, lone)
+    lead = _folder_with_a_manifest(root, folders, data_files, walk, columns)
+    if lead is not None:
+        dataset = _discover(root / lead, None, walk, columns=columns)
+        beside = ", ".join(f"{name}/" for name in folders if name != lead)
+        dataset.layout += f"; beside it in {root.name or root}, left out: {beside}"
+        return dataset
     if folders:
         dataset = Dataset(
             root=str(root), layout="class folders (no split folders)", label_source="folder"
@@ -463,6 +470,29 @@ def _holds_other_files_only(walk: Tree, folder: Path) -> bool:
     """Whether files lie under `folder` and none of them is a data file."""
     names = [name for _, _, files in walk.walk(folder) for name in files]
     return bool(names) and not any(is_data_file(name) for name in names)
+
+
+def _folder_with_a_manifest(
+    root: Path, folders: list[str], data_files: list[str], walk: Tree, columns: Columns
+) -> str | None:
+    """The one folder holding a manifest of its files, beside folders of code or a few
+    example pictures (a repository's `Dataset/` with `labels.csv`, beside `Code/` and
+    `Exemple Photo/`): read as class folders, it would be a class of its own. The
+    others may hold a tenth of its data files at most."""
+    if len(folders) < 2 or data_files:
+        return None
+    holding = []
+    for name in folders:
+        entries = walk.list_dir(root / name)
+        files = [e.name for e in entries if e.name.lower().endswith(MANIFEST_EXTENSIONS)]
+        with contextlib.suppress(DslintError):  # several, none named after a split
+            if files and _manifests_in(root / name, sorted(files), walk, columns):
+                holding.append(name)
+    if len(holding) != 1:
+        return None
+    counts = {name: _count_data_files(walk, root / name) for name in folders}
+    lead = holding[0]
+    return lead if 10 * (sum(counts.values()) - counts[lead]) <= counts[lead] else None
 
 
 def _is_wrapper(walk: Tree, folder: Path) -> bool:
