@@ -46,6 +46,11 @@ FILE_NAME = "facts-v2.sqlite"
 SET_UP_ATTEMPTS = 100  # 0.1 s apart
 COLUMNS = ("key_path", "key_size", "key_mtime_ns", "key_version", "facts")
 THUMBNAIL = CACHED_FIELDS.index("thumbnail")
+# the fields whose values repeat from file to file, stored once each in a dataset's blob
+REPEATING = frozenset(
+    CACHED_FIELDS.index(name)
+    for name in ("kind", "format", "width", "height", "mode", "bit_depth", "channels", "min", "max")
+)
 # what the scan stores inside the facts (a table's or text's statistics): raise it when
 # that changes, so that facts of another shape are scanned again, not misread
 FACTS_SHAPE = 5
@@ -169,9 +174,17 @@ class FactsCache:
     ) -> None:
         """Store every file's row of the dataset at `root` as one blob, for
         `unchanged_dataset`; `rows` in the order of `keys`."""
+        shared: dict = {}
         packed = marshal.dumps(
             [
-                row if row[THUMBNAIL] is None else (*row[:THUMBNAIL], None, *row[THUMBNAIL + 1 :])
+                tuple(
+                    None
+                    if field == THUMBNAIL
+                    else _one_of(shared, value)
+                    if field in REPEATING
+                    else value
+                    for field, value in enumerate(row)
+                )
                 for row in rows
             ],
             MARSHAL_VERSION,
@@ -316,6 +329,17 @@ def _unpacked(packed: bytes, files: int | None = None) -> tuple | list[tuple] | 
         return None
     whole = len(CACHED_FIELDS)
     return found if all(type(row) is tuple and len(row) == whole for row in found) else None
+
+
+def _one_of(shared: dict, value: object) -> object:
+    """`value`, or an equal value of the same type met before: marshal writes a value
+    met again as a reference, and reading it back shares one object (100,000 files'
+    "JPEG", "RGB", 0.0 and 255.0 each once)."""
+    if type(value) is float:
+        return shared.setdefault((float, value.hex()), value)
+    if type(value) in (str, int):
+        return shared.setdefault((type(value), value), value)
+    return value
 
 
 def _digest(keys: dict[str, CacheKey]) -> bytes:
