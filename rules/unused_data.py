@@ -17,7 +17,10 @@ class UnusedData(Rule):
         - data files that no manifest row names, counted per folder (an unlabelled
           `test/` beside `labels.csv`, or leftovers);
         - a CSV, TSV or Parquet table that is not a manifest, with the reason
-          (`sample_submission.csv`: one column per class and no label column).
+          (`sample_submission.csv`: one column per class and no label column; a Git
+          LFS pointer in place of the table);
+        - a second input array for one split (`X_train_fbank.npy` beside
+          `X_train_yamnet.npy`, both for `y_train.npy`): the first by name is read.
 
     Why it matters:
         Whatever dslint says about the dataset says nothing about what it left out:
@@ -53,13 +56,23 @@ class UnusedData(Rule):
                 fix=f"Check {folder} on its own (dslint check {folder}), move it out of the "
                 "dataset, or name its files in the manifest.",
             )
-        for table, why in ctx.dataset.unused_files:
+        for file, why in ctx.dataset.unused_files:
+            array = file.lower().endswith((".npy", ".npz"))
+            if is_unfetched(why.removeprefix("it is ")):
+                fix = FETCH_FIX
+            elif array:
+                fix = (
+                    "Move it out of the dataset's folder, or name the inputs to check "
+                    "x_<split>.npy."
+                )
+            else:
+                fix = (
+                    "If it holds the labels, name it with --manifest and its columns with "
+                    "--path-column and --label-column."
+                )
             yield self.finding(
-                f"{table} was not used as a manifest: {why}",
-                paths=[table],
+                f"{file} was not {'read' if array else 'used as a manifest'}: {why}",
+                paths=[file],
                 evidence={"why": why},
-                fix=FETCH_FIX
-                if is_unfetched(why.removeprefix("it is "))
-                else "If it holds the labels, name it with --manifest and its columns with "
-                "--path-column and --label-column.",
+                fix=fix,
             )

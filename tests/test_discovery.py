@@ -572,3 +572,24 @@ def test_absolute_paths_and_a_manifest_outside_the_dataset(tmp_path: Path) -> No
     dataset = discover(tmp_path / "meta/abs.csv")
     assert dataset.root == str(tmp_path)
     assert sorted(s.path for s in dataset.samples)[0] == "data/cat1.png"
+
+
+def test_inputs_named_after_their_features_pair_with_their_split_s_labels(tmp_path: Path) -> None:
+    """X_train_yamnet.npy beside y_train.npy, as a public glass-break project saves its
+    embeddings: the inputs of train; a second kind of them is named, not read."""
+    import numpy as np
+
+    labels = np.array([0, 1] * 10)
+    for split, rows in (("train", 20), ("val", 6)):
+        np.save(tmp_path / f"X_{split}_yamnet.npy", np.zeros((rows, 4), np.float32))
+        np.save(tmp_path / f"y_{split}.npy", labels[:rows])
+    np.save(tmp_path / "X_train_zfbank.npy", np.ones((20, 8), np.float32))
+    dataset = discover(tmp_path)
+    assert dataset.array_inputs == {
+        "train": ("X_train_yamnet.npy", None),
+        "val": ("X_val_yamnet.npy", None),
+    }
+    assert counts(dataset) == {"train": {0: 10, 1: 10}, "val": {0: 3, 1: 3}}
+    assert dataset.unused_files == [
+        ("X_train_zfbank.npy", "a second x_train array beside X_train_yamnet.npy, which is read")
+    ]

@@ -17,7 +17,8 @@ from dslint.discover.labels import labels_from_array
 from dslint.errors import DslintError
 from dslint.model.dataset import SPLIT_ALIASES, Dataset, Sample
 
-ARRAY_FILE = re.compile(r"^([xy])_([a-z]+)\.npy$", re.IGNORECASE)
+# x_train.npy, or with what the inputs are after the split: X_train_yamnet.npy
+ARRAY_FILE = re.compile(r"^([xy])_([a-z]+)(?:_[a-z0-9]+)?\.npy$", re.IGNORECASE)
 ARRAY_KEY = re.compile(r"^([xy])_([a-z]+)$", re.IGNORECASE)
 
 
@@ -31,11 +32,11 @@ def discover_arrays(root: Path, names: list[str]) -> Dataset:
             for key in _npz_keys(root / name, dataset):
                 match = ARRAY_KEY.match(key)
                 if match:
-                    _add_pair(pairs, match, (name, key))
+                    _add_pair(dataset, pairs, match, (name, key))
         else:
             match = ARRAY_FILE.match(name)
             if match:
-                _add_pair(pairs, match, (name, None))
+                _add_pair(dataset, pairs, match, (name, None))
             else:
                 dataset.unreadable_arrays.append((name, "no x_<split>/y_<split> name"))
     if not pairs:
@@ -50,10 +51,22 @@ def array_label(file: str, key: str | None) -> str:
     return f"{file}:{key}" if key else file
 
 
-def _add_pair(pairs: dict, match: re.Match, where: tuple[str, str | None]) -> None:
+def _add_pair(
+    dataset: Dataset, pairs: dict, match: re.Match, where: tuple[str, str | None]
+) -> None:
+    """The array in its split's pair; a second one for the same role and split (the
+    inputs as two kinds of features, X_train_yamnet.npy and X_train_fbank.npy) is left
+    out and named, the first in name order kept."""
     role, split_name = match.group(1).lower(), match.group(2).lower()
     split = SPLIT_ALIASES.get(split_name, split_name)
-    pairs.setdefault(split, {})[role] = where
+    pair = pairs.setdefault(split, {})
+    if role in pair:
+        kept = array_label(*pair[role])
+        dataset.unused_files.append(
+            (array_label(*where), f"a second {role}_{split} array beside {kept}, which is read")
+        )
+        return
+    pair[role] = where
 
 
 def _add_split(
