@@ -593,3 +593,16 @@ def test_inputs_named_after_their_features_pair_with_their_split_s_labels(tmp_pa
     assert dataset.unused_files == [
         ("X_train_zfbank.npy", "a second x_train array beside X_train_yamnet.npy, which is read")
     ]
+
+
+def test_a_folder_of_data_beside_the_arrays_is_named_as_not_checked(tmp_path: Path) -> None:
+    import numpy as np
+
+    np.save(tmp_path / "x_train.npy", np.zeros((6, 4), np.float32))
+    np.save(tmp_path / "y_train.npy", np.array([0, 1] * 3))
+    class_folders(tmp_path / "recordings", {"": {"cat": 2, "dog": 1}})
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes/readme.txt").write_text("how the arrays were made\n")
+    assert discover(tmp_path).unused_folders == [
+        ("recordings", 3, "that were not checked: the NumPy arrays beside it are the dataset here")
+    ]

@@ -184,7 +184,12 @@ def _discover(
 
     array_files = [name for name in files if ARRAY_FILE.match(name) or name.endswith(".npz")]
     if array_files:
-        return _arrays(root, array_files, walk)
+        dataset = _arrays(root, array_files, walk)
+        why = "that were not checked: the NumPy arrays beside it are the dataset here"
+        for folder in dirs:
+            if not is_tool_dir(folder) and (count := _count_data_files(walk, root / folder)):
+                dataset.unused_folders.append((folder, count, why))
+        return dataset
     passed_over: list[tuple[str, str]] = []  # manifests found but not used, and why
     if _of_texts(walk, root, files):
         with texts_are_data():
