@@ -190,10 +190,10 @@ def test_a_split_column_found_by_content_is_never_taken_for_the_label(tmp_path: 
         f"{'valid' if i % 5 == 0 else 'train'}\n"
         for i in range(40)
     )
-    (tmp_path / "reviews.csv").write_text("review,sentiment,fold\n" + rows)
+    (tmp_path / "reviews.csv").write_text("review,opinion,fold\n" + rows)
     dataset = discover(tmp_path)
     assert dataset.layout == (
-        "table reviews.csv (label column 'sentiment' by content, split column 'fold')"
+        "table reviews.csv (label column 'opinion' by content, split column 'fold')"
     )
     assert sorted(dataset.splits) == ["train", "val"]
 
@@ -318,3 +318,18 @@ def test_x_and_y_tables_pair_and_a_labels_table_of_other_length_does_not(tmp_pat
     assert dataset.layout.startswith("tables with their labels apart: X_train.csv + y_train.csv;")
     assert dataset.table_labels == {"X_train.csv": "y_train.csv"}  # 9 labels for 10 rows: no
     assert sorted(s.label for s in dataset.samples) == [0] * 10 + [1] * 10
+
+
+def test_a_diagnosis_column_is_the_label_by_its_header(tmp_path: Path) -> None:
+    """HAM10000's metadata as repositories ship it, without its images: `dx` is the
+    label, not `localization`, the last column of few values."""
+    rows = "".join(
+        f"HAM_{i:07d},ISIC_{i:07d},{['nv', 'mel', 'bkl'][i % 3]},{30 + i % 40},"
+        f"{'back' if i % 2 else 'face'}\n"
+        for i in range(30)
+    )
+    (tmp_path / "HAM10000_metadata.csv").write_text(
+        "lesion_id,image_id,dx,age,localization\n" + rows
+    )
+    dataset = discover(tmp_path)
+    assert dataset.layout.startswith("table HAM10000_metadata.csv (label column 'dx' by header")

@@ -41,7 +41,12 @@ PATH_COLUMNS = (
     "name",
     "id",
 )
-LABEL_COLUMNS = ("label", "labels", "class", "class_name", "classname", "category", "target", "y")
+LABEL_COLUMNS = (
+    *("label", "labels", "class", "class_name", "classname", "category", "target", "y"),
+    # as widely shared datasets name it: HAM10000's and ISIC's diagnoses, FER-2013's
+    # emotions, sentiment corpora's
+    *("dx", "diagnosis", "emotion", "sentiment"),
+)
 SPLIT_COLUMNS = ("split", "subset", "set", "partition")
 
 
