@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dslint.discover.layouts import discover
+from dslint.discover.layouts import discover, require_samples
 from dslint.discover.manifest import Columns
 from dslint.errors import DslintError
 from dslint.model.dataset import InvalidLabel
@@ -606,3 +606,21 @@ def test_a_folder_of_data_beside_the_arrays_is_named_as_not_checked(tmp_path: Pa
     assert discover(tmp_path).unused_folders == [
         ("recordings", 3, "that were not checked: the NumPy arrays beside it are the dataset here")
     ]
+
+
+def test_a_folder_without_labels_points_to_the_dataset_below_it(tmp_path: Path) -> None:
+    """A repository as shipped (a public BBC news set): screenshots and a folder of code
+    at the top, the texts in bbc/<topic>/*.txt below; the one-line error says where."""
+    for topic in ("business", "sport"):
+        for i in range(3):
+            (tmp_path / "bbc" / topic).mkdir(parents=True, exist_ok=True)
+            (tmp_path / "bbc" / topic / f"{i:03d}.txt").write_text(f"{topic} story {i}\n")
+    image(tmp_path / "Screenshot_1.png")
+    (tmp_path / "python file").mkdir()
+    (tmp_path / "python file/train.py").write_text("# fits a model\n")
+    with pytest.raises(DslintError) as raised:
+        require_samples(discover(tmp_path))
+    assert str(raised.value).endswith(
+        f"; a dataset lies in {tmp_path / 'bbc'} (class folders (no split folders), .txt files "
+        f"as texts; 6 samples): dslint check {tmp_path / 'bbc'}"
+    )

@@ -108,7 +108,43 @@ def require_samples(dataset: Dataset) -> None:
     if len(dataset.stray_files) > len(unlabelled):
         seen.append(f"{len(dataset.stray_files) - len(unlabelled):,} files that are not data")
     found = "; ".join(seen) or "no data files"
+    below = _dataset_below(Path(dataset.root)) if not is_url(dataset.root) else None
+    if below is not None:
+        found += (
+            f"; a dataset lies in {below.root} ({below.layout}; {len(below.samples):,} "
+            f"samples): dslint check {below.root}"
+        )
     raise DslintError(f"no labelled samples in {dataset.root} ({dataset.layout}): {found}")
+
+
+DATASET_SEARCH = 2  # folder levels below a folder without labelled samples, for the hint
+
+
+def _dataset_below(root: Path, levels: int = DATASET_SEARCH) -> Dataset | None:
+    """The first folder below `root` (in name order, `levels` deep at most) that reads
+    as a dataset with labelled samples: for the hint when `root` has none (a repository
+    whose texts are in `bbc/business/...`, under its code and screenshots)."""
+    if levels == 0 or not root.is_dir():
+        return None
+    folders = sorted(
+        entry
+        for entry in root.iterdir()
+        if entry.is_dir()
+        and not entry.is_symlink()
+        and not is_tool_dir(entry.name)
+        and entry.name != CACHE_DIR_NAME
+    )
+    for folder in folders:
+        try:
+            dataset = discover(folder)
+        except DslintError:
+            dataset = None
+        if dataset is not None and dataset.samples:
+            return dataset
+        deeper = _dataset_below(folder, levels - 1)
+        if deeper is not None:
+            return deeper
+    return None
 
 
 def _reach_of_manifest(file: Path) -> Path | None:
