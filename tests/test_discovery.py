@@ -624,3 +624,18 @@ def test_a_folder_without_labels_points_to_the_dataset_below_it(tmp_path: Path) 
         f"; a dataset lies in {tmp_path / 'bbc'} (class folders (no split folders), .txt files "
         f"as texts; 6 samples): dslint check {tmp_path / 'bbc'}"
     )
+
+
+def test_a_manifest_given_apart_names_files_of_the_dataset_folder(tmp_path: Path) -> None:
+    """`dslint check audio --manifest meta/esc50.csv`, as ESC-50 lays them out: the
+    rows name files of the folder checked, not of the manifest's."""
+    names = [f"{label}{i}.png" for label in ("cat", "dog") for i in range(2)]
+    for name in names:
+        image(tmp_path / "audio" / name)
+    (tmp_path / "meta").mkdir()
+    (tmp_path / "meta/esc50.csv").write_text(
+        "filename,category\n" + "".join(f"{n},{n[:3]}\n" for n in names)
+    )
+    dataset = discover(tmp_path / "audio", manifest=tmp_path / "meta/esc50.csv")
+    assert dataset.missing_files == []
+    assert counts(dataset) == {"train": {"cat": 2, "dog": 2}}

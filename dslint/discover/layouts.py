@@ -397,18 +397,15 @@ def _from_manifests(root: Path, manifests: list[Manifest], walk: Tree) -> Datase
         base = manifest.file.parent
         file_split = _split_of_manifest(manifest)
         dataset.label_columns[_relative(manifest.file, root)] = manifest.label_column
+        # the rows name files from the manifest's folder, else from the dataset's (a
+        # manifest given apart: `dslint check audio --manifest meta/esc50.csv`)
+        folders = list(dict.fromkeys((base, root)))
         for row in manifest.rows:
             source = f"{_relative(manifest.file, root)}:{row.line}"
-            file = type(base)(os.path.normpath(base / row.path)) if row.path else base
-            if not row.path or not walk.has_file(file):
-                if base not in by_stem:
-                    by_stem[base] = _data_files_by_stem(walk, base)
-                named = row.path.replace("\\", "/")
-                match = by_stem[base].get(named) or by_stem[base].get(named.rsplit(".", 1)[0])
-                if match is None:
-                    dataset.missing_files.append((source, row.path))
-                    continue
-                file = match
+            file = _named_file(row.path, folders, walk, by_stem)
+            if file is None:
+                dataset.missing_files.append((source, row.path))
+                continue
             rel = _relative(file, root)
             if walk.excluded(rel) or not walk.allows(file, rel):
                 continue
@@ -426,6 +423,28 @@ def _from_manifests(root: Path, manifests: list[Manifest], walk: Tree) -> Datase
             )
     _add_unnamed_files(dataset, root, walk)
     return dataset
+
+
+def _named_file(
+    named: str, folders: list[Path], walk: Tree, by_stem: dict[Path, dict[str, Path]]
+) -> Path | None:
+    """The data file a manifest's cell names: a path from the first of `folders` that
+    has it, else a file under one of them by name without extension, bare name or
+    number (`_data_files_by_stem`, built once per folder into `by_stem`)."""
+    if not named:
+        return None
+    for folder in folders:
+        file = type(folder)(os.path.normpath(folder / named))
+        if walk.has_file(file):
+            return file
+    key = named.replace("\\", "/")
+    for folder in folders:
+        if folder not in by_stem:
+            by_stem[folder] = _data_files_by_stem(walk, folder)
+        match = by_stem[folder].get(key) or by_stem[folder].get(key.rsplit(".", 1)[0])
+        if match is not None:
+            return match
+    return None
 
 
 def _add_unnamed_files(dataset: Dataset, root: Path, walk: Tree) -> None:
