@@ -639,3 +639,34 @@ def test_a_manifest_given_apart_names_files_of_the_dataset_folder(tmp_path: Path
     dataset = discover(tmp_path / "audio", manifest=tmp_path / "meta/esc50.csv")
     assert dataset.missing_files == []
     assert counts(dataset) == {"train": {"cat": 2, "dog": 2}}
+
+
+def test_one_hot_labels_are_read_as_the_column_marked(tmp_path: Path) -> None:
+    """Kaggle's plant pathology: image_id and one 0/1 column per class. Each row's label
+    is the column holding its 1; a repair refuses them with one line."""
+    from tests.helpers import run_cli
+
+    rows = []
+    for i in range(12):
+        image(tmp_path / "images" / f"Train_{i}.jpg")
+        rows.append(f"Train_{i}," + ",".join("1" if j == i % 3 else "0" for j in range(3)))
+    (tmp_path / "train.csv").write_text("image_id,healthy,rust,scab\n" + "\n".join(rows) + "\n")
+    dataset = discover(tmp_path)
+    assert dataset.layout.startswith(
+        "manifest train.csv (columns 'image_id', one-hot 'healthy', 'rust', 'scab'"
+    )
+    assert counts(dataset) == {"train": {"healthy": 4, "rust": 4, "scab": 4}}
+    refused = run_cli("fix", tmp_path, "--out", tmp_path.parent / "fixed")
+    assert refused.returncode == 2
+    assert "does not rewrite one-hot labels (train.csv) yet" in refused.stderr
+
+
+def test_columns_of_zeros_and_ones_with_two_marks_in_a_row_are_no_one_hot_label(
+    tmp_path: Path,
+) -> None:
+    rows = []
+    for i in range(12):
+        image(tmp_path / "images" / f"x{i}.png")
+        rows.append(f"x{i},{i % 2},{int(i % 3 == 0)}")  # multi-label: some rows mark both
+    (tmp_path / "labels.csv").write_text("image,cat,outdoor\n" + "\n".join(rows) + "\n")
+    assert "one-hot" not in discover(tmp_path).layout

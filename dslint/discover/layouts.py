@@ -396,7 +396,10 @@ def _from_manifests(root: Path, manifests: list[Manifest], walk: Tree) -> Datase
     for manifest in manifests:
         base = manifest.file.parent
         file_split = _split_of_manifest(manifest)
-        dataset.label_columns[_relative(manifest.file, root)] = manifest.label_column
+        if manifest.label_column is None:
+            dataset.one_hot_labels.append(_relative(manifest.file, root))
+        else:
+            dataset.label_columns[_relative(manifest.file, root)] = manifest.label_column
         # the rows name files from the manifest's folder, else from the dataset's (a
         # manifest given apart: `dslint check audio --manifest meta/esc50.csv`)
         folders = list(dict.fromkeys((base, root)))

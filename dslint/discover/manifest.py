@@ -63,7 +63,8 @@ class Manifest:
     file: Path
     description: str
     rows: list[ManifestRow]
-    label_column: int = 1  # where the labels are, for a repaired copy's relabelling
+    label_column: int | None = 1  # where the labels are, for a repaired copy's relabelling
+    one_hot: tuple[str, ...] = ()  # the classes' columns, where labels are one-hot
 
 
 Opener = Callable[[Path], IO[bytes]]
@@ -111,10 +112,16 @@ def read_manifest(
         raise NotAManifest(file, "it is empty")
     header = [cell.strip().lower() for cell in table[0]]
     chosen = _columns(file, table, columns, names_file)
+    hot: tuple[int, ...] = ()
     if chosen is not None:
         (path_col, label_col, split_col), how = chosen
         body, first_line = table[1:], 2
-        description = f"columns {table[0][path_col]!r}, {table[0][label_col]!r}" + (
+        if isinstance(label_col, tuple):  # one column per class, a 1 in the sample's
+            hot, label_col = label_col, None
+            labels = "one-hot " + ", ".join(repr(table[0][i]) for i in hot)
+        else:
+            labels = repr(table[0][label_col])
+        description = f"columns {table[0][path_col]!r}, {labels}" + (
             f", {table[0][split_col]!r}" if split_col is not None else ""
         )
         description += how
@@ -136,11 +143,45 @@ def read_manifest(
             ManifestRow(
                 line=first_line + offset,
                 path=_cell(cells, path_col).strip(),
-                label=_cell(cells, label_col),
+                label=_hot_label(cells, hot, table[0]) if hot else _cell(cells, label_col),
                 split=_cell(cells, split_col).strip() if split_col is not None else None,
             )
         )
-    return Manifest(file=file, description=description, rows=rows, label_column=label_col)
+    return Manifest(
+        file=file,
+        description=description,
+        rows=rows,
+        label_column=label_col,
+        one_hot=tuple(table[0][i].strip() for i in hot),
+    )
+
+
+HOT = {"1", "1.0", "true"}  # a one-hot cell that marks the class
+COLD = {"0", "0.0", "false"}
+
+
+def _hot_label(cells: list[str], hot: tuple[int, ...], header: list[str]) -> str:
+    """The name of the one column marked in the row; empty (no valid label, L005's)
+    where none or several are."""
+    marked = [header[i].strip() for i in hot if _cell(cells, i).strip().lower() in HOT]
+    return marked[0] if len(marked) == 1 else ""
+
+
+def _one_hot(table: list[list[str]], taken: set[int]) -> tuple[int, ...] | None:
+    """The columns of a one-hot label (Kaggle's plant pathology: healthy,
+    multiple_diseases, rust, scab): two or more columns of 0 and 1 with exactly one 1 in
+    every sampled row."""
+    columns = [i for i in range(len(table[0])) if i not in taken]
+    hot = tuple(
+        i
+        for i in columns
+        if all(_cell(row, i).strip().lower() in HOT | COLD for row in table[1 : 1 + SAMPLED_ROWS])
+    )
+    if len(hot) < 2 or len(table) < 2:
+        return None
+    rows = table[1 : 1 + SAMPLED_ROWS]
+    marked = [sum(_cell(row, i).strip().lower() in HOT for i in hot) for row in rows]
+    return hot if all(count == 1 for count in marked) else None
 
 
 def cells(file: Path, opener: Opener = _open_local) -> list[str]:
@@ -191,9 +232,9 @@ def _columns(
     table: list[list[str]],
     columns: Columns,
     names_file: Callable[[str], bool] | None,
-) -> tuple[tuple[int, int, int | None], str] | None:
+) -> tuple[tuple[int, int | tuple[int, ...], int | None], str] | None:
     """(path, label, split) column indexes and how they were chosen, or None for a
-    header-less two-column file."""
+    header-less two-column file; the label's are several for a one-hot label."""
     header = [cell.strip().lower() for cell in table[0]]
     asked = {role: getattr(columns, role) for role in ROLES}
     found = {role: _asked(file, table[0], role, name) for role, name in asked.items() if name}
@@ -212,7 +253,9 @@ def _columns(
             found["split"] = split
             by_content.append("split")
     if "label" not in found and found.get("path") is not None:
-        found["label"] = _label_by_content(table, set(found.values()))
+        found["label"] = _one_hot(table, set(found.values())) or _label_by_content(
+            table, set(found.values())
+        )
         by_content.append("label")
     if found.get("path") is None and found.get("label") is None:
         if len(header) == 2 and not any(asked.values()):

@@ -96,6 +96,7 @@ class Dataset:
     # a manifest's sample: its path -> (manifest, table row); manifest -> its label column
     manifest_rows: dict[str, tuple[str, int]] = field(default_factory=dict)
     label_columns: dict[str, int] = field(default_factory=dict)
+    one_hot_labels: list[str] = field(default_factory=list)  # manifests of one-hot labels
     unused_folders: list[tuple[str, int, str]] = field(default_factory=list)  # folder, files, why
     unused_files: list[tuple[str, str]] = field(default_factory=list)  # a table, why not used
     # data files no manifest row names: label None, split "unlabelled test"; they take

@@ -35,14 +35,20 @@ def check_destination(source: str | Path, out: Path) -> None:
 
 
 def refuse_labels_apart(dataset: Dataset, command: str) -> None:
-    """A one-line error for tables whose labels lie in tables of their own: dropping or
-    moving their rows would need both tables rewritten in step, which no repair does
-    yet; a copy with one rewritten and not the other would pair rows wrongly."""
+    """A one-line error for labels a repair cannot rewrite yet: tables whose labels lie
+    in tables of their own (dropping or moving rows would need both rewritten in step:
+    one rewritten and not the other would pair rows wrongly), and one-hot labels."""
     if dataset.table_labels:
         pairs = ", ".join(f"{f} + {labels}" for f, labels in dataset.table_labels.items())
         raise DslintError(
             f"dslint {command} does not rewrite tables whose labels lie apart ({pairs}) yet: "
             "join each table with its labels into one table first"
+        )
+    if dataset.one_hot_labels:
+        manifests = ", ".join(dataset.one_hot_labels)
+        raise DslintError(
+            f"dslint {command} does not rewrite one-hot labels ({manifests}) yet: write each "
+            "row's class in one label column first"
         )
 
 
