@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 
 from dslint.analysis.near import DEFAULT_DISTANCE, NearGroup
@@ -24,7 +25,8 @@ class SplitLeakageNear(Rule):
         copies are D001's. One finding per leaking split gives the fraction of its
         samples that leak and every group. A warning, and an error when at least
         `error-share` of the split (default a quarter) is copies: then the split no
-        longer measures anything but memory.
+        longer measures anything but memory, and where nearly all its copies have one
+        size their originals lack, the finding says they were resized to it.
 
     Why it matters:
         Exact hashes miss the leak that hurts most: a validation image that is a
@@ -73,9 +75,11 @@ class SplitLeakageNear(Rule):
             name = split_name(split)
             count = f"{len(leaked):,} of {total:,} {name} samples ({percent(len(leaked), total)})"
             overrun = total and len(leaked) / total >= self.options["error_share"]
+            resized = _resized_to(ctx, found, split)
+            copies = f"copies resized to {resized}" if resized else "copies"
             yield self.finding(
                 (
-                    f"{name} is largely copies of {' and '.join(map(split_name, sources))}: "
+                    f"{name} is largely {copies} of {' and '.join(map(split_name, sources))}: "
                     f"{count} are "
                     f"near-duplicates, so its score measures memory: {examples(shown, 3)}"
                 )
@@ -103,3 +107,25 @@ class SplitLeakageNear(Rule):
                 fix="Deduplicate before splitting and split by source, so near-copies stay "
                 "together.",
             )
+
+
+RESIZED = 0.9  # of a split's copies in one size its originals lack, to call them resized
+
+
+def _resized_to(ctx: Context, groups: list[NearGroup], split: str) -> str | None:
+    """The one size ("224×224") that the split's copies have and their originals in the
+    other splits do not, when nearly all of them do: the copies were resized."""
+    sizes = []
+    for group in groups:
+        facts = {s: ctx.facts_of(s) for s in group.members}
+        shape = {s: (f.width, f.height) for s, f in facts.items() if f and f.width}
+        mine = {shape[s] for s in group.members if s.split == split and s in shape}
+        theirs = {shape[s] for s in group.members if s.split != split and s in shape}
+        if len(mine) == 1 and theirs and not mine & theirs:
+            sizes.append(next(iter(mine)))
+        else:
+            sizes.append(None)
+    if not sizes:
+        return None
+    size, count = Counter(sizes).most_common(1)[0]
+    return f"{size[0]}×{size[1]}" if size and count >= RESIZED * len(sizes) else None

@@ -199,3 +199,20 @@ def test_the_ceiling_is_the_quantile_of_every_distinct_pair_s_residual() -> None
         every = confirm.residuals(pictures, left[distinct], right[distinct])
         expected = min(confirm.MAX_RESIDUAL, np.quantile(every, confirm.CHANCE_QUANTILE) / 2)
         assert confirm.ceiling(pictures, labels) == pytest.approx(expected, rel=1e-12)
+
+
+def test_a_split_of_copies_resized_to_one_size_says_so(tmp_path: Path) -> None:
+    """A public chest-X-ray re-split: val holds 224×224 copies of train's originals."""
+    from PIL import Image
+
+    from fixtures.generate import photo_tiles, save
+
+    for label, tiles in (("temple", photo_tiles("china")), ("flower", photo_tiles("flower"))):
+        for i, tile in enumerate(tiles[:8]):
+            save(tile, tmp_path / "train" / label / f"{i:02d}.png")
+            if i < 3:
+                save(tile.resize((224, 224), Image.LANCZOS), tmp_path / "val" / label / f"v{i}.png")
+    report = dslint.check(tmp_path, use_cache=False, probe=False, select=["D002"])
+    (finding,) = report.findings
+    assert finding.severity == "error"
+    assert finding.message.startswith("val is largely copies resized to 224×224 of train: 6 of 6")
