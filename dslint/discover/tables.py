@@ -70,9 +70,9 @@ def discover_tables(
     heads = {name: head(sources[name], name, encoding) for name, encoding in encodings.items()}
     if any(_names_files(frame) for frame in heads.values()):
         return None
-    pairs = _labels_apart(sources, encodings, heads) if label is None else {}
+    pairs = _labels_apart(sources, encodings, heads, split) if label is None else {}
     if pairs:
-        return _tables_with_labels_apart(root, sources, encodings, heads, pairs, split)
+        return _tables_with_labels_apart(root, encodings, heads, pairs, split)
     columns = choose_columns(heads, label, split)
     described = f"label column {columns.label!r} {columns.how}"
     if columns.split:
@@ -99,12 +99,13 @@ def discover_tables(
 
 
 def _labels_apart(
-    sources: dict[str, Opener], encodings: dict[str, str], heads: dict
-) -> dict[str, str]:
+    sources: dict[str, Opener], encodings: dict[str, str], heads: dict, split: str | None
+) -> dict[str, tuple[str, dict]]:
     """Tables whose labels lie in a table of their own, as scikit-learn users save them:
     `train.csv` beside `train_labels.csv` (or `_label`, `_y`, `_target`), `X_train.csv`
     beside `y_train.csv`; the labels' table has one column and as many rows. By table,
-    its labels' table."""
+    its labels' table and the cells `_add_rows` reads (its split column, if `split`
+    names one of it, and its labels), each file read once."""
     by_stem = {Path(name).stem.lower(): name for name in heads}
     found = {}
     for name, frame in heads.items():
@@ -117,43 +118,41 @@ def _labels_apart(
         features = next((by_stem[b] for b in bases if b in by_stem and by_stem[b] != name), None)
         if features is None or len(heads[features].columns) < 2:
             continue
-        rows = [_whole_columns(sources[n], n, encodings[n], [])[None] for n in (features, name)]
-        if rows[0] == rows[1]:
-            found[features] = name
+        label = str(frame.columns[0])
+        labels = _whole_columns(sources[name], name, encodings[name], [label])
+        wanted = [split] if split in heads[features].columns else []
+        cells = _whole_columns(sources[features], features, encodings[features], wanted)
+        if cells[None] == labels[None]:
+            found[features] = (name, {**cells, label: labels[label]})
     return found
 
 
 def _tables_with_labels_apart(
     root: Path,
-    sources: dict[str, Opener],
     encodings: dict[str, str],
     heads: dict,
-    pairs: dict[str, str],
+    pairs: dict[str, tuple[str, dict]],
     split: str | None,
 ) -> Dataset:
     """The tables that have their labels apart, each row labelled by the same row of
     its labels' table; the folder's other tables are left out, and said so."""
-    left_out = [n for n in heads if n not in pairs and n not in pairs.values()]
-    described = ", ".join(f"{features} + {labels}" for features, labels in pairs.items())
+    apart = {features: labels for features, (labels, _) in pairs.items()}
+    left_out = [n for n in heads if n not in apart and n not in apart.values()]
+    described = ", ".join(f"{features} + {labels}" for features, labels in apart.items())
     layout = f"tables with their labels apart: {described}"
     if left_out:
         layout += f"; other tables left out: {', '.join(left_out)}"
     dataset = Dataset(root=str(root), layout=layout, label_source="table")
-    dataset.label_files = [n for pair in pairs.items() for n in pair]
-    for features, labels in pairs.items():
+    dataset.label_files = [n for pair in apart.items() for n in pair]
+    for features, (labels, cells) in pairs.items():
         first = heads[features]
         label = str(heads[labels].columns[0])
-        split_column = split if split in first.columns else None
         columns = TableColumns(
             label,
             f"from {labels}",
             tuple(c for c in first.columns if _is_identifier(first, c)),
-            split_column,
+            split if split in first.columns else None,
         )
-        cells = _whole_columns(
-            sources[features], features, encodings[features], [split_column] if split_column else []
-        )
-        cells[label] = _whole_columns(sources[labels], labels, encodings[labels], [label])[label]
         _add_rows(dataset, features, list(first.columns), cells, columns, encodings[features])
         dataset.table_columns[features] = replace(
             dataset.table_columns[features],
