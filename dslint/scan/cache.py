@@ -166,8 +166,7 @@ class FactsCache:
             return None
         if row is None or row[0] != _digest(keys):
             return None
-        rows = _unpacked(row[1], len(keys))
-        return rows if rows is not None and len(rows) == len(keys) else None
+        return _unpacked_dataset(row[1], len(keys))
 
     def put_unchanged_dataset(
         self, root: str, keys: dict[str, CacheKey], rows: Iterable[tuple]
@@ -316,19 +315,26 @@ def key_path(root: str, name: str) -> str:
     return f"{root}/{name}"
 
 
-def _unpacked(packed: bytes, files: int | None = None) -> tuple | list[tuple] | None:
-    """One file's row, or with `files` a dataset's list of that many full rows; None if
-    the bytes are not that."""
-    try:
-        found = marshal.loads(packed)
-    except (EOFError, ValueError, TypeError):
-        return None
-    if files is None:
-        return found if isinstance(found, tuple) and len(found) == len(CACHED_FIELDS) - 1 else None
+def _unpacked(packed: bytes) -> tuple | None:
+    """One file's row (its thumbnail left out); None if the bytes are not one."""
+    found = _loaded(packed)
+    return found if isinstance(found, tuple) and len(found) == len(CACHED_FIELDS) - 1 else None
+
+
+def _unpacked_dataset(packed: bytes, files: int) -> list[tuple] | None:
+    """A dataset's `files` full rows; None if the bytes are not that."""
+    found = _loaded(packed)
     if not isinstance(found, list) or len(found) != files:
         return None
     whole = len(CACHED_FIELDS)
     return found if all(type(row) is tuple and len(row) == whole for row in found) else None
+
+
+def _loaded(packed: bytes) -> object:
+    try:
+        return marshal.loads(packed)
+    except (EOFError, ValueError, TypeError):
+        return None
 
 
 def _one_of(shared: dict, value: object) -> object:
