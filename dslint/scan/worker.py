@@ -112,7 +112,7 @@ def _scan_table(
     splits: dict[str | None, SplitTally] = {}
     prose: list[str] | None = None
     try:
-        labels = _labels_apart(open_labels, table) if apart and open_labels else None
+        labels = _labels_of(open_labels, table) if apart and open_labels else None
         done = 0
         for batch in batches(open_file, facts.path, table.encoding, wanted):
             if labels is not None:
@@ -142,7 +142,7 @@ def _with_labels(batch, name: str, labels):  # -> pyarrow.RecordBatch
     return pa.RecordBatch.from_arrays([*batch.columns, labels], [*batch.schema.names, name])
 
 
-def _labels_apart(open_labels: Opener, table: TableScan):  # -> pyarrow.Array
+def _labels_of(open_labels: Opener, table: TableScan):  # -> pyarrow.Array
     """The labels' table's one column, whole, as strings."""
     import pyarrow as pa
     import pyarrow.compute as pc
