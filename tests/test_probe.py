@@ -77,12 +77,12 @@ def test_a_suspect_must_beat_its_new_class_s_own_self_confidence() -> None:
 
 
 def test_suspects_need_a_probe_that_is_right_often_enough(tmp_path: Path) -> None:
-    """The planted fixture's probe is 0.89 of the way from chance to perfect (its own
+    """The planted fixture's probe is 0.905 of the way from chance to perfect (its own
     mislabels cost it the rest): asking for more than that silences S005."""
     probe = dslint.check(PLANTED, use_cache=False, select=["S005"]).datasets[0].probe
-    assert (probe["balanced_accuracy"] - 0.5) / 0.5 == pytest.approx(0.89, abs=0.01)
+    assert (probe["balanced_accuracy"] - 0.5) / 0.5 == pytest.approx(0.905, abs=0.005)
     config = tmp_path / "dslint.toml"
-    config.write_text("[rules.S005]\nmin-margin = 0.9\n")
+    config.write_text("[rules.S005]\nmin-margin = 0.92\n")
     assert not dslint.check(PLANTED, use_cache=False, select=["S005"], config=config).findings
 
 

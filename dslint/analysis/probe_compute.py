@@ -1,6 +1,6 @@
 """The probe's computation, arrays in and out: the network's features on onnxruntime
-(the CUDA execution provider when asked for or offered), then the out-of-fold fit on
-scikit-learn. Whether it runs in the check's process or the helper's, the inputs
+(the CUDA execution provider when asked for or offered), then the out-of-fold fit
+(`fit`, in NumPy). Whether it runs in the check's process or the helper's, the inputs
 come as a `Work` and the results go back as a `Done`."""
 
 from __future__ import annotations
@@ -9,19 +9,20 @@ import contextlib
 import io
 import re
 import time
-import warnings
 from collections.abc import Callable
 from typing import NamedTuple
 
 import numpy as np
 from threadpoolctl import threadpool_limits
 
+from dslint.analysis.fit import logistic_out_of_fold, tree_out_of_fold_accuracy
 from dslint.errors import DslintError
 from dslint.extras import install_hint
 
 BATCH = 512  # pictures per onnxruntime call, preprocessed one batch at a time
 CPU = "CPUExecutionProvider"
 CUDA = "CUDAExecutionProvider"
+C = 0.5  # the logistic regression's inverse regularisation strength
 
 
 class Fit(NamedTuple):
@@ -112,16 +113,20 @@ def fitted(
     folds: int,
     standardise: bool = True,
 ) -> Fit:
-    """Out-of-fold class probabilities, the shortcut properties' accuracies, and
-    whether every fit converged."""
-    with threadpool_limits(limits=1, user_api="blas"), warnings.catch_warnings(record=True) as said:
+    """Out-of-fold class probabilities of a logistic regression, the shortcut
+    properties' accuracies (a depth-3 tree on each alone), and whether every fit
+    converged. The network's features are standardised; a table's or text's come
+    scaled (standardising hashed words would blow a rare word up to the weight of a
+    common one)."""
+    with threadpool_limits(limits=1, user_api="blas"):
         # The fits are many small products: BLAS threads only contend, and on a busy
         # two-core machine they made `--select S` six times slower (23 s against 4 s).
-        # scikit-learn's warnings are caught: what they say goes into the report.
-        warnings.simplefilter("always")
-        proba = _out_of_fold(features, truth, folds, standardise)
-        shortcuts = _shortcuts(properties, truth, folds)
-    converged = not any(w.category.__name__ == "ConvergenceWarning" for w in said)
+        proba, converged = logistic_out_of_fold(features, truth, folds, C, standardise)
+        shortcuts = {
+            name: tree_out_of_fold_accuracy(values, truth, folds)
+            for name, values in properties.items()
+            if not np.isnan(values).any() and np.ptp(values) > 0
+        }
     return Fit(proba, shortcuts, converged)
 
 
@@ -199,39 +204,3 @@ def _preprocess(pictures: np.ndarray, shape: list) -> np.ndarray:
     if wanted == 1:
         values = values.mean(axis=3, keepdims=True)
     return np.ascontiguousarray(values if channels_last else values.transpose(0, 3, 1, 2))
-
-
-def _out_of_fold(
-    features: np.ndarray, truth: np.ndarray, folds: int, standardise: bool
-) -> np.ndarray:
-    """Out-of-fold probabilities of a logistic regression; the network's features are
-    standardised, a table's or text's come scaled (standardising hashed words would
-    blow a rare word up to the weight of a common one)."""
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.model_selection import StratifiedKFold, cross_val_predict
-    from sklearn.pipeline import make_pipeline
-    from sklearn.preprocessing import StandardScaler
-
-    steps = [StandardScaler()] if standardise else []
-    model = make_pipeline(*steps, LogisticRegression(max_iter=300, C=0.5))
-    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=0)
-    return cross_val_predict(model, features, truth, cv=splitter, method="predict_proba")
-
-
-def _shortcuts(
-    properties: dict[str, np.ndarray], truth: np.ndarray, folds: int
-) -> dict[str, float]:
-    """Out-of-fold accuracy of a depth-3 tree on each trivial property alone."""
-    from sklearn.model_selection import StratifiedKFold, cross_val_predict
-    from sklearn.tree import DecisionTreeClassifier
-
-    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=0)
-    found = {}
-    for name, values in properties.items():
-        if np.isnan(values).any() or np.ptp(values) == 0:
-            continue
-        predicted = cross_val_predict(
-            DecisionTreeClassifier(max_depth=3, random_state=0), values[:, None], truth, cv=splitter
-        )
-        found[name] = float((predicted == truth).mean())
-    return found

@@ -6,7 +6,7 @@ leaving a core idle. A large probe waiting for the rules to finish, then computi
 on its own, added 44 % to a cold check of 20,000 small pictures (its libraries'
 imports, 0.9 s of CPU, slowed the scan they overlapped); the helper, 12–21 %. It
 is started at low priority as soon as the scan starts decoding enough pictures: it
-imports onnxruntime and scikit-learn in the scan's idle moments, then computes the
+imports onnxruntime in the scan's idle moments, then computes the
 network's features and the fit on the core the rules leave idle. A smaller probe does
 its work in the check's process, the libraries imported in a background thread
 meanwhile: a process costs more than it saves there, and the test suite runs hundreds
@@ -36,8 +36,7 @@ if TYPE_CHECKING:
     from dslint.analysis.probe_compute import Done, Work
     from dslint.scan.worker import ScanTarget
 
-# onnxruntime first: tables and texts need the others only
-LIBRARIES = ("onnxruntime", "sklearn.linear_model", "sklearn.model_selection", "sklearn.tree")
+LIBRARIES = ("onnxruntime",)  # the fit is NumPy's (`fit`)
 HELPER_FROM = 2_000  # pictures whose features are to be computed
 NICENESS = 19  # the helper yields to the scan and the rules, taking what they leave
 DONE = "done"
