@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 
+from dslint.analysis.stats import binomial_tail
 from dslint.engine import Context, Finding, Option, Rule
 from dslint.engine.wording import class_name, label_set
 
@@ -45,8 +46,6 @@ class ChanceAccuracy(Rule):
         predictions = ctx.predictions
         if predictions is None or len(predictions) < 2:
             return
-        from scipy.special import bdtrc
-
         n = len(predictions)
         truth, predicted = set(predictions.truth), set(predictions.predicted)
         if not truth & predicted:
@@ -67,7 +66,7 @@ class ChanceAccuracy(Rule):
         right = sum(t == p for t, p in zip(predictions.truth, predictions.predicted, strict=True))
         ((top, count),) = Counter(predictions.truth).most_common(1)
         base = count / n
-        p_value = float(bdtrc(right - 1, n, base)) if right > 0 else 1.0  # P(X >= right)
+        p_value = binomial_tail(right, n, base)  # P(X >= right)
         if p_value < self.options["alpha"] or base >= 1.0:
             return
         yield self.finding(

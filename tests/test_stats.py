@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from dslint.analysis.stats import chi2_p_value, chi2_statistic, welch_t_test
+from dslint.analysis.stats import binomial_tail, chi2_p_value, chi2_statistic, welch_t_test
 
 
 @pytest.mark.parametrize(
@@ -32,6 +32,25 @@ def test_welch_t_test_matches_scipy(seed: int) -> None:
     a, b = rng.normal(0, 1, 12), rng.normal(0.8, 2, 7)
     expected = stats.ttest_ind(a, b, equal_var=False).pvalue
     assert welch_t_test(list(a), list(b)) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(
+    ("successes", "trials", "rate"),
+    [
+        (0, 10, 0.5),
+        (7, 10, 0.5),
+        (41, 160, 0.25),
+        (1000, 4000, 0.25),
+        (3990, 4000, 0.25),
+        (4000, 4000, 0.1683),
+        (183, 200, 0.9),
+        (10, 10, 1.0),
+        (5, 10, 0.0),
+    ],
+)
+def test_the_binomial_tail_matches_scipy(successes: int, trials: int, rate: float) -> None:
+    expected = stats.binom.sf(successes - 1, trials, rate)
+    assert binomial_tail(successes, trials, rate) == pytest.approx(expected, rel=1e-9, abs=1e-300)
 
 
 def test_a_check_of_splits_with_the_same_class_shares_imports_no_scipy() -> None:

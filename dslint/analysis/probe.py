@@ -32,6 +32,7 @@ from dslint.analysis.probe_columns import ColumnInputs, column_inputs
 from dslint.analysis.probe_compute import Fit, Work, fitted
 from dslint.analysis.probe_model import probe_model
 from dslint.analysis.sampling import PROBE_SAMPLES, stratified_subsample
+from dslint.analysis.stats import binomial_tail
 from dslint.engine.wording import examples, plural
 from dslint.model.dataset import Label, format_label, is_class, sort_labels
 from dslint.model.formats import KINDS, PICTURE_PROPERTIES
@@ -353,10 +354,8 @@ def _result(pending: Pending) -> ProbeResult:
     counts = np.bincount(truth, minlength=len(classes))
     recall = [float((predicted[truth == k] == k).mean()) for k in range(len(classes))]
     chance = float(counts.max() / counts.sum())
-    from scipy.special import bdtrc
-
     right = int((predicted == truth).sum())
-    p_value = float(bdtrc(right - 1, len(truth), chance)) if right else 1.0
+    p_value = binomial_tail(right, len(truth), chance)
     k = len(classes)
     confusion = np.bincount(truth * k + predicted, minlength=k * k).reshape(k, k)
     return ProbeResult(
