@@ -714,17 +714,17 @@ def _add_class_files(
         rel = f"{rel_folder}/{entry.name}"
         if walk.excluded(rel):
             continue
-        if walk.is_dir(entry, rel):
+        if walk.is_file(entry, rel):  # asked first: most entries are samples
+            if is_data_file(entry.name):
+                samples.append(Sample(rel, label, split, rel, label))  # source and path
+            elif not is_vcs_file(entry.name):
+                dataset.stray_files.append(rel)
+        elif walk.is_dir(entry, rel):
             if is_tool_dir(entry.name):
                 count = _count_data_files(walk, folder / entry.name)
                 dataset.stray_dirs.append((rel, "inside", count))
             else:
                 _add_class_files(dataset, folder / entry.name, rel, label, split, walk)
-        elif walk.is_file(entry, rel):
-            if is_data_file(entry.name):
-                samples.append(Sample(rel, label, split, rel, label))  # source and path
-            elif not is_vcs_file(entry.name):
-                dataset.stray_files.append(rel)
 
 
 def _holds_data(walk: Tree, folder: Path) -> bool:
