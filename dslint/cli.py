@@ -395,7 +395,34 @@ def main() -> None:
             where = f" (see `{exc.ctx.command_path} --help`)" if exc.ctx else ""
             print(f"dslint: error: {exc.format_message().rstrip('.')}{where}", file=sys.stderr)
         sys.exit(2)
-    sys.exit(code or 0)
+    _leave(code or 0)
+
+
+def _leave(code: int) -> None:
+    """Exit without freeing every object one by one: a check of 100,000 files holds
+    about a million of them to its end, and tearing them down took 0.1 s of a 1.1 s
+    re-check. Only once everything that must outlive the process is done (the cache
+    committed and closed, the report written and flushed) and no child process is
+    left (scan workers after Ctrl-C, a Dask cluster), whose clean-up Python's exit
+    would do."""
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (BrokenPipeError, ValueError):  # a reader that stopped early (`| head`)
+        pass
+    if _no_child_processes():
+        os._exit(code)
+    sys.exit(code)
+
+
+def _no_child_processes() -> bool:
+    if not hasattr(os, "WNOHANG"):  # Windows: exit the usual way
+        return False
+    try:
+        os.waitpid(-1, os.WNOHANG)
+    except ChildProcessError:
+        return True
+    return False
 
 
 def _is_a(name: str, exc: Exception) -> bool:
