@@ -14,10 +14,11 @@ from typing import ParamSpec, TypeVar
 
 from dslint.analysis import probe_helper
 from dslint.analysis.columns import column_report
-from dslint.analysis.probe import ProbeSettings
+from dslint.analysis.probe import ProbeSettings, as_from_cache
 from dslint.analysis.sampling import PROBE_SAMPLES
 from dslint.discover.layouts import CACHE_DIR_NAME, discover, require_samples
 from dslint.discover.manifest import Columns
+from dslint.engine import replay
 from dslint.engine.context import Context, Task
 from dslint.engine.registry import load_rules
 from dslint.engine.rule import Finding, Rule
@@ -29,6 +30,7 @@ from dslint.model.dataset import Dataset
 from dslint.model.formats import kind_of
 from dslint.model.report import DatasetSummary, Report, RuleCrash
 from dslint.scan.cache import FactsCache
+from dslint.scan.keys import file_keys
 from dslint.scan.scanner import scan
 from dslint.scan.worker import ScanTarget
 from dslint.training.history import History
@@ -133,53 +135,70 @@ def check(
     columns: dict[str, list[dict]] = {}  # a table dataset's column summary, by root
     suppressed: dict[str, int] = {}
     crashes: list[RuleCrash] = []
-    scanned = from_cache = 0
+    scanned = from_cache = replayed = 0
     scan_seconds = 0.0
     first: Context | None = None
     try:
         for dataset in datasets:
             targets = scan_targets(dataset)
             tick = progress(len(targets)) if progress else None
-            facts, stats = scan(
-                dataset.root,
-                targets,
-                jobs or os.cpu_count() or 1,
-                cache,
-                tick,
-                max_bytes=settings.max_file_mb * 1024 * 1024,
-                executor=executor,
-                scheduler=scheduler,
-                thumbnails=probe_settings.enabled,
-                versions=dataset.file_versions,
-                decoding=probe_helper.prepare if probe_settings.enabled else None,
+            looked = time.perf_counter()
+            known = file_keys(dataset.root, targets, dataset.file_versions)
+            key = (
+                replay.check_key(dataset, known, rules, settings, probe_settings)
+                if cache and executor == "local" and run_history is None and run_predictions is None
+                else None
             )
-            scanned += stats.files
-            from_cache += stats.from_cache
-            scan_seconds += stats.seconds
-            ctx = Context(
-                dataset=dataset,
-                facts=facts,
-                task=settings.task,
-                probe_settings=probe_settings,
-                cache=cache,
-            )
-            first = first or ctx
-            ctx.start_probe()  # a large probe runs beside the rules
-            found = [
-                f
-                for rule in rules
-                if not rule.reads_findings
-                for f in _run_rule(rule, ctx, dataset.root, crashes)
-            ]
+            outcome = replay.replayed(cache, key) if cache and key else None
+            replayed_here = outcome is not None
+            if replayed_here:
+                if tick:
+                    tick(len(targets))
+                scanned += len(targets)
+                from_cache += len(targets)
+                replayed += len(targets)
+                scan_seconds += time.perf_counter() - looked
+            else:
+                facts, stats = scan(
+                    dataset.root,
+                    targets,
+                    jobs or os.cpu_count() or 1,
+                    cache,
+                    tick,
+                    max_bytes=settings.max_file_mb * 1024 * 1024,
+                    executor=executor,
+                    scheduler=scheduler,
+                    thumbnails=probe_settings.enabled,
+                    versions=dataset.file_versions,
+                    decoding=probe_helper.prepare if probe_settings.enabled else None,
+                    known=known,
+                )
+                scanned += stats.files
+                from_cache += stats.from_cache
+                scan_seconds += time.perf_counter() - looked
+                ctx = Context(
+                    dataset=dataset,
+                    facts=facts,
+                    task=settings.task,
+                    probe_settings=probe_settings,
+                    cache=cache,
+                )
+                first = first or ctx
+                outcome = _outcome(ctx, rules, probe_settings)
+                if cache and key:
+                    replay.keep(cache, dataset.root, key, outcome)
+            found = list(outcome.findings)
+            crashes.extend(outcome.crashes)
             if since is not None:
                 found = _since(found, since, dataset, suppressed)
-            # the probe is part of the summary whichever rules ran (computed once)
-            if probe_settings.enabled and (result := ctx.probe()) is not None:
-                probes[dataset.root] = result.summary()
-            elif probe_settings.enabled and (pending := ctx.start_probe()) and pending.skipped:
-                unprobed[dataset.root] = pending.skipped
-            if dataset.table_columns:
-                columns[dataset.root] = column_report(ctx, found)
+            if outcome.probe is not None:
+                probes[dataset.root] = (
+                    as_from_cache(outcome.probe) if replayed_here else outcome.probe
+                )
+            if outcome.unprobed is not None:
+                unprobed[dataset.root] = outcome.unprobed
+            if outcome.columns is not None:
+                columns[dataset.root] = outcome.columns
             findings.extend(found)
     finally:
         probe_helper.stop()
@@ -222,6 +241,7 @@ def check(
             "files": scanned,
             "from_cache": from_cache,
             "files_per_s": round(scanned / scan_seconds, 1) if scan_seconds else None,
+            "replayed": replayed,
         },
         crashes=crashes,
     )
@@ -260,6 +280,24 @@ def _active_rules(
             )
         )
     return rules
+
+
+def _outcome(ctx: Context, rules: list[Rule], probe_settings: ProbeSettings) -> replay.Outcome:
+    """What the rules (those that read the data) and the probe make of one dataset."""
+    root = ctx.dataset.root
+    crashes: list[RuleCrash] = []
+    ctx.start_probe()  # a large probe runs beside the rules
+    found = [
+        f for rule in rules if not rule.reads_findings for f in _run_rule(rule, ctx, root, crashes)
+    ]
+    probe = unprobed = None
+    # the probe is part of the summary whichever rules ran (computed once)
+    if probe_settings.enabled and (result := ctx.probe()) is not None:
+        probe = result.summary()
+    elif probe_settings.enabled and (pending := ctx.start_probe()) and pending.skipped:
+        unprobed = pending.skipped
+    columns = column_report(ctx, found) if ctx.dataset.table_columns else None
+    return replay.Outcome(found, probe, unprobed, columns, crashes)
 
 
 def _run_rule(

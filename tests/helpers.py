@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -84,3 +85,15 @@ def json_report(
 
 def rules_of(report: dict) -> list[str]:
     return [f["rule"] for f in report["findings"]]
+
+
+def forget(cache_dir: Path, *tables: str) -> None:
+    """Empty these tables of the facts cache. "checks" always goes too: a check of an
+    unchanged dataset would otherwise replay its outcome, and the test would see that
+    rather than the part of the cache it is about."""
+    from dslint.scan.cache import FILE_NAME
+
+    with sqlite3.connect(cache_dir / FILE_NAME) as db:
+        for table in {*tables, "checks"}:
+            db.execute(f"DELETE FROM {table}")
+    db.close()

@@ -12,6 +12,7 @@ from sklearn.datasets import load_digits
 
 import dslint
 from dslint.analysis.near import stars
+from tests.helpers import forget
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
@@ -83,7 +84,7 @@ def test_a_cached_run_without_the_probe_confirms_from_the_stored_thumbnails(
 ) -> None:
     data = FIXTURES / "D002-split-leakage-near/fail-edited-copies-in-val/data"
     runs = [dslint.check(data, cache_dir=tmp_path, probe=False, select=["D002"])]
-    _forget(tmp_path, "results")  # the groups themselves are remembered: search again
+    forget(tmp_path, "results")  # the groups themselves are remembered: search again
     runs.append(dslint.check(data, cache_dir=tmp_path, probe=False, select=["D002"]))
     assert runs[1].scan["from_cache"] == runs[1].scan["files"] > 0
     assert [f.evidence["groups"] for f in runs[1].findings] == [
@@ -110,15 +111,6 @@ def test_the_coarse_first_measure_never_rules_out_a_pair_within_its_limit() -> N
     assert (exact <= allowed).sum() == 80 + 2 * 40  # each with itself, and its noisy copy
 
 
-def _forget(cache_dir: Path, table: str) -> None:
-    import sqlite3
-
-    from dslint.scan.cache import FILE_NAME
-
-    with sqlite3.connect(cache_dir / FILE_NAME) as db:
-        db.execute(f"DELETE FROM {table}")
-
-
 def test_an_unchanged_dataset_s_groups_are_read_from_the_cache_not_searched_again(
     tmp_path: Path,
 ) -> None:
@@ -137,7 +129,7 @@ def test_an_unchanged_dataset_s_groups_are_read_from_the_cache_not_searched_agai
 
     first = groups()
     assert first
-    _forget(cache, "thumbnails")
+    forget(cache, "thumbnails")
     assert groups() == first
     moved = sorted((data / "train").rglob("*.*"))[-1]
     other = next(d for d in (data / "train").iterdir() if d != moved.parent)

@@ -10,6 +10,7 @@ import pandas as pd
 
 import dslint
 from dslint.discover.layouts import discover
+from tests.helpers import forget
 from tests.test_discovery import LAYOUTS
 
 
@@ -244,6 +245,7 @@ def test_an_unchanged_table_s_probe_fit_comes_from_the_cache(
 ) -> None:
     data = Path(__file__).parent.parent / "fixtures/S001-not-separable/pass-table-label-from-income"
     first = dslint.check(data / "data", cache_dir=tmp_path / "cache")
+    forget(tmp_path / "cache")
     again = dslint.check(data / "data", cache_dir=tmp_path / "cache")
     (before,), (after,) = (r.datasets for r in (first, again))
     assert before.probe["provider"] == "table columns" and before.probe["features_computed"] == 60

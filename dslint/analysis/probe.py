@@ -152,6 +152,17 @@ class ProbeResult:
         }
 
 
+def as_from_cache(summary: dict) -> dict:
+    """A probe's summary as a check that found its features and fit in the cache
+    gives it: what a replayed check says, since it computed nothing."""
+    return {
+        **summary,
+        **Timing(from_cache=summary["samples"], fit_from_cache=True).summary(),
+        "provider": "cache",
+        "provider_note": None,
+    }
+
+
 def probed(summary: dict) -> str:
     """How many samples the probe looked at, in words, for the reports."""
     samples, labelled = summary["samples"], summary.get("labelled", summary["samples"])

@@ -151,6 +151,8 @@ def _totals(console: Console, report: Report) -> None:
         parts.append(f"[{STYLE[severity]}]{text}[/]" if count else text)
     scan = report.scan
     cached = f", {scan['from_cache']:,} from cache" if scan.get("from_cache") else ""
+    if scan.get("replayed"):
+        cached += " · unchanged since the last check: its findings replayed"
     hidden = {"baseline": "known from the baseline", "since": "not involving changed files"}
     notes = "".join(
         f" · {n:,} hidden as {hidden[why]}" for why, n in report.suppressed.items() if n

@@ -4,7 +4,6 @@ taken from the cache when the file is unchanged."""
 from __future__ import annotations
 
 import gc
-import os
 import signal
 import threading
 import time
@@ -13,10 +12,10 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from dslint.discover.remote import is_url
 from dslint.model.facts import FileFacts
-from dslint.scan.cache import CacheKey, FactsCache, key_path
+from dslint.scan.cache import FactsCache
 from dslint.scan.dask_executor import scan_on_dask
+from dslint.scan.keys import FileKeys, file_keys
 from dslint.scan.worker import ScanTarget, scan_batch
 
 BATCH = 128
@@ -46,6 +45,7 @@ def scan(
     thumbnails: bool = True,
     versions: dict[str, tuple[int, str]] | None = None,
     decoding: Callable[[list[ScanTarget]], None] | None = None,
+    known: FileKeys | None = None,
 ) -> tuple[dict[str, FileFacts], ScanStats]:
     """Facts for every target: from the cache when the file is unchanged, else read
     and decoded. A data file over `max_bytes` is not read at all (its facts say
@@ -57,11 +57,11 @@ def scan(
     A dataset by URL (`root`) comes with the `versions` of its objects from the
     store's listing: the cache key is URL, size and version, and nothing is read for
     an unchanged object. `decoding` is called once before any file is decoded, with the
-    targets to decode (not at all when every file came from the cache)."""
+    targets to decode (not at all when every file came from the cache). `known` are
+    the targets' keys when the caller has looked at the files already."""
     started = time.perf_counter()
-    if not is_url(root):
-        root = os.path.abspath(root)
-    keys, unreadable = _cache_keys(root, targets, versions)
+    known = known or file_keys(root, targets, versions)
+    root, keys, unreadable = known.root, known.keys(), known.unreadable
     facts = {
         rel: FileFacts(path=rel, kind=target.kind, error=unreadable[rel])
         for target in targets
@@ -80,7 +80,9 @@ def scan(
             readable[target.rel] = keys[target.rel]
     # the dataset whole holds no thumbnails: for a run that wants them, rows it is
     whole_kept = bool(cache and readable and not thumbnails)
-    whole = cache.unchanged_dataset(root, readable) if cache and whole_kept else None
+    # the blob's digest: these files, and which of them are too large to be read
+    whole_key = known.digest() + repr(sorted(set(keys) - set(readable))).encode()
+    whole = cache.unchanged_dataset(root, whole_key, len(readable)) if whole_kept else None
     rows = (
         dict(zip(readable, whole, strict=True))
         if whole is not None
@@ -96,7 +98,7 @@ def scan(
     if cache and whole_kept and whole is None and len(cached) == len(readable):
         # every file came from the cache, one by one: the next check of this unchanged
         # dataset reads them as one (a check that scanned files does not pay for it)
-        cache.put_unchanged_dataset(root, readable, (rows[rel] for rel in readable))
+        cache.put_unchanged_dataset(root, whole_key, (rows[rel] for rel in readable))
     del rows
     if progress:
         progress(len(targets) - len(todo))
@@ -115,32 +117,6 @@ def scan(
         seconds=time.perf_counter() - started,
     )
     return facts, stats
-
-
-def _cache_keys(
-    root: str, targets: list[ScanTarget], versions: dict[str, tuple[int, str]] | None
-) -> tuple[dict[str, CacheKey], dict[str, str]]:
-    """Each target's cache key, or why it cannot be read."""
-    keys: dict[str, CacheKey] = {}
-    unreadable: dict[str, str] = {}
-    stat = os.stat
-    for rel, _, table in targets:
-        full = key_path(root, rel)
-        # a table's facts depend on which columns were read: they are part of its key
-        key = f"{full}#{table!r}" if table else full
-        if versions is not None:
-            if rel in versions:
-                keys[rel] = (key, *versions[rel])
-            else:
-                unreadable[rel] = "cannot be read: not in the store's listing"
-            continue
-        try:
-            info = stat(full)
-        except OSError as exc:
-            unreadable[rel] = f"cannot be read: {exc.strerror}"
-            continue
-        keys[rel] = (key, info.st_size, info.st_mtime_ns)
-    return keys, unreadable
 
 
 def _scan_batches(
