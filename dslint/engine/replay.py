@@ -20,9 +20,12 @@ import marshal
 import os
 import sys
 from functools import lru_cache
+from importlib import metadata
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+import numpy as np
 import xxhash
 
 import dslint
@@ -39,6 +42,7 @@ if TYPE_CHECKING:
 # the Dataset's fields digested by marshal (large); the others by their repr
 _LARGE = ("samples", "unlabelled", "manifest_rows")
 _PRIVATE = ("_by_split", "_counts", "_indexed")
+CHUNK = 8192  # samples digested at a time
 
 
 class Outcome(NamedTuple):
@@ -74,9 +78,11 @@ def check_key(
     digest.update(repr(settings).encode())
     digest.update(" ".join(rule.id for rule in rules).encode())
     digest.update(_code_digest(tuple(sorted({type(rule).__module__ for rule in rules}))))
-    model = probe.model.read_bytes() if probe.enabled and probe.model else b""
-    options = (probe.enabled, probe.device, probe.max_samples, xxhash.xxh3_128_hexdigest(model))
-    digest.update(repr(options).encode())
+    digest.update(f"{sys.version}\0{np.__version__}".encode())
+    if probe.enabled:
+        model = probe.model.read_bytes() if probe.model else b""
+        options = (probe.device, probe.max_samples, _version("onnxruntime"))
+        digest.update(repr(options).encode() + xxhash.xxh3_128_digest(model))
     return CheckKey(files, digest.digest())
 
 
@@ -91,15 +97,27 @@ def keep(cache: FactsCache, root: str, key: CheckKey, outcome: Outcome) -> None:
 
 
 def _dataset_digest(dataset: Dataset) -> bytes:
+    """The samples and what else discovery recorded. The large lists go in a chunk at
+    a time: marshalled whole, 100,000 samples took 16 MB for a moment."""
     digest = xxhash.xxh3_128()
     for field in dataclasses.fields(dataset):
         value = getattr(dataset, field.name)
         if field.name in _LARGE:
-            value = [tuple(item) for item in value] if isinstance(value, list) else value
-            digest.update(marshal.dumps(value))
+            items = iter(value.items() if isinstance(value, dict) else value)
+            while chunk := [tuple(item) for item in islice(items, CHUNK)]:
+                digest.update(marshal.dumps(chunk))
         elif field.name not in _PRIVATE:
             digest.update(repr(value).encode())
     return digest.digest()
+
+
+def _version(distribution: str) -> str:
+    for name in (distribution, f"{distribution}-gpu"):  # the GPU build in its place
+        try:
+            return metadata.version(name)
+        except metadata.PackageNotFoundError:
+            continue
+    return "not installed"
 
 
 def _stamp(root: str, path: str | None) -> bytes:

@@ -19,6 +19,8 @@ from dslint.discover.remote import is_url
 from dslint.scan.cache import VERSION, CacheKey, key_path
 from dslint.scan.worker import ScanTarget
 
+CHUNK = 8192  # names digested at a time
+
 
 @dataclass(frozen=True)
 class FileKeys:
@@ -40,7 +42,9 @@ class FileKeys:
     def digest(self) -> bytes:
         """Equal only for the same files, unchanged, read the same way by this dslint."""
         digest = xxhash.xxh3_128(f"{VERSION}\0{self.root}\0{len(self.names)}\0".encode())
-        digest.update("\0".join(self.names).encode("utf-8", "surrogateescape"))
+        for start in range(0, len(self.names), CHUNK):  # joined whole: 9 MB at once
+            chunk = self.names[start : start + CHUNK]
+            digest.update("\0".join(chunk).encode("utf-8", "surrogateescape") + b"\0")
         digest.update(repr(sorted(self.tables.items())).encode())
         digest.update(self.sizes.tobytes())
         if isinstance(self.stamps, np.ndarray):
