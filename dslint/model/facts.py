@@ -66,8 +66,10 @@ class FileFacts:
         return FileFacts, _ALL_FIELDS(self)
 
     def to_row(self) -> tuple:
-        """The cached fields as one row of plain values (arrays as JSON)."""
-        return tuple(_to_column(getattr(self, name)) for name in CACHED_FIELDS)
+        """The cached fields as one row of plain values (arrays as JSON, or None)."""
+        row = _CACHED_FIELDS(self)
+        arrays = row[ARRAYS_COLUMN]
+        return (*row[:ARRAYS_COLUMN], json.dumps(arrays, separators=(",", ":")) if arrays else None)
 
     @classmethod
     def from_row(cls, path: str, row: tuple) -> FileFacts:
@@ -81,9 +83,4 @@ class FileFacts:
 _ALL_FIELDS = attrgetter(*(f.name for f in fields(FileFacts)))
 CACHED_FIELDS = tuple(f.name for f in fields(FileFacts) if f.name != "path")
 ARRAYS_COLUMN = len(CACHED_FIELDS) - 1  # `arrays`, the one field stored as JSON, comes last
-
-
-def _to_column(value: Any) -> Any:
-    if isinstance(value, dict):
-        return json.dumps(value, separators=(",", ":")) if value else None
-    return value
+_CACHED_FIELDS = attrgetter(*CACHED_FIELDS)

@@ -269,7 +269,8 @@ THUMBNAIL = 32
 def _thumbnail_of_image(image: Image.Image, pixels: np.ndarray) -> bytes:
     if image.mode in ("I", "I;16", "I;16B", "I;16L", "F"):
         return thumbnail_of_array(pixels)
-    small = image.convert("RGB").resize((THUMBNAIL, THUMBNAIL), Image.Resampling.BILINEAR)
+    rgb = image if image.mode == "RGB" else image.convert("RGB")  # convert copies even so
+    small = rgb.resize((THUMBNAIL, THUMBNAIL), Image.Resampling.BILINEAR)
     return small.tobytes()
 
 
