@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import ParamSpec, TypeVar
 
 from dslint.analysis import probe_helper
-from dslint.analysis.columns import column_report
+from dslint.analysis.columns import column_report, with_rules
 from dslint.analysis.probe import ProbeSettings, as_from_cache
 from dslint.analysis.sampling import PROBE_SAMPLES
 from dslint.discover.layouts import CACHE_DIR_NAME, discover, require_samples
@@ -198,7 +198,7 @@ def check(
             if outcome.unprobed is not None:
                 unprobed[dataset.root] = outcome.unprobed
             if outcome.columns is not None:
-                columns[dataset.root] = outcome.columns
+                columns[dataset.root] = with_rules(outcome.columns, found)
             findings.extend(found)
     finally:
         probe_helper.stop()
@@ -296,7 +296,7 @@ def _outcome(ctx: Context, rules: list[Rule], probe_settings: ProbeSettings) -> 
         probe = result.summary()
     elif probe_settings.enabled and (pending := ctx.start_probe()) and pending.skipped:
         unprobed = pending.skipped
-    columns = column_report(ctx, found) if ctx.dataset.table_columns else None
+    columns = column_report(ctx) if ctx.dataset.table_columns else None
     return replay.Outcome(found, probe, unprobed, columns, crashes)
 
 

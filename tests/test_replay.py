@@ -138,3 +138,22 @@ def test_the_text_report_says_the_findings_were_replayed(tmp_path: Path) -> None
     assert "replayed" not in first.stdout
     assert "unchanged since the last check: its findings replayed" in second.stdout
     assert first.stdout.split("\n\n")[0] == second.stdout.split("\n\n")[0]
+
+
+def test_a_table_s_column_summary_names_the_rules_of_the_findings_shown() -> None:
+    """The summary is stored without rules; they come from the findings the report
+    shows, so that --since hides a column's rule along with its finding."""
+    from dslint.analysis.columns import with_rules
+    from dslint.engine.rule import Finding
+
+    stored = [
+        {"column": "age", "kind": "number", "rules": [], "splits": {}, "values": {}},
+        {"column": "city", "kind": "category", "rules": [], "splits": {}, "values": {}},
+    ]
+    shown = [
+        Finding("N001", "range-mismatch", "error", "age differs", evidence={"column": "age"}),
+        Finding("T001", "unseen", "warning", "new cities", evidence={"columns": ["city"]}),
+    ]
+    assert [row["rules"] for row in with_rules(stored, shown)] == [["N001"], ["T001"]]
+    assert [row["rules"] for row in with_rules(stored, shown[1:])] == [[], ["T001"]]
+    assert stored[0]["rules"] == []  # the stored summary is left as it was

@@ -117,10 +117,11 @@ def is_free_text(summary: dict[str, Any]) -> bool:
     return kind_of_column(summary) == "text" and summary.get("mean_length", 0) >= FREE_TEXT
 
 
-def column_report(ctx: Context, findings: list[Finding]) -> list[dict[str, Any]]:
-    """The reports' column summary of a dataset's tables: per column its kind, the
-    rules whose findings name it, and per split a line on its values and the values
-    to draw (numbers: minimum, quartiles, maximum; categories: the commonest, counted)."""
+def column_report(ctx: Context) -> list[dict[str, Any]]:
+    """The reports' column summary of a dataset's tables: per column its kind, and per
+    split a line on its values and the values to draw (numbers: minimum, quartiles,
+    maximum; categories: the commonest, counted); `with_rules` adds the rules whose
+    findings name it."""
     rows: dict[str, dict[str, Any]] = {}
     for table in table_splits(ctx):
         for name, summary in table.columns.items():
@@ -130,6 +131,13 @@ def column_report(ctx: Context, findings: list[Finding]) -> list[dict[str, Any]]
             row["kind"] = row["kind"] or _kind_word(summary)
             row["splits"][table.split] = describe_values(summary)
             row["values"][table.split] = _drawn(summary)
+    return list(rows.values())
+
+
+def with_rules(report: list[dict[str, Any]], findings: list[Finding]) -> list[dict[str, Any]]:
+    """The column summary with, per column, the rules whose `findings` name it: those
+    the report shows (after --since), whether the summary was made now or replayed."""
+    rows = {row["column"]: {**row, "rules": []} for row in report}
     for finding in findings:
         for name in _columns_named(finding.evidence):
             if name in rows and finding.rule_id not in rows[name]["rules"]:
