@@ -157,3 +157,23 @@ def test_a_table_s_column_summary_names_the_rules_of_the_findings_shown() -> Non
     assert [row["rules"] for row in with_rules(stored, shown)] == [["N001"], ["T001"]]
     assert [row["rules"] for row in with_rules(stored, shown[1:])] == [[], ["T001"]]
     assert stored[0]["rules"] == []  # the stored summary is left as it was
+
+
+def test_a_damaged_stored_outcome_is_a_warning_and_the_check_runs(tmp_path: Path) -> None:
+    import sqlite3
+
+    from dslint.scan.cache import FILE_NAME
+
+    data = tmp_path / "data"
+    shutil.copytree(LEAKY, data)
+    options = ("--cache-dir", tmp_path / "cache", "--no-probe", "--format", "json")
+    first = run_cli("check", data, *options)
+    with sqlite3.connect(tmp_path / "cache" / FILE_NAME) as db:
+        db.execute("UPDATE checks SET outcome = x'80049502'")  # a pickle cut short
+    db.close()
+    again = run_cli("check", data, *options)
+    assert again.stderr.startswith("dslint: warning: cache ")
+    assert "check unreadable" in again.stderr and "Traceback" not in again.stderr
+    report = json.loads(again.stdout)
+    assert report["scan"]["replayed"] == 0
+    assert report["findings"] == json.loads(first.stdout)["findings"]
