@@ -41,7 +41,8 @@ def logistic_out_of_fold(
     """Out-of-fold class probabilities of an L2 logistic regression (inverse strength
     `c`), the features standardised on each training fold when asked. Each fold's fit
     starts from the previous one's weights: the folds share most of their samples, so
-    it starts near its optimum (the optimum is unique, so only the time changes)."""
+    it starts near its optimum (which is unique: a fit that converges differs only in
+    its time; one stopped at `MAX_ITER` is the closer for it)."""
     classes, codes = np.unique(truth, return_inverse=True)
     proba = np.zeros((len(truth), len(classes)))
     converged = True
