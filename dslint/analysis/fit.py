@@ -10,6 +10,9 @@ scan fills, that second was most of what the probe added to a check.
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from typing import NamedTuple
 
 import numpy as np
@@ -39,34 +42,59 @@ def logistic_out_of_fold(
     features: np.ndarray, truth: np.ndarray, folds: int, c: float, standardise: bool
 ) -> OutOfFold:
     """Out-of-fold class probabilities of an L2 logistic regression (inverse strength
-    `c`), the features standardised on each training fold when asked. Each fold's fit
-    starts from the previous one's weights: the folds share most of their samples, so
-    it starts near its optimum (which is unique: a fit that converges differs only in
-    its time; one stopped at `MAX_ITER` is the closer for it)."""
+    `c`), the features standardised on each training fold when asked.
+
+    The first fold is fitted from zero, the others from its weights, side by side on
+    the machine's cores (NumPy's products let go of the interpreter). The folds share
+    most of their samples, so each starts near its optimum, which is unique: a fit
+    that converges differs only in its time (on clean classes 0.22 s against 0.85 s
+    from zero), and one stopped at `MAX_ITER` is the closer for it. On a weakly
+    separable set, where every fold runs out of iterations, two cores took 1.2 s where
+    one took 2.0."""
     classes, codes = np.unique(truth, return_inverse=True)
     proba = np.zeros((len(truth), len(classes)))
-    converged = True
-    previous: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
-    for test in _held_out(truth, folds):
-        train = ~test
-        x_train, x_test = features[train], features[test]
-        if standardise:
-            mean, scale = (
-                x_train.mean(axis=0, dtype=np.float64),
-                x_train.std(axis=0, dtype=np.float64),
-            )
-            scale[scale == 0] = 1.0
-            x_train, x_test = (x_train - mean) / scale, (x_test - mean) / scale
-        present = np.unique(codes[train])
-        local = np.searchsorted(present, codes[train])
-        start = (
-            previous[1:] if previous is not None and np.array_equal(previous[0], present) else None
-        )
-        weights, bias, done = logistic_fit(x_train, local, len(present), c, start=start)
-        previous = present, weights, bias
-        converged &= done
-        proba[np.ix_(np.flatnonzero(test), present)] = _softmax(x_test @ weights + bias)
-    return OutOfFold(proba, converged)
+    first, *others = _held_out(truth, folds)
+    start = _fold(features, codes, first, c, standardise, proba, None)
+    workers = max(1, min(len(others), os.cpu_count() or 1))
+    with ThreadPoolExecutor(workers) as pool:
+        fit_fold = partial(_fold, features, codes, c=c, standardise=standardise, proba=proba)
+        done = list(pool.map(lambda test: fit_fold(test, start=start), others))
+    return OutOfFold(proba, start.converged and all(fold.converged for fold in done))
+
+
+class _Fitted(NamedTuple):
+    present: np.ndarray  # the classes the fold's training samples hold
+    weights: np.ndarray
+    bias: np.ndarray
+    converged: bool
+
+
+def _fold(
+    features: np.ndarray,
+    codes: np.ndarray,
+    test: np.ndarray,
+    c: float,
+    standardise: bool,
+    proba: np.ndarray,
+    start: _Fitted | None,
+) -> _Fitted:
+    """Fit on all but the `test` samples (from `start`'s weights when it saw the same
+    classes) and write the `test` samples' probabilities into `proba`."""
+    train = ~test
+    x_train, x_test = features[train], features[test]
+    if standardise:
+        mean = x_train.mean(axis=0, dtype=np.float64)
+        scale = x_train.std(axis=0, dtype=np.float64)
+        scale[scale == 0] = 1.0
+        x_train, x_test = (x_train - mean) / scale, (x_test - mean) / scale
+    present = np.unique(codes[train])
+    local = np.searchsorted(present, codes[train])
+    warm = start is not None and np.array_equal(start.present, present)
+    weights, bias, converged = logistic_fit(
+        x_train, local, len(present), c, start=(start.weights, start.bias) if warm else None
+    )
+    proba[np.ix_(np.flatnonzero(test), present)] = _softmax(x_test @ weights + bias)
+    return _Fitted(present, weights, bias, converged)
 
 
 def logistic_fit(
