@@ -170,7 +170,11 @@ def check(
                     scheduler=scheduler,
                     thumbnails=probe_settings.enabled,
                     versions=dataset.file_versions,
-                    decoding=probe_helper.prepare if probe_settings.enabled else None,
+                    decoding=functools.partial(
+                        probe_helper.prepare, probed=probe_settings.max_samples
+                    )
+                    if probe_settings.enabled
+                    else None,
                     known=known,
                 )
                 scanned += stats.files

@@ -2,15 +2,20 @@
 process, when it is large enough to pay for one; in the check's own process otherwise.
 
 On two cores the scan keeps both busy, and the rules after it run in one process,
-leaving a core idle. A large probe waiting for the rules to finish, then computing
-on its own, added 44 % to a cold check of 20,000 small pictures (its libraries'
-imports, 0.9 s of CPU, slowed the scan they overlapped); the helper, 12–21 %. It
-is started at low priority as soon as the scan starts decoding enough pictures: it
-imports onnxruntime in the scan's idle moments, then computes the
-network's features and the fit on the core the rules leave idle. A smaller probe does
-its work in the check's process, the libraries imported in a background thread
-meanwhile: a process costs more than it saves there, and the test suite runs hundreds
-of small checks.
+leaving a core idle. When the fit was scikit-learn's, a probe of 4,000 pictures
+waiting for the rules to finish, then computing on its own, added 44 % to a cold
+check of 20,000 small pictures (the imports, 0.9 s of CPU, slowed the scan they
+overlapped); the helper, 12–21 %. It is started at low priority as soon as the scan
+starts decoding enough pictures: it imports onnxruntime in the scan's idle moments,
+then computes the network's features and the fit on the core the rules leave idle.
+
+With the fit in NumPy the helper no longer pays for a probe of the default size: for
+4,000 pictures the check's own process added 19 % to a cold check of 4,008 photos
+and 12 % to one of 20,000 small pictures (the helper: 22 % and 12 %), and spent
+0.3–0.4 s less CPU. So a probe of fewer than `HELPER_FROM` pictures does its work in
+the check's process, onnxruntime imported in a background thread meanwhile; at
+20,000 pictures (`--probe-samples 20000`) the two measured even (5.3–6.3 s against
+5.6–5.7 s, two runs each), and the helper is kept there.
 """
 
 from __future__ import annotations
@@ -37,7 +42,7 @@ if TYPE_CHECKING:
     from dslint.scan.worker import ScanTarget
 
 LIBRARIES = ("onnxruntime",)  # the fit is NumPy's (`fit`)
-HELPER_FROM = 2_000  # pictures whose features are to be computed
+HELPER_FROM = 10_000  # pictures whose features are to be computed (--probe-samples raised)
 NICENESS = 19  # the helper yields to the scan and the rules, taking what they leave
 DONE = "done"
 
@@ -63,13 +68,14 @@ _helper: Helper | None = None
 _importing: threading.Thread | None = None
 
 
-def prepare(todo: list[ScanTarget]) -> None:
+def prepare(todo: list[ScanTarget], probed: int) -> None:
     """Called when the scan starts decoding `todo`: the helper is started when enough
-    of those files have pictures for a large probe; otherwise the libraries are
-    imported in a background thread. A check whose files all come from the cache calls
-    neither (its fit, made before, needs neither library)."""
+    of those files have pictures for a large probe (at most `probed` of them are
+    probed); otherwise the libraries are imported in a background thread. A check
+    whose files all come from the cache calls neither (its fit, made before, needs
+    neither library)."""
     pictures = sum(1 for t in todo if (kind := KINDS.get(t.kind)) and "thumbnail" in kind.facts)
-    if pictures >= HELPER_FROM:
+    if min(pictures, probed) >= HELPER_FROM:
         _started_helper()
     else:
         import_ahead()
