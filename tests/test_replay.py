@@ -177,3 +177,12 @@ def test_a_damaged_stored_outcome_is_a_warning_and_the_check_runs(tmp_path: Path
     report = json.loads(again.stdout)
     assert report["scan"]["replayed"] == 0
     assert report["findings"] == json.loads(first.stdout)["findings"]
+
+
+def test_the_html_report_says_the_findings_were_replayed(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(LEAKY, data)
+    options = ("--cache-dir", tmp_path / "cache", "--no-probe", "--format", "html")
+    first, second = (run_cli("check", data, *options).stdout for _ in range(2))
+    said = "unchanged since the last check: its findings replayed"
+    assert said not in first and said in second

@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 _LARGE = ("samples", "unlabelled", "manifest_rows")
 _PRIVATE = ("_by_split", "_counts", "_indexed")
 CHUNK = 8192  # samples digested at a time
+SAID = "unchanged since the last check: its findings replayed"  # in the reports
 
 
 class Outcome(NamedTuple):

@@ -12,6 +12,7 @@ from rich.table import Table
 
 from dslint import __version__
 from dslint.analysis.probe import describe_run, probed
+from dslint.engine import replay
 from dslint.engine.rule import Finding
 from dslint.engine.wording import plural
 from dslint.model.report import DatasetSummary, Report
@@ -152,7 +153,7 @@ def _totals(console: Console, report: Report) -> None:
     scan = report.scan
     cached = f", {scan['from_cache']:,} from cache" if scan.get("from_cache") else ""
     if scan.get("replayed"):
-        cached += " · unchanged since the last check: its findings replayed"
+        cached += f" · {replay.SAID}"
     hidden = {"baseline": "known from the baseline", "since": "not involving changed files"}
     notes = "".join(
         f" · {n:,} hidden as {hidden[why]}" for why, n in report.suppressed.items() if n

@@ -15,6 +15,7 @@ from typing import TextIO
 
 from dslint import __version__
 from dslint.analysis.probe import describe_run, probed
+from dslint.engine import replay
 from dslint.engine.evidence import COUNTS, GROUPS, LEVELS, MARKED_EPOCH, PAIRS, PICTURES
 from dslint.engine.rule import Finding
 from dslint.model.report import DatasetSummary, Report
@@ -134,7 +135,8 @@ def render_html(report: Report, out: TextIO) -> None:
             for s, n in counts.items()
         )
         + f"</p><p class='meta'>dslint {__version__} · {report.scan.get('files', 0):,} "
-        f"files scanned · {report.timing.get('total_s', 0):.2f} s</p>",
+        f"files scanned{' · ' + replay.SAID if report.scan.get('replayed') else ''} · "
+        f"{report.timing.get('total_s', 0):.2f} s</p>",
     ]
     for summary in report.datasets:
         parts.append(_dataset(summary, report))
