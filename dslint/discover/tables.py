@@ -158,14 +158,14 @@ def _tables_with_labels_apart(
             dataset.table_columns[features],
             label=label,
             label_file=labels,
-            label_stamp=_stamp(root / labels),
+            label_stamp=file_stamp(root / labels),
         )
         dataset.table_labels[features] = labels
     return dataset
 
 
-def _stamp(file: Path) -> tuple[int, int] | None:
-    """A local file's size and modification time; None by URL."""
+def file_stamp(file: Path) -> tuple[int, int] | None:
+    """A local file's size and modification time; None by URL or when it is gone."""
     try:
         info = os.stat(file)
     except (OSError, ValueError):

@@ -29,6 +29,7 @@ import numpy as np
 import xxhash
 
 import dslint
+from dslint.discover.tables import file_stamp
 from dslint.model.report import Finding, RuleCrash
 
 if TYPE_CHECKING:
@@ -74,8 +75,9 @@ def check_key(
         digest.update(_dataset_digest(dataset))
     except ValueError:  # a label marshal cannot write
         return None
-    for path in (dataset.manifest, *dataset.label_files, *dataset.table_labels.values()):
-        digest.update(_stamp(dataset.root, path))
+    # the files discovery read labels from (a table's labels apart are among them)
+    for path in dict.fromkeys(filter(None, (dataset.manifest, *dataset.label_files))):
+        digest.update(f"{path}\0{file_stamp(Path(dataset.root) / path)}".encode())
     digest.update(repr(settings).encode())
     digest.update(" ".join(rule.id for rule in rules).encode())
     digest.update(_code_digest(tuple(sorted({type(rule).__module__ for rule in rules}))))
@@ -119,17 +121,6 @@ def _version(distribution: str) -> str:
         except metadata.PackageNotFoundError:
             continue
     return "not installed"
-
-
-def _stamp(root: str, path: str | None) -> bytes:
-    """A file discovery read labels from: its size and modification time."""
-    if not path:
-        return b""
-    try:
-        info = os.stat(Path(root) / path)
-    except OSError:
-        return b"-"
-    return f"{path}\0{info.st_size}\0{info.st_mtime_ns}".encode()
 
 
 @lru_cache(maxsize=8)
