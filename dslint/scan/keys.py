@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import xxhash
@@ -39,8 +40,10 @@ class FileKeys:
             for name, size, stamp in zip(self.names, self.sizes.tolist(), stamps, strict=True)
         }
 
+    @cached_property
     def digest(self) -> bytes:
-        """Equal only for the same files, unchanged, read the same way by this dslint."""
+        """Equal only for the same files, unchanged, read the same way by this dslint.
+        Kept once made: the replay's key and the dataset's blob both read it."""
         digest = xxhash.xxh3_128(f"{VERSION}\0{self.root}\0{len(self.names)}\0".encode())
         for start in range(0, len(self.names), CHUNK):  # joined whole: 9 MB at once
             chunk = self.names[start : start + CHUNK]

@@ -82,7 +82,7 @@ def scan(
     whole_kept = bool(cache and readable and not thumbnails)
     # the blob's digest: these files, and which of them are too large to be read
     whole_key = (
-        known.digest() + repr(sorted(set(keys) - set(readable))).encode() if whole_kept else b""
+        known.digest + repr(sorted(set(keys) - set(readable))).encode() if whole_kept else b""
     )
     whole = cache.unchanged_dataset(root, whole_key, len(readable)) if whole_kept else None
     rows = (
