@@ -149,7 +149,7 @@ def check(
                 if cache and executor == "local" and run_history is None and run_predictions is None
                 else None
             )
-            outcome = replay.replayed(cache, key) if cache and key else None
+            outcome = replay.replayed(cache, key) if key else None
             replayed_here = outcome is not None
             if replayed_here:
                 if tick:
@@ -188,7 +188,7 @@ def check(
                     cache=cache,
                 )
                 first = first or ctx
-                outcome = _outcome(ctx, rules, probe_settings)
+                outcome = _outcome(ctx, rules)
                 if cache and key:
                     replay.keep(cache, dataset.root, key, outcome)
             found = list(outcome.findings)
@@ -286,7 +286,7 @@ def _active_rules(
     return rules
 
 
-def _outcome(ctx: Context, rules: list[Rule], probe_settings: ProbeSettings) -> replay.Outcome:
+def _outcome(ctx: Context, rules: list[Rule]) -> replay.Outcome:
     """What the rules (those that read the data) and the probe make of one dataset."""
     root = ctx.dataset.root
     crashes: list[RuleCrash] = []
@@ -295,10 +295,10 @@ def _outcome(ctx: Context, rules: list[Rule], probe_settings: ProbeSettings) -> 
         f for rule in rules if not rule.reads_findings for f in _run_rule(rule, ctx, root, crashes)
     ]
     probe = unprobed = None
-    # the probe is part of the summary whichever rules ran (computed once)
-    if probe_settings.enabled and (result := ctx.probe()) is not None:
+    # the probe is part of the summary whichever rules ran (computed once; None when off)
+    if (result := ctx.probe()) is not None:
         probe = result.summary()
-    elif probe_settings.enabled and (pending := ctx.start_probe()) and pending.skipped:
+    elif (pending := ctx.start_probe()) and pending.skipped:
         unprobed = pending.skipped
     columns = column_report(ctx) if ctx.dataset.table_columns else None
     return replay.Outcome(found, probe, unprobed, columns, crashes)
