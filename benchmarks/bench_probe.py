@@ -109,6 +109,7 @@ def providers(data: Path, devices: list[str], work: Path) -> None:
             f"{probe['samples']:,} samples  features {probe['features_seconds']:.2f} s "
             f"({probe['features_per_second']:,.0f} images/s)  fit {probe['fit_seconds']:.2f} s  "
             f"imports {probe['import_seconds']:.2f} s  check wall {wall:.2f} s  "
+            f"balanced accuracy {probe['balanced_accuracy']:.4f}  "
             f"peak RSS {peak / 1024:.0f} MB  "
             f"findings {sorted({f['rule'] for f in report['findings']})}"
         )

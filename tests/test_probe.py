@@ -5,16 +5,26 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import numpy as np
+import onnxruntime
 import pytest
 
 import dslint
-from dslint.analysis.probe_compute import CPU, CUDA, choose_providers
+from dslint.analysis.probe_compute import (
+    CPU,
+    CUDA,
+    Layout,
+    _batch_size,
+    _layout,
+    _preprocess,
+    choose_providers,
+)
 from dslint.errors import DslintError
 from dslint.rules.suspect_label import self_confidence
 from fixtures.generate import heart_sound, write_wav
@@ -41,6 +51,10 @@ def test_provider_choice(device: str, available: list[str], chosen: list[str]) -
 def test_asking_for_cuda_without_it_is_a_one_line_error() -> None:
     with pytest.raises(DslintError, match="no CUDAExecutionProvider"):
         choose_providers("cuda", [CPU])
+
+
+@pytest.mark.skipif(CUDA in onnxruntime.get_available_providers(), reason="CUDA is listed here")
+def test_the_cli_asking_for_cuda_without_it_says_so_in_one_line() -> None:
     result = run_cli("check", IDENTICAL, "--no-cache", "--device", "cuda", probe=True)
     assert result.returncode == 2
     assert result.stderr.startswith("dslint: error: --device cuda: this onnxruntime has no")
@@ -128,8 +142,8 @@ def test_no_probe_skips_it_and_the_report_says_what_ran() -> None:
     assert "probe: 160 samples, out-of-fold accuracy" in text
 
 
-def test_a_users_onnx_encoder_with_channels_last_input(tmp_path: Path) -> None:
-    """Any ONNX image model with one input: its input shape decides the preprocessing."""
+def _user_encoder(path: Path, ir_version: int) -> Path:
+    """An ONNX image encoder as a user exports one: NHWC input, 16×16, a flat projection."""
     import onnx
     from onnx import TensorProto, helper, numpy_helper
 
@@ -144,14 +158,46 @@ def test_a_users_onnx_encoder_with_channels_last_input(tmp_path: Path) -> None:
         [helper.make_tensor_value_info("embedding", TensorProto.FLOAT, ["N", 8])],
         [numpy_helper.from_array(weights, "w")],
     )
-    model = tmp_path / "encoder.onnx"
-    model.write_bytes(
-        helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)]).SerializeToString()
+    opset = [helper.make_opsetid("", 13)]
+    path.write_bytes(
+        helper.make_model(graph, opset_imports=opset, ir_version=ir_version).SerializeToString()
     )
-    onnx.checker.check_model(str(model))
+    if ir_version < 99:
+        onnx.checker.check_model(str(path))
+    return path
+
+
+def test_a_users_onnx_encoder_with_channels_last_input(tmp_path: Path) -> None:
+    """Any ONNX image model with one input: its input shape decides the preprocessing.
+    IR version 9: every onnxruntime dslint supports reads it (a newer onnx saves a
+    version that an older onnxruntime refuses)."""
+    model = _user_encoder(tmp_path / "encoder.onnx", ir_version=9)
     report = dslint.check(IDENTICAL, use_cache=False, select=["S001"], probe_model=model)
     assert [f.rule_id for f in report.findings] == ["S001"]
     assert report.datasets[0].probe["samples"] == 160
+
+
+def test_a_large_input_is_fed_in_batches_of_about_16_mb() -> None:
+    """A 224×224 encoder's batch of 512 held 3.3 GB of activations after one
+    convolution; 27 pictures are 16 MB of input."""
+    assert _batch_size(_layout(["N", 3, 224, 224])) == 27
+    assert _batch_size(_layout(["N", 3, 32, 32])) == 512
+    assert _layout(["batch", 64, 48, 1]) == Layout(True, 64, 48, 1)
+    assert _layout(["N", 3, "height", "width"]) == Layout(False, 32, 32, 3)
+    pictures = np.zeros((5, 32, 32, 3), np.uint8)
+    assert _preprocess(pictures, _layout(["N", 1, 40, 48])).shape == (5, 1, 40, 48)
+
+
+def test_a_model_saved_for_a_newer_onnxruntime_says_what_to_do(tmp_path: Path) -> None:
+    model = _user_encoder(tmp_path / "encoder.onnx", ir_version=99)
+    result = run_cli("check", IDENTICAL, "--no-cache", "--probe-model", model, probe=True)
+    assert result.returncode == 2 and result.stderr.count("\n") == 1
+    assert re.match(
+        r"dslint: error: the probe model cannot be loaded: it is saved in ONNX IR version 99, "
+        r"and onnxruntime [\d.]+ reads up to (\d+): upgrade onnxruntime, or save the model "
+        r"with IR version \1 \(onnx\.helper\.make_model\(\.\.\., ir_version=\1\)\)$",
+        result.stderr,
+    ), result.stderr
 
 
 def test_a_broken_probe_model_is_a_one_line_error(tmp_path: Path) -> None:
@@ -280,12 +326,25 @@ def test_a_changed_label_refits_from_cached_features(tmp_path: Path) -> None:
     assert (probe["features_computed"], probe["features_from_cache"]) == (0, 160)
 
 
+WORTH_CUDA = """
+import json, sys
+import dslint, dslint.analysis.probe_compute as compute
+compute.CUDA_START, compute.BATCH = 0.0, 100
+print(json.dumps(dslint.check(sys.argv[1], use_cache=False, select=["S"]).datasets[0].probe))
+"""
+
+
 @pytest.mark.skipif(
     shutil.which("nvidia-smi") is not None, reason="a GPU is here: CUDA would start"
 )
 def test_the_gpu_build_without_a_gpu_runs_on_the_cpu_and_says_why(tmp_path: Path) -> None:
     """onnxruntime-gpu installed as the README says (it replaces the CPU build: here it
-    is put first on the path), on a machine with no GPU and no CUDA libraries."""
+    is put first on the path), on a machine with no GPU and no CUDA libraries. `auto`
+    starts CUDA only for features that would take the CPU 2 s or more; a second run
+    lowers that to 0 s (and the batches to 100 pictures) in its own process, to reach
+    the attempt and its fallback."""
+    from tests.helpers import class_folders
+
     site = tmp_path / "site"
     pip = [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", site]
     install = subprocess.run([*pip, "onnxruntime-gpu"], capture_output=True, text=True)
@@ -296,6 +355,20 @@ def test_the_gpu_build_without_a_gpu_runs_on_the_cpu_and_says_why(tmp_path: Path
     assert auto.returncode == 1 and auto.stderr == ""  # nothing printed beside the report
     probe = json.loads(auto.stdout)["datasets"][0]["probe"]
     assert probe["provider"] == CPU
+    assert re.fullmatch(
+        r"CUDA not started: the CPU computes these features in about 0\.\d s, under the 2 s "
+        r"from which CUDA pays off \(--device cuda starts it\)",
+        probe["provider_note"],
+    )
+    data = class_folders(tmp_path / "data", {"train": {"a": 150, "b": 150}})
+    worth_it = subprocess.run(
+        [sys.executable, "-c", WORTH_CUDA, str(data)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+    )
+    probe = json.loads(worth_it.stdout)
+    assert (probe["provider"], probe["samples"]) == (CPU, 300)
     assert probe["provider_note"].startswith(
         "onnxruntime lists the CUDAExecutionProvider but could not start it: "
     )
