@@ -49,11 +49,12 @@ class UnusedData(Rule):
             if not data_files:
                 continue
             where = "the dataset's top folder" if folder == "." else f"{folder}/"
+            command = f"dslint check {ctx.dataset.root.rstrip('/')}/{folder}".removesuffix("/.")
             yield self.finding(
                 f"{where} holds {plural(data_files, 'data file')} {why}",
                 paths=[folder],
                 evidence={"data_files": data_files, "why": why},
-                fix=f"Check {folder} on its own (dslint check {folder}), move it out of the "
+                fix=f"Check {folder} on its own ({command}), move it out of the "
                 "dataset, or name its files in the manifest.",
             )
         for file, why in ctx.dataset.unused_files:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -10,12 +11,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import dslint
 from dslint.discover.layouts import discover, require_samples
 from dslint.discover.manifest import Columns
 from dslint.errors import DslintError
 from dslint.model.dataset import InvalidLabel
 from dslint.model.formats import extension
-from tests.helpers import class_folders, image
+from tests.helpers import class_folders, image, run_cli
 
 
 def counts(dataset) -> dict[str, dict]:
@@ -350,6 +352,12 @@ LAYOUTS = Path(__file__).resolve().parent.parent / "fixtures" / "_layouts"
             {"train": {0: 6, 1: 6}},
         ),
         (
+            "split-folders-beside-outputs",
+            "class folders in split folders (test_set → test, training_set → train); beside it "
+            "in data, left out: cat_save/, 1 data file (accuracy_plot.png, …)",
+            {"train": {"cats": 8, "dogs": 8}, "test": {"cats": 4, "dogs": 4}},
+        ),
+        (
             "numbered-ids-without-zeros",
             "manifest labels.csv (columns 'id', ' hemorrhage' (label chosen by content))",
             {"train": {0: 6, 1: 6}},
@@ -399,6 +407,17 @@ def test_a_folder_beside_the_splits_with_other_classes_is_left_out_and_counted()
         )
     ]
     assert counts(dataset) == {"train": {"cat": 4, "dog": 4}, "test": {"cat": 2, "dog": 2}}
+
+
+def test_the_fix_for_a_folder_left_out_is_a_command_that_runs_from_here(tmp_path: Path) -> None:
+    """The dataset's root as given, then the folder: `dslint check breed_dataset` ran
+    from the repository above `dataset/` finds nothing."""
+    data = Path(__file__).resolve().parent.parent / "fixtures/F007-unused-data"
+    copy = shutil.copytree(data / "fail-breeds-beside-the-splits/data", tmp_path / "data")
+    (finding,) = dslint.check(copy, select=["F007"], use_cache=False).findings
+    command = f"dslint check {copy}/breed_dataset"
+    assert f"Check breed_dataset on its own ({command})" in finding.fix
+    assert run_cli(*command.split()[1:]).returncode in (0, 1)
 
 
 def test_label_from_name_reads_label_and_split_from_the_path() -> None:

@@ -272,10 +272,13 @@ def _from_folder(
     lone = _names_of_lone_folder(walk, root, folders, data_files)
     if lone is not None:
         return _from_file_names(root, walk, lone)
-    lead = _folder_with_a_manifest(root, folders, data_files, walk, columns)
+    lead = _lead_folder(root, folders, data_files, walk, columns)
     if lead is not None:
         dataset = _discover(root / lead, None, walk, columns=columns)
-        beside = ", ".join(f"{name}/" for name in folders if name != lead)
+        beside = [f"{name}/" for name in folders if name != lead]
+        if data_files:
+            beside.append(f"{plural(len(data_files), 'data file')} ({data_files[0]}, …)")
+        beside = ", ".join(beside)
         dataset.layout += f"; beside it in {root.name or root}, left out: {beside}"
         return dataset
     if folders:
@@ -535,27 +538,37 @@ def _holds_other_files_only(walk: Tree, folder: Path) -> bool:
     return bool(names) and not any(is_data_file(name) for name in names)
 
 
-def _folder_with_a_manifest(
+def _lead_folder(
     root: Path, folders: list[str], data_files: list[str], walk: Tree, columns: Columns
 ) -> str | None:
-    """The one folder holding a manifest of its files, beside folders of code or a few
-    example pictures (a repository's `Dataset/` with `labels.csv`, beside `Code/` and
-    `Exemple Photo/`): read as class folders, it would be a class of its own. The
-    others may hold a tenth of its data files at most."""
-    if len(folders) < 2 or data_files:
+    """The one folder that reads as a dataset of its own (a manifest of its files, or
+    split folders named like splits), beside folders of code or a few example or
+    output pictures: a repository's `Dataset/` with `labels.csv` beside `Code/` and
+    `Exemple Photo/`, or its `dataset/training_set/` and `dataset/test_set/` beside
+    `cat_save/` and its training plots. Read as class folders, it would be a class of its
+    own. The other folders and the files beside them may hold a tenth of its data files
+    at most."""
+    if len(folders) < 2 and not (folders and data_files):
         return None
-    holding = []
-    for name in folders:
-        entries = walk.list_dir(root / name)
-        files = [e.name for e in entries if e.name.lower().endswith(MANIFEST_EXTENSIONS)]
-        with contextlib.suppress(DslintError):  # several, none named after a split
-            if files and _manifests_in(root / name, sorted(files), walk, columns):
-                holding.append(name)
+    holding = [name for name in folders if _reads_as_dataset(root / name, walk, columns)]
     if len(holding) != 1:
         return None
     counts = {name: _count_data_files(walk, root / name) for name in folders}
     lead = holding[0]
-    return lead if 10 * (sum(counts.values()) - counts[lead]) <= counts[lead] else None
+    others = sum(counts.values()) - counts[lead] + len(data_files)
+    return lead if 10 * others <= counts[lead] else None
+
+
+def _reads_as_dataset(folder: Path, walk: Tree, columns: Columns) -> bool:
+    """Whether a folder holds a manifest of its files, or split folders at least one
+    of which is named like a split."""
+    entries = walk.list_dir(folder)
+    files = [e.name for e in entries if e.name.lower().endswith(MANIFEST_EXTENSIONS)]
+    with contextlib.suppress(DslintError):  # several, none named after a split
+        if files and _manifests_in(folder, sorted(files), walk, columns):
+            return True
+    inside = _subfolders(walk, folder)
+    return any(map(split_of_name, inside)) and bool(_split_level(folder, inside, walk))
 
 
 def _is_wrapper(walk: Tree, folder: Path) -> bool:
