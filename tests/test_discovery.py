@@ -346,6 +346,11 @@ LAYOUTS = Path(__file__).resolve().parent.parent / "fixtures" / "_layouts"
             {"train": {0: 30, 1: 15}, "test": {0: 10, 1: 5}},
         ),
         (
+            "tables-in-a-folder-beside-readme",
+            "table test.csv, train.csv (label column 'Churn' by content)",
+            {"train": {0: 30, 1: 15}, "test": {0: 10, 1: 5}},
+        ),
+        (
             "dataset-folder-beside-code",
             "manifest labels.csv (columns 'id', 'label'); beside it in data, left out: Code/, "
             "Exemple Photo/",

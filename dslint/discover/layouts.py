@@ -278,8 +278,8 @@ def _from_folder(
         beside = [f"{name}/" for name in folders if name != lead]
         if data_files:
             beside.append(f"{plural(len(data_files), 'data file')} ({data_files[0]}, …)")
-        beside = ", ".join(beside)
-        dataset.layout += f"; beside it in {root.name or root}, left out: {beside}"
+        if beside:
+            dataset.layout += f"; beside it in {root.name or root}, left out: {', '.join(beside)}"
         return dataset
     if folders:
         dataset = Dataset(
@@ -548,7 +548,7 @@ def _lead_folder(
     `cat_save/` and its training plots. Read as class folders, it would be a class of its
     own. The other folders and the files beside them may hold a tenth of its data files
     at most."""
-    if len(folders) < 2 and not (folders and data_files):
+    if not folders:
         return None
     holding = [name for name in folders if _reads_as_dataset(root / name, walk, columns)]
     if len(holding) != 1:
@@ -560,12 +560,16 @@ def _lead_folder(
 
 
 def _reads_as_dataset(folder: Path, walk: Tree, columns: Columns) -> bool:
-    """Whether a folder holds a manifest of its files, or split folders at least one
-    of which is named like a split."""
+    """Whether a folder holds a manifest of its files, tables of samples (a
+    repository's `data/train.csv`, beside its README), or split folders at least one of
+    which is named like a split."""
     entries = walk.list_dir(folder)
     files = [e.name for e in entries if e.name.lower().endswith(MANIFEST_EXTENSIONS)]
     with contextlib.suppress(DslintError):  # several, none named after a split
         if files and _manifests_in(folder, sorted(files), walk, columns):
+            return True
+        tables = [n for n in files if n.lower().endswith(TABLE_EXTENSIONS)]
+        if tables and not _holds_data(walk, folder) and _tables(folder, tables, walk, columns):
             return True
     inside = _subfolders(walk, folder)
     return any(map(split_of_name, inside)) and bool(_split_level(folder, inside, walk))
