@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterator
 
 from dslint.analysis.near import DEFAULT_DISTANCE
 from dslint.engine import Context, Finding, Option, Rule
 from dslint.engine.evidence import pictures
-from dslint.model.dataset import format_label, is_class, sort_labels
+from dslint.engine.wording import plural
+from dslint.model.dataset import format_label, is_class, sort_labels, split_sort_key
 
 
 class ConflictingLabels(Rule):
@@ -14,7 +16,10 @@ class ConflictingLabels(Rule):
     What it catches:
         Groups of identical samples (bytes, decoded content or array rows), within one
         split or across splits, whose labels differ; and groups of near-duplicate
-        images or recordings (as D002) whose labels differ.
+        images or recordings (as D002) whose labels differ. Where copies across two
+        splits carry one label in each and neither split uses the other's label, they
+        are one finding: one class under two names (`clapping/` in one split, `clap/`
+        in the other, as a public repository of sound recordings ships it).
 
     Why it matters:
         The model is asked to give two answers to one input: at best it learns to
@@ -42,8 +47,28 @@ class ConflictingLabels(Rule):
     }
 
     def check(self, ctx: Context) -> Iterator[Finding]:
+        renamed = _renamed_classes(ctx, [g for g in ctx.duplicates() if len(g.labels) >= 2])
+        for (first, a, second, b), groups in renamed.items():
+            copies = [" = ".join(_one_per_split(g, (first, second))) for g in groups]
+            paths = [s.path for g in groups for s in g.members if s.path]
+            yield self.finding(
+                f"{format_label(a)} in {first} and {format_label(b)} in {second} look like one "
+                f"class under two names: {plural(len(groups), 'file')} of the one are "
+                f"identical to files of the other ({_describe(', '.join(copies), 200)}), and "
+                "no split uses both names",
+                paths=paths,
+                evidence={
+                    "labels": [format_label(a), format_label(b)],
+                    "splits": [first, second],
+                    "samples": [name for g in groups for name in g.names()],
+                    "pictures": pictures(paths),
+                },
+                fix=f"Name the class alike in every split: rename {format_label(b)} in "
+                f"{second} to {format_label(a)}, or the reverse.",
+            )
+        named_twice = {id(g) for groups in renamed.values() for g in groups}
         for group in ctx.duplicates():
-            if len(group.labels) < 2:
+            if len(group.labels) < 2 or id(group) in named_twice:
                 continue
             yield self.finding(
                 f"{_describe(group.describe_labels())}, yet they hold the same content "
@@ -81,6 +106,31 @@ class ConflictingLabels(Rule):
                 fix="Decide the right label for the content, keep one copy with it and "
                 "delete the others.",
             )
+
+
+def _renamed_classes(ctx: Context, conflicts: list) -> dict[tuple, list]:
+    """Conflicting copies that span two splits, one label in each, where neither split
+    holds the other's label: one class named two ways (`clapping/` in one split,
+    `clap/` in the other), by (first split, its label, second split, its label)."""
+    names: dict[str, set] = defaultdict(set)
+    for sample in ctx.dataset.samples:
+        if is_class(sample.label):
+            names[sample.split].add(sample.label)
+    found: dict[tuple, list] = defaultdict(list)
+    for group in conflicts:
+        by_split: dict[str, set] = defaultdict(set)
+        for sample in group.members:
+            by_split[sample.split].add(sample.label)
+        if len(by_split) != 2 or any(len(labels) != 1 for labels in by_split.values()):
+            continue
+        (first, (a,)), (second, (b,)) = sorted(by_split.items(), key=lambda s: split_sort_key(s[0]))
+        if a not in names[second] and b not in names[first]:
+            found[(first, a, second, b)].append(group)
+    return found
+
+
+def _one_per_split(group, splits: tuple[str, str]) -> list[str]:
+    return [next(s.path or s.source for s in group.members if s.split == split) for split in splits]
 
 
 def _describe(text: str, limit: int = 300) -> str:
