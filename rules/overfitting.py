@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 
+from dslint.analysis.stats import samples_behind
 from dslint.engine import Context, Finding, Option, Rule
 
 
@@ -17,7 +19,11 @@ class Overfitting(Rule):
         below its peak) or stalls: no better for a quarter of the run (5 epochs at
         least) while training clearly improved (loss down 10 %, or accuracy up 0.03 or
         at 0.99). Validation accuracy is the monitor when validation loss shows no
-        parting (a loss that keeps falling with its weight-decay term, say).
+        parting (a loss that keeps falling with its weight-decay term, say). Where its
+        values are logged at full precision, their steps give the validation size
+        (Keras writes 167 of 190 as 0.8789473772), and the epoch named is the first
+        within one standard error of the best: a peak 6 samples of 190 above a
+        plateau is noise, not the epoch to stop at.
         With accuracies logged, the train/val gap at the end must be at least
         `min-gap` (0.1), unless validation loss rose clearly off its minimum while
         training loss kept falling: that is overfitting even while validation accuracy
@@ -78,14 +84,24 @@ class Overfitting(Rule):
         parting = self._parting(rows, "val_loss") or self._parting(rows, "val_acc")
         if parting is None:
             return
-        key, best, worse, train_key, before, after = parting
+        key, best, worse, train_key, before, after, noise = parting
         climbs = key == "val_loss" and _climbs(rows, best, worse)
         if gap is not None and gap < self.options["min_gap"] and not climbs:
             return
         values = [r[key] for r in rows]
         word = "lowest" if key == "val_loss" else "highest"
         since = len(rows) - 1 - best
-        if worse:
+        top = values.index(max(values)) if key == "val_acc" else best
+        if top != best:  # later epochs were better by no more than noise
+            error, samples = noise
+            parts = [
+                f"val_acc reaches {values[best]:.3f} there and gains nothing beyond noise "
+                f"in the {since} epochs after: its best, {values[top]:.3f} (epoch "
+                f"{epochs[top]}), is within one standard error (±{error:.3f}) on the "
+                f"{samples:,} validation samples its steps show, and it ends at "
+                f"{values[-1]:.3f}"
+            ]
+        elif worse:
             parts = [
                 f"{key} is {word} there ({values[best]:.3f}) and ends at "
                 f"{values[-1]:.3f} (epoch {epochs[-1]})"
@@ -135,6 +151,9 @@ class Overfitting(Rule):
             return None
         values = [r[key] for r in rows]
         best = values.index(min(values) if key == "val_loss" else max(values))
+        noise = _noise(values) if key == "val_acc" else None
+        if noise is not None:  # the first epoch as good as the best, within noise
+            best = next(i for i, v in enumerate(values) if v >= values[best] - noise[0])
         if best > len(rows) - 3:
             return None
         train_key = "loss" if key == "val_loss" else "acc"
@@ -152,7 +171,17 @@ class Overfitting(Rule):
         stalled = len(rows) - 1 - best >= max(5, len(rows) // 4) and clearly
         if not (improving and (worse or stalled)):
             return None
-        return key, best, worse, train_key, before, after
+        return key, best, worse, train_key, before, after, noise
+
+
+def _noise(accuracies: list[float]) -> tuple[float, int] | None:
+    """One standard error of the best validation accuracy, and the validation size its
+    steps give; None where the log does not say how many samples it was measured on."""
+    samples = samples_behind(accuracies)
+    if samples is None:
+        return None
+    best = max(accuracies)
+    return math.sqrt(best * (1 - best) / samples), samples
 
 
 def _climbs(rows: list[dict[str, float]], best: int, worse: bool) -> bool:

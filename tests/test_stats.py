@@ -6,7 +6,13 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from dslint.analysis.stats import binomial_tail, chi2_p_value, chi2_statistic, welch_t_test
+from dslint.analysis.stats import (
+    binomial_tail,
+    chi2_p_value,
+    chi2_statistic,
+    samples_behind,
+    welch_t_test,
+)
 
 
 @pytest.mark.parametrize(
@@ -69,3 +75,14 @@ def test_a_check_of_splits_with_the_same_class_shares_imports_no_scipy() -> None
     )
     result = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True)
     assert result.stdout.strip() == "False", result.stderr
+
+
+def test_accuracies_logged_at_full_precision_tell_how_many_samples_they_counted() -> None:
+    """Keras writes 167 right of 190 as float32: 0.8789473772. Rounded or averaged
+    values say nothing."""
+    keras = [float(np.float32(k / 190)) for k in (147, 160, 167, 161)]
+    assert samples_behind(keras) == 190
+    assert samples_behind([float(np.float32(k / 1000)) for k in (851, 904, 899)]) == 1000
+    assert samples_behind([round(v, 4) for v in keras]) is None
+    assert samples_behind([0.8137291, 0.8476503, 0.8611887, 0.8290413]) is None
+    assert samples_behind(keras[:2]) is None  # too few to tell

@@ -73,3 +73,18 @@ def welch_from_summaries(a: tuple[float, float, int], b: tuple[float, float, int
     t = (mx - my) / np.sqrt(vx + vy)
     dof = (vx + vy) ** 2 / (vx**2 / (nx - 1) + vy**2 / (ny - 1))
     return float(2 * stdtr(dof, -abs(t)))
+
+
+def samples_behind(accuracies: list[float], most: int = 20_000) -> int | None:
+    """How many samples accuracies logged at full precision were measured on: the
+    smallest n (from 20 up to `most`) for which every one is a whole count out of n
+    (Keras logs 167 of 190 right as 0.8789473772). None where none fits: values
+    rounded to a few decimals, or averaged over batches of unequal size."""
+    values = np.asarray(accuracies, dtype=np.float64)
+    if len(values) < 3 or np.all(np.round(values, 4) == values):
+        return None  # too few, or rounded: any n fits 4 decimals by chance
+    for n in range(20, most + 1):
+        counts = values * n
+        if np.all(np.abs(counts - np.round(counts)) <= n * 6e-8):  # a float32 step
+            return n
+    return None
