@@ -68,6 +68,16 @@ class UnreadableFile(Rule):
                 },
                 fix="Fix the paths in the manifest, or restore the files.",
             )
+        for table, rows in ctx.dataset.malformed_rows:
+            yield self.finding(
+                f"{plural(len(rows), 'row')} of {table} "
+                f"{'does' if len(rows) == 1 else 'do'} not parse (a cell count other than "
+                f"its columns') and {'was' if len(rows) == 1 else 'were'} left out: "
+                f"{examples(rows)}",
+                paths=[table],
+                evidence={"rows": len(rows), "first": rows[:100]},
+                fix='Quote the cells that hold the delimiter ("a, b"), or fix those rows.',
+            )
         for array, reason in ctx.dataset.unreadable_arrays:
             yield self.finding(
                 f"{array}: {reason}",

@@ -10,7 +10,7 @@ import pandas as pd
 
 import dslint
 from dslint.discover.layouts import discover
-from tests.helpers import forget
+from tests.helpers import forget, image
 from tests.test_discovery import LAYOUTS
 
 
@@ -335,3 +335,26 @@ def test_a_diagnosis_column_is_the_label_by_its_header(tmp_path: Path) -> None:
     )
     dataset = discover(tmp_path)
     assert dataset.layout.startswith("table HAM10000_metadata.csv (label column 'dx' by header")
+
+
+def test_a_headerless_text_table_with_an_unquoted_comma_loses_one_row_not_the_table(
+    tmp_path: Path,
+) -> None:
+    """A public spam.csv: no header (its first row is `ham,"Go until..."`, and `ham`
+    recurs below it in its column), a row whose text has unquoted commas, and a text
+    too long to be a file name that discovery must not take for a path."""
+    data = Path(__file__).resolve().parent.parent / "fixtures/F001-unreadable-file"
+    dataset = discover(data / "fail-table-row-with-unquoted-commas/data")
+    assert "label column 'column 1' by content; no header row" in dataset.layout
+    assert {s.label for s in dataset.samples} == {"ham", "spam"}
+    assert len(dataset.samples) == 59
+    ((table, rows),) = dataset.malformed_rows
+    assert table == "spam.csv" and rows[0].endswith("(4 cells)")
+    rows = [f'{label},"{"x" * 300}{i}"' for i, label in enumerate(["ham", "spam"] * 10)]
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data/spam.csv").write_text("\n".join(rows) + "\n")
+    image(tmp_path / "Report/plot.png", 1, "circle")  # beside it, as the repository has
+    repository = discover(tmp_path)
+    assert repository.root == str(tmp_path / "data")
+    assert repository.layout.endswith("beside it in " + tmp_path.name + ", left out: Report/")
+    assert {s.label for s in repository.samples} == {"ham", "spam"}

@@ -541,38 +541,45 @@ def _holds_other_files_only(walk: Tree, folder: Path) -> bool:
 def _lead_folder(
     root: Path, folders: list[str], data_files: list[str], walk: Tree, columns: Columns
 ) -> str | None:
-    """The one folder that reads as a dataset of its own (a manifest of its files, or
-    split folders named like splits), beside folders of code or a few example or
-    output pictures: a repository's `Dataset/` with `labels.csv` beside `Code/` and
-    `Exemple Photo/`, or its `dataset/training_set/` and `dataset/test_set/` beside
-    `cat_save/` and its training plots. Read as class folders, it would be a class of its
-    own. The other folders and the files beside them may hold a tenth of its data files
-    at most."""
+    """The one folder that reads as a dataset of its own (a manifest of its files,
+    tables of samples, or split folders named like splits), beside folders of code or a
+    few example or output pictures: a repository's `Dataset/` with `labels.csv` beside
+    `Code/` and `Exemple Photo/`, its `dataset/training_set/` and `dataset/test_set/`
+    beside `cat_save/` and its training plots, or its `data/spam.csv` beside a
+    `Report/` of plots. Read as class folders, it would be a class of its own. The other
+    folders and the files beside them may hold a tenth as many data files as it holds
+    samples at most."""
     if not folders:
         return None
-    holding = [name for name in folders if _reads_as_dataset(root / name, walk, columns)]
+    samples = {name: _samples_in(root / name, walk, columns) for name in folders}
+    holding = [name for name, count in samples.items() if count]
     if len(holding) != 1:
         return None
-    counts = {name: _count_data_files(walk, root / name) for name in folders}
     lead = holding[0]
-    others = sum(counts.values()) - counts[lead] + len(data_files)
-    return lead if 10 * others <= counts[lead] else None
+    others = sum(_count_data_files(walk, root / n) for n in folders if n != lead)
+    return lead if 10 * (others + len(data_files)) <= samples[lead] else None
 
 
-def _reads_as_dataset(folder: Path, walk: Tree, columns: Columns) -> bool:
-    """Whether a folder holds a manifest of its files, tables of samples (a
-    repository's `data/train.csv`, beside its README), or split folders at least one of
-    which is named like a split."""
+def _samples_in(folder: Path, walk: Tree, columns: Columns) -> int:
+    """How many samples a folder holds if it reads as a dataset of its own: the data
+    files beside a manifest of them or in split folders (one named like a split), or
+    the rows of its tables of samples (a repository's `data/train.csv`, beside its
+    README); 0 if it does not."""
     entries = walk.list_dir(folder)
     files = [e.name for e in entries if e.name.lower().endswith(MANIFEST_EXTENSIONS)]
     with contextlib.suppress(DslintError):  # several, none named after a split
-        if files and _manifests_in(folder, sorted(files), walk, columns):
-            return True
-        tables = [n for n in files if n.lower().endswith(TABLE_EXTENSIONS)]
-        if tables and not _holds_data(walk, folder) and _tables(folder, tables, walk, columns):
-            return True
+        manifests = files and _manifests_in(folder, sorted(files), walk, columns)
+        if manifests and (named := _count_data_files(walk, folder)):
+            return named
+    tables = [n for n in files if n.lower().endswith(TABLE_EXTENSIONS)]
+    with contextlib.suppress(DslintError):  # none with a label column
+        if tables and not _holds_data(walk, folder):
+            dataset = _tables(folder, tables, walk, columns)
+            return len(dataset.samples) if dataset else 0
     inside = _subfolders(walk, folder)
-    return any(map(split_of_name, inside)) and bool(_split_level(folder, inside, walk))
+    if any(map(split_of_name, inside)) and _split_level(folder, inside, walk):
+        return _count_data_files(walk, folder)
+    return 0
 
 
 def _is_wrapper(walk: Tree, folder: Path) -> bool:

@@ -46,10 +46,17 @@ def encoding_of(open_file: Opener, name: str) -> str:
 
 
 def batches(
-    open_file: Opener, name: str, encoding: str = "utf-8", columns: list[str] | None = None
+    open_file: Opener,
+    name: str,
+    encoding: str = "utf-8",
+    columns: list[str] | None = None,
+    malformed: list[str] | None = None,
 ) -> Iterator:  # -> pyarrow.RecordBatch
     """The table's rows in batches (only `columns`, where given), CSV cells as strings
-    with empty cells missing (null)."""
+    with empty cells missing (null). A CSV row with more or fewer cells than the table
+    has columns is left out, its text added to `malformed` where given: a text cell
+    with a comma and no quotes spoils one row, not the table (a public spam.csv has two
+    such among 5,574)."""
     import pyarrow as pa
 
     suffix = Path(name).suffix.lower()
@@ -67,14 +74,26 @@ def batches(
                 table = pj.read_json(handle)
             yield from (table.select(columns) if columns else table).to_batches()
             return
-        yield from _csv_batches(open_file, DELIMITERS.get(suffix, ","), encoding, columns)
+        delimiter = DELIMITERS.get(suffix, ",")
+        yield from _csv_batches(open_file, delimiter, encoding, columns, malformed)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, OSError, KeyError) as exc:
         raise DslintError(f"table {name} cannot be read: {exc}") from None
 
 
-def _csv_batches(open_file: Opener, delimiter: str, encoding: str, columns: list[str] | None):
+def _csv_batches(
+    open_file: Opener,
+    delimiter: str,
+    encoding: str,
+    columns: list[str] | None,
+    malformed: list[str] | None,
+):
     import pyarrow as pa
     import pyarrow.csv as pv
+
+    def left_out(row) -> str:  # pyarrow.csv.InvalidRow
+        if malformed is not None:
+            malformed.append(f"{row.text[:60]!r} ({row.actual_columns} cells)")
+        return "skip"
 
     header, headless = _column_names(open_file, delimiter, encoding)
     wanted = columns if columns is not None else header
@@ -85,7 +104,9 @@ def _csv_batches(open_file: Opener, delimiter: str, encoding: str, columns: list
         column_names=header,
         skip_rows=0 if headless else 1,
     )
-    parse = pv.ParseOptions(delimiter=delimiter, newlines_in_values=True)
+    parse = pv.ParseOptions(
+        delimiter=delimiter, newlines_in_values=True, invalid_row_handler=left_out
+    )
     convert = pv.ConvertOptions(
         column_types={c: pa.string() for c in header},
         strings_can_be_null=True,
@@ -120,17 +141,24 @@ def _column_names(open_file: Opener, delimiter: str, encoding: str) -> tuple[lis
     """A CSV's column names, and whether it has no header row: then its first record
     is a sample and its columns are `column 1`, `column 2`, ..."""
     with open_file() as handle:
-        first = _header(handle, delimiter, encoding)
-    if _is_data_row(first):
+        first, following = _header(handle, delimiter, encoding)
+    if _is_data_row(first, following):
         return [f"column {i + 1}" for i in range(len(first))], True
     return unique_names(first), False
 
 
-def _is_data_row(first: list[str]) -> bool:
+def _is_data_row(first: list[str], following: list[list[str]]) -> bool:
     """Whether a CSV's first record is data, not a header: two cells or more, all of them
-    numbers (a header names its columns; `7.4,0.7,0,...` is a wine)."""
+    numbers (a header names its columns; `7.4,0.7,0,...` is a wine), or one of them a
+    value its column repeats below (`ham,"Go until jurong point..."`: a header does not
+    name a column after one of its values)."""
     if len(first) < 2:
         return False
+    if any(
+        cell.strip() and sum(cell == value for value in column) >= 2
+        for cell, column in zip(first, following, strict=False)
+    ):
+        return True
     try:
         [float(cell) for cell in first]
     except ValueError:
@@ -158,14 +186,22 @@ def unique_names(header: list[str]) -> list[str]:
     return names
 
 
-def _header(handle: IO[bytes], delimiter: str, encoding: str) -> list[str]:
-    """The CSV's column names (its first record)."""
+def _header(handle: IO[bytes], delimiter: str, encoding: str) -> tuple[list[str], list[list[str]]]:
+    """The CSV's first record, and the cells of each column in the records that follow
+    it in the first block read (a megabyte)."""
+    import pyarrow as pa
     import pyarrow.csv as pv
 
     read = pv.ReadOptions(encoding=encoding, block_size=1 << 20, use_threads=False)
-    parse = pv.ParseOptions(delimiter=delimiter, newlines_in_values=True)
+    parse = pv.ParseOptions(
+        delimiter=delimiter, newlines_in_values=True, invalid_row_handler=lambda _: "skip"
+    )
     with pv.open_csv(handle, read, parse) as reader:
-        return list(reader.schema.names)
+        names = list(reader.schema.names)
+        batch = next(iter(reader), None)
+    if batch is None:
+        return names, []
+    return names, [batch.column(i).cast(pa.string()).to_pylist() for i in range(len(names))]
 
 
 def head(open_file: Opener, name: str, encoding: str, rows: int = HEAD_ROWS):

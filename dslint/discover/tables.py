@@ -93,8 +93,11 @@ def discover_tables(
     dataset.label_files = list(heads)
     for name, first in heads.items():
         wanted = [c for c in (columns.label, columns.split) if c and c in first.columns]
-        cells = _whole_columns(sources[name], name, encodings[name], wanted)
+        malformed: list[str] = []
+        cells = _whole_columns(sources[name], name, encodings[name], wanted, malformed)
         _add_rows(dataset, name, list(first.columns), cells, columns, encodings[name])
+        if malformed:
+            dataset.malformed_rows.append((name, malformed))
     return dataset
 
 
@@ -173,14 +176,20 @@ def file_stamp(file: Path) -> tuple[int, int] | None:
     return info.st_size, info.st_mtime_ns
 
 
-def _whole_columns(open_file: Opener, name: str, encoding: str, wanted: list[str]) -> dict:
+def _whole_columns(
+    open_file: Opener,
+    name: str,
+    encoding: str,
+    wanted: list[str],
+    malformed: list[str] | None = None,
+) -> dict:
     """These columns of every row, as strings ("" where empty); with none wanted, the
-    row count under the key None."""
+    row count under the key None. Rows that do not parse go to `malformed`."""
     import pyarrow.compute as pc
 
     found: dict = {column: [] for column in wanted}
     rows = 0
-    for batch in batches(open_file, name, encoding, wanted or None):
+    for batch in batches(open_file, name, encoding, wanted or None, malformed):
         rows += batch.num_rows
         for column in wanted:
             found[column].extend(
@@ -268,8 +277,10 @@ def _is_identifier(frame, column: str) -> bool:
 
 
 def _label_by_content(frame, identifiers: tuple[str, ...]) -> str | None:
+    """The last column with a few values, filled in most rows (a label is; the stray
+    fragments in a spam.csv's fifth column, 99.9 % empty, are not one)."""
     for column in reversed(list(frame.columns)):
-        if column in identifiers:
+        if column in identifiers or (frame[column] == "").mean() > 0.5:
             continue
         distinct = frame[column].nunique()
         if 2 <= distinct <= min(MAX_CLASSES, max(2, len(frame) // 2)):

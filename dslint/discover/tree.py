@@ -65,7 +65,10 @@ class LocalTree:
         self.real_root = Path(os.path.realpath(self.root))
 
     def kind(self, path: Path) -> str | None:
-        return "folder" if path.is_dir() else "file" if path.is_file() else None
+        try:
+            return "folder" if path.is_dir() else "file" if path.is_file() else None
+        except OSError:  # a name too long to be one (a table's text read as a path)
+            return None
 
     def readable(self, folder: Path) -> bool:
         return os.access(folder, os.R_OK | os.X_OK)
@@ -78,7 +81,10 @@ class LocalTree:
             return []
 
     def has_file(self, path: Path) -> bool:
-        return path.is_file()
+        try:
+            return path.is_file()
+        except OSError:  # a name too long to be one (a table's text read as a path)
+            return False
 
     def walk(self, folder: Path) -> Iterator[tuple[str, list[str], list[str]]]:
         return os.walk(folder)

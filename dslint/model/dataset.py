@@ -89,6 +89,7 @@ class Dataset:
     empty_classes: list[tuple[str, str, str]] = field(default_factory=list)
     missing_files: list[tuple[str, str]] = field(default_factory=list)
     unreadable_arrays: list[tuple[str, str]] = field(default_factory=list)
+    malformed_rows: list[tuple[str, list[str]]] = field(default_factory=list)  # table, rows
     array_inputs: dict[str, tuple[str, str | None]] = field(default_factory=dict)
     label_arrays: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # y, by split
     table_columns: dict[str, Any] = field(default_factory=dict)  # a table -> its TableScan
