@@ -59,6 +59,7 @@ class UnusedData(Rule):
             )
         for file, why in ctx.dataset.unused_files:
             array = file.lower().endswith((".npy", ".npz"))
+            of_samples = ctx.dataset.label_source == "table"  # a table of samples, not read
             if is_unfetched(why.removeprefix("it is ")):
                 fix = FETCH_FIX
             elif array:
@@ -66,13 +67,18 @@ class UnusedData(Rule):
                     "Move it out of the dataset's folder, or name the inputs to check "
                     "x_<split>.npy."
                 )
+            elif of_samples:
+                fix = (
+                    "Name each table after its split (train.csv, test.csv) or give it a "
+                    "split column, or move it out of the dataset's folder."
+                )
             else:
                 fix = (
                     "If it holds the labels, name it with --manifest and its columns with "
                     "--path-column and --label-column."
                 )
             yield self.finding(
-                f"{file} was not {'read' if array else 'used as a manifest'}: {why}",
+                f"{file} was not {'read' if array or of_samples else 'used as a manifest'}: {why}",
                 paths=[file],
                 evidence={"why": why},
                 fix=fix,

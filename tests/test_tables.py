@@ -358,3 +358,29 @@ def test_a_headerless_text_table_with_an_unquoted_comma_loses_one_row_not_the_ta
     assert repository.root == str(tmp_path / "data")
     assert repository.layout.endswith("beside it in " + tmp_path.name + ", left out: Report/")
     assert {s.label for s in repository.samples} == {"ham", "spam"}
+
+
+def test_a_second_table_of_one_split_is_left_out_and_named(tmp_path: Path) -> None:
+    """A public sentiment repository's `data/`: `IMDB Dataset.csv` and
+    `processed_data.csv`, the same reviews processed, neither named after a split. Both
+    were counted as train while only the second was scanned."""
+    rows = [f"review number {i} was {'great' if i % 2 else 'awful'}" for i in range(20)]
+    labels = ["positive" if i % 2 else "negative" for i in range(20)]
+    (tmp_path / "IMDB Dataset.csv").write_text(
+        "review,sentiment\n" + "".join(f"{r},{s}\n" for r, s in zip(rows, labels, strict=True))
+    )
+    (tmp_path / "processed_data.csv").write_text(
+        "review,sentiment,processed_text\n"
+        + "".join(f"{r},{s},{r.lower()}\n" for r, s in zip(rows, labels, strict=True))
+    )
+    report = dslint.check(tmp_path, use_cache=False, probe=False, select=["F007"])
+    assert report.datasets[0].layout == (
+        "table IMDB Dataset.csv (label column 'sentiment' by header); "
+        "other tables left out: processed_data.csv"
+    )
+    assert report.datasets[0].samples == 20
+    (finding,) = report.findings
+    assert finding.message == (
+        "processed_data.csv was not read: it would be a second table of train, which "
+        "IMDB Dataset.csv is; name the split in each file's name or in a split column"
+    )

@@ -85,20 +85,40 @@ def discover_tables(
     latin = [name for name, encoding in encodings.items() if encoding == "latin-1"]
     if latin:
         described += f"; not UTF-8, read as Latin-1: {', '.join(latin)}"
-    dataset = Dataset(
-        root=str(root),
-        layout=f"table {', '.join(heads)} ({described})",
-        label_source="table",
-    )
-    dataset.label_files = list(heads)
+    dataset = Dataset(root=str(root), layout="", label_source="table")
     for name, first in heads.items():
+        if (taken := _split_taken(dataset, name, first, columns)) is not None:
+            dataset.unused_files.append((name, taken))
+            continue
+        dataset.label_files.append(name)
         wanted = [c for c in (columns.label, columns.split) if c and c in first.columns]
         malformed: list[str] = []
         cells = _whole_columns(sources[name], name, encodings[name], wanted, malformed)
         _add_rows(dataset, name, list(first.columns), cells, columns, encodings[name])
         if malformed:
             dataset.malformed_rows.append((name, malformed))
+    dataset.layout = f"table {', '.join(dataset.label_files)} ({described})"
+    if dataset.unused_files:
+        dataset.layout += (
+            f"; other tables left out: {', '.join(n for n, _ in dataset.unused_files)}"
+        )
     return dataset
+
+
+def _split_taken(dataset: Dataset, name: str, first, columns: TableColumns) -> str | None:
+    """Why a table is left out, if its rows would make a split that an earlier table
+    (by name) made: one table per split is read, as one input array per split is
+    (`IMDB Dataset.csv` beside `processed_data.csv`, the same reviews processed)."""
+    if columns.split and columns.split in first.columns:
+        return None
+    split = split_of_name(Path(name).stem) or "train"
+    key = ("" if columns.label in first.columns else "unlabelled ") + split
+    if key not in dataset.array_inputs:
+        return None
+    return (
+        f"it would be a second table of {key}, which {dataset.array_inputs[key][0]} "
+        "is; name the split in each file's name or in a split column"
+    )
 
 
 def _labels_apart(
