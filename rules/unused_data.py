@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import shlex
 from collections.abc import Iterator
 
 from dslint.engine import Context, Finding, Rule
@@ -49,7 +50,8 @@ class UnusedData(Rule):
             if not data_files:
                 continue
             where = "the dataset's top folder" if folder == "." else f"{folder}/"
-            command = f"dslint check {ctx.dataset.root.rstrip('/')}/{folder}".removesuffix("/.")
+            target = f"{ctx.dataset.root.rstrip('/')}/{folder}".removesuffix("/.")
+            command = f"dslint check {shlex.quote(target)}"
             yield self.finding(
                 f"{where} holds {plural(data_files, 'data file')} {why}",
                 paths=[folder],

@@ -357,6 +357,12 @@ LAYOUTS = Path(__file__).resolve().parent.parent / "fixtures" / "_layouts"
             {"train": {0: 6, 1: 6}},
         ),
         (
+            "manifest-paths-written-on-windows",
+            "manifest test.csv (columns 'Image_Path', 'Label'), train.csv (columns 'Image_Path', "
+            "'Label')",
+            {"train": {"cat": 6, "dog": 6}, "test": {"cat": 2, "dog": 2}},
+        ),
+        (
             "split-folders-beside-outputs",
             "class folders in split folders (test_set → test, training_set → train); beside it "
             "in data, left out: cat_save/, 1 data file (accuracy_plot.png, …)",

@@ -439,17 +439,32 @@ def _named_file(
     number (`_data_files_by_stem`, built once per folder into `by_stem`)."""
     if not named:
         return None
+    key = named.replace("\\", "/")  # a path written on Windows
     for folder in folders:
-        file = type(folder)(os.path.normpath(folder / named))
+        file = type(folder)(os.path.normpath(folder / key))
         if walk.has_file(file):
             return file
-    key = named.replace("\\", "/")
+    if (file := _named_from_elsewhere(key, folders, walk)) is not None:
+        return file
     for folder in folders:
         if folder not in by_stem:
             by_stem[folder] = _data_files_by_stem(walk, folder)
         match = by_stem[folder].get(key) or by_stem[folder].get(key.rsplit(".", 1)[0])
         if match is not None:
             return match
+    return None
+
+
+def _named_from_elsewhere(key: str, folders: list[Path], walk: Tree) -> Path | None:
+    """A path written from another folder (`./dataset/train/cat/1.png` in
+    `dataset/train.csv`, or `C:/Users/me/project/train/cat/1.png`): the longest tail of
+    it, a folder and a file at least, that lies under one of `folders`."""
+    parts = [part for part in key.split("/") if part not in ("", ".")]
+    for start in range(1, len(parts) - 1):
+        for folder in folders:
+            file = folder / "/".join(parts[start:])
+            if walk.has_file(file):
+                return file
     return None
 
 
