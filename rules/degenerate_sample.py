@@ -16,8 +16,9 @@ class DegenerateSample(Rule):
 
     What it catches:
         Images whose every pixel has the same value, per-sample arrays whose every
-        value is the same, rows of stacked x arrays that are constant, and silent audio
-        (a peak under -80 dBFS).
+        value is the same, rows of stacked x arrays that are constant, silent audio
+        (a peak under -80 dBFS), and recordings that hold no samples at all (a clip cut
+        past the end of its recording, as a public fan-noise repository ships nine).
 
     Why it matters:
         A blank sample carries no information but still has a label: the model is
@@ -73,6 +74,8 @@ class DegenerateSample(Rule):
 def _constant(facts: FileFacts) -> str | None:
     """How a sample is constant ("all 0", "silent, peak -92 dBFS"), or None."""
     if facts.kind == "audio":
+        if facts.duration == 0:
+            return "no samples, 0 s"  # cut past the end of its recording
         if facts.peak is None or facts.peak >= SILENCE:
             return None
         return (

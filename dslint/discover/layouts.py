@@ -561,9 +561,10 @@ def _lead_folder(
     few example or output pictures: a repository's `Dataset/` with `labels.csv` beside
     `Code/` and `Exemple Photo/`, its `dataset/training_set/` and `dataset/test_set/`
     beside `cat_save/` and its training plots, or its `data/spam.csv` beside a
-    `Report/` of plots. Read as class folders, it would be a class of its own. The other
-    folders and the files beside them may hold a tenth as many data files as it holds
-    samples at most."""
+    `Report/` of plots, or its `dataset/` of clips and their manifests beside the `data/`
+    of 28 recordings they were cut from. Read as class folders, it would be a class of
+    its own. The other folders and the files beside them may hold half as many data
+    files as it holds samples at most."""
     if not folders:
         return None
     samples = {name: _samples_in(root / name, walk, columns) for name in folders}
@@ -572,7 +573,7 @@ def _lead_folder(
         return None
     lead = holding[0]
     others = sum(_count_data_files(walk, root / n) for n in folders if n != lead)
-    return lead if 10 * (others + len(data_files)) <= samples[lead] else None
+    return lead if 2 * (others + len(data_files)) <= samples[lead] else None
 
 
 def _samples_in(folder: Path, walk: Tree, columns: Columns) -> int:
