@@ -700,3 +700,23 @@ def test_columns_of_zeros_and_ones_with_two_marks_in_a_row_are_no_one_hot_label(
         rows.append(f"x{i},{i % 2},{int(i % 3 == 0)}")  # multi-label: some rows mark both
     (tmp_path / "labels.csv").write_text("image,cat,outdoor\n" + "\n".join(rows) + "\n")
     assert "one-hot" not in discover(tmp_path).layout
+
+
+def test_a_manifest_of_paths_from_the_author_s_machine_names_the_files_here(
+    tmp_path: Path,
+) -> None:
+    """Absolute paths from Colab or Windows, in a column chosen by its content: the
+    longest tail of each that lies under the manifest's folder is the file."""
+    class_folders(tmp_path / "images", {"": {"cat": 3, "dog": 3}})
+    rows = [
+        f"/content/drive/MyDrive/project/images/{label}/{i}.png,{label}"
+        if label == "cat"
+        else f"C:\\Users\\me\\project\\images\\{label}\\{i}.png,{label}"
+        for label in ("cat", "dog")
+        for i in range(3)
+    ]
+    (tmp_path / "labels.csv").write_text("taken_at,kind\n" + "\n".join(rows) + "\n")
+    dataset = discover(tmp_path)
+    assert dataset.layout.startswith("manifest labels.csv (columns 'taken_at', 'kind'")
+    assert not dataset.missing_files
+    assert counts(dataset) == {"train": {"cat": 3, "dog": 3}}

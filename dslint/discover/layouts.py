@@ -326,14 +326,17 @@ def _read(file: Path, walk: Tree, columns: Columns) -> Manifest:
 
 def _file_namer(walk: Tree, base: Path) -> Callable[[str], bool]:
     """Whether a manifest's cell names a data file: a path from `base` (with or without
-    its extension) or the name of a file somewhere under it (`id` for train/id.jpg)."""
+    its extension, or written from elsewhere: `_named_from_elsewhere`) or the name of a
+    file somewhere under it (`id` for train/id.jpg)."""
     index: dict[str, Path] = {}
 
     def names_file(value: str) -> bool:
         if not value:
             return False
         value = value.replace("\\", "/")
-        if walk.has_file(base / value) and is_data_file(value):
+        if is_data_file(value) and (
+            walk.has_file(base / value) or _named_from_elsewhere(value, [base], walk) is not None
+        ):
             return True
         if not index:
             index.update(_data_files_by_stem(walk, base))
