@@ -24,6 +24,7 @@ from dslint.errors import DslintError
 BLOCK = 1 << 20
 GROUP = 1 << 22  # bytes of rows handed on at once: each batch costs a call per column
 HEAD_ROWS = 10_000  # rows discovery looks at to choose the label and identifier columns
+FOLLOWING = 200  # rows after the first that tell whether the first is a header
 
 Opener = Callable[[], IO[bytes]]
 DELIMITERS = {".csv": ",", ".tsv": "\t"}
@@ -187,8 +188,8 @@ def unique_names(header: list[str]) -> list[str]:
 
 
 def _header(handle: IO[bytes], delimiter: str, encoding: str) -> tuple[list[str], list[list[str]]]:
-    """The CSV's first record, and the cells of each column in the records that follow
-    it in the first block read (a megabyte)."""
+    """The CSV's first record, and the cells of each column in the `FOLLOWING` records
+    after it."""
     import pyarrow as pa
     import pyarrow.csv as pv
 
@@ -201,6 +202,7 @@ def _header(handle: IO[bytes], delimiter: str, encoding: str) -> tuple[list[str]
         batch = next(iter(reader), None)
     if batch is None:
         return names, []
+    batch = batch.slice(0, FOLLOWING)
     return names, [batch.column(i).cast(pa.string()).to_pylist() for i in range(len(names))]
 
 
