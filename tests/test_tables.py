@@ -11,7 +11,7 @@ import pandas as pd
 import dslint
 from dslint.discover.layouts import discover
 from tests.helpers import forget, image
-from tests.test_discovery import LAYOUTS
+from tests.test_discovery import LAYOUTS, counts
 
 
 def _rules(report: dslint.Report) -> list[str]:
@@ -384,3 +384,19 @@ def test_a_second_table_of_one_split_is_left_out_and_named(tmp_path: Path) -> No
         "processed_data.csv was not read: it would be a second table of train, which "
         "IMDB Dataset.csv is; name the split in each file's name or in a split column"
     )
+
+
+def test_a_table_s_split_is_the_one_word_of_its_name_that_names_a_split(
+    tmp_path: Path,
+) -> None:
+    """A public histopathology repository's `small_train_labels.csv` and
+    `full_test_labels.csv`: train and test, not two tables of train."""
+    for name, count in (("small_train_labels.csv", 6), ("full_test_labels.csv", 4)):
+        rows = "".join(f"{i}.{name},{i % 2},{i * 0.5}\n" for i in range(count))
+        (tmp_path / name).write_text("id,label,size\n" + rows)
+    dataset = discover(tmp_path)
+    assert dataset.layout.startswith("table full_test_labels.csv, small_train_labels.csv")
+    assert {split: sum(c.values()) for split, c in counts(dataset).items()} == {
+        "train": 6,
+        "test": 4,
+    }

@@ -111,7 +111,7 @@ def _split_taken(dataset: Dataset, name: str, first, columns: TableColumns) -> s
     (`IMDB Dataset.csv` beside `processed_data.csv`, the same reviews processed)."""
     if columns.split and columns.split in first.columns:
         return None
-    split = split_of_name(Path(name).stem) or "train"
+    split = _split_of_table(name)
     key = ("" if columns.label in first.columns else "unlabelled ") + split
     if key not in dataset.array_inputs:
         return None
@@ -119,6 +119,15 @@ def _split_taken(dataset: Dataset, name: str, first, columns: TableColumns) -> s
         f"it would be a second table of {key}, which {dataset.array_inputs[key][0]} "
         "is; name the split in each file's name or in a split column"
     )
+
+
+def _split_of_table(name: str) -> str:
+    """The split a table's name gives: the whole stem (`train`, `Validation`), else the
+    one word of it that names a split (`full_test_labels`, `small_train_labels`, as a
+    public histopathology repository names them), else train."""
+    stem = Path(name).stem
+    named = {split_of_name(word) for word in re.split(r"[\W_]+", stem)} - {None}
+    return split_of_name(stem) or (named.pop() if len(named) == 1 else "train")
 
 
 def _labels_apart(
@@ -318,7 +327,7 @@ def _add_rows(
 ) -> None:
     """The table's rows as samples in order; a split column makes each of its splits a
     keyed input of the file (as an .npz archive's keys are), else the file is one."""
-    file_split = split_of_name(Path(name).stem) or "train"
+    file_split = _split_of_table(name)
     by_column = columns.split is not None and columns.split in cells
     rows = cells[None]
     splits = (
