@@ -359,7 +359,8 @@ LAYOUTS = Path(__file__).resolve().parent.parent / "fixtures" / "_layouts"
         (
             "manifest-paths-written-on-windows",
             "manifest test.csv (columns 'Image_Path', 'Label'), train.csv (columns 'Image_Path', "
-            "'Label')",
+            "'Label'); 16 paths written from elsewhere, matched by the tail that lies here "
+            "(./dataset/test\\cat\\0.png → test/cat/0.png)",
             {"train": {"cat": 6, "dog": 6}, "test": {"cat": 2, "dog": 2}},
         ),
         (

@@ -399,6 +399,7 @@ def _from_manifests(root: Path, manifests: list[Manifest], walk: Tree) -> Datase
     )
     dataset.label_files = [_relative(m.file, root) for m in manifests]
     by_stem: dict[Path, dict[str, Path]] = {}  # per folder: its data files by name sans extension
+    by_tail: list[tuple[str, Path]] = []  # rows whose path was written from elsewhere
     for manifest in manifests:
         base = manifest.file.parent
         file_split = _split_of_manifest(manifest)
@@ -411,7 +412,7 @@ def _from_manifests(root: Path, manifests: list[Manifest], walk: Tree) -> Datase
         folders = list(dict.fromkeys((base, root)))
         for row in manifest.rows:
             source = f"{_relative(manifest.file, root)}:{row.line}"
-            file = _named_file(row.path, folders, walk, by_stem)
+            file = _named_file(row.path, folders, walk, by_stem, by_tail)
             if file is None:
                 dataset.missing_files.append((source, row.path))
                 continue
@@ -430,16 +431,28 @@ def _from_manifests(root: Path, manifests: list[Manifest], walk: Tree) -> Datase
                     folder_label=parent,
                 )
             )
+    if by_tail:
+        named, file = by_tail[0]
+        dataset.layout += (
+            f"; {plural(len(by_tail), 'path')} written from elsewhere, matched by the tail "
+            f"that lies here ({named} → {_relative(file, root)})"
+        )
     _add_unnamed_files(dataset, root, walk)
     return dataset
 
 
 def _named_file(
-    named: str, folders: list[Path], walk: Tree, by_stem: dict[Path, dict[str, Path]]
+    named: str,
+    folders: list[Path],
+    walk: Tree,
+    by_stem: dict[Path, dict[str, Path]],
+    by_tail: list[tuple[str, Path]],
 ) -> Path | None:
     """The data file a manifest's cell names: a path from the first of `folders` that
-    has it, else a file under one of them by name without extension, bare name or
-    number (`_data_files_by_stem`, built once per folder into `by_stem`)."""
+    has it, else its tail written from elsewhere (`_named_from_elsewhere`; recorded in
+    `by_tail`, for the report's first line), else a file under one of them by name
+    without extension, bare name or number (`_data_files_by_stem`, built once per
+    folder into `by_stem`)."""
     if not named:
         return None
     key = named.replace("\\", "/")  # a path written on Windows
@@ -448,6 +461,7 @@ def _named_file(
         if walk.has_file(file):
             return file
     if (file := _named_from_elsewhere(key, folders, walk)) is not None:
+        by_tail.append((named, file))
         return file
     for folder in folders:
         if folder not in by_stem:
