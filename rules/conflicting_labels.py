@@ -112,10 +112,6 @@ def _renamed_classes(ctx: Context, conflicts: list) -> dict[tuple, list]:
     """Conflicting copies that span two splits, one label in each, where neither split
     holds the other's label: one class named two ways (`clapping/` in one split,
     `clap/` in the other), by (first split, its label, second split, its label)."""
-    names: dict[str, set] = defaultdict(set)
-    for sample in ctx.dataset.samples:
-        if is_class(sample.label):
-            names[sample.split].add(sample.label)
     found: dict[tuple, list] = defaultdict(list)
     for group in conflicts:
         by_split: dict[str, set] = defaultdict(set)
@@ -124,7 +120,7 @@ def _renamed_classes(ctx: Context, conflicts: list) -> dict[tuple, list]:
         if len(by_split) != 2 or any(len(labels) != 1 for labels in by_split.values()):
             continue
         (first, (a,)), (second, (b,)) = sorted(by_split.items(), key=lambda s: split_sort_key(s[0]))
-        if a not in names[second] and b not in names[first]:
+        if a not in ctx.dataset.class_counts(second) and b not in ctx.dataset.class_counts(first):
             found[(first, a, second, b)].append(group)
     return found
 

@@ -249,11 +249,9 @@ def _from_folder(
 ) -> Dataset:
     """The dataset in a folder that holds no arrays: manifests, split and class
     folders, or labels in file names."""
-    tables = [n for n in files if n.lower().endswith(TABLE_EXTENSIONS)]
-    if tables and not _holds_data(walk, root):  # tables of samples, no files to name
-        dataset = _tables(root, [n for n in tables if "submission" not in n.lower()], walk, columns)
-        if dataset is not None:
-            return dataset
+    dataset = _tables_of_samples(root, files, walk, columns)
+    if dataset is not None:
+        return dataset
     manifests = _manifests_in(root, files, walk, columns, passed_over) or (
         _manifests_in_subfolders(root, dirs, walk, columns)
     )
@@ -299,6 +297,17 @@ def _from_folder(
         f"no dataset found in {root}: expected class folders, split folders "
         f"(train/ val/ test/), a manifest (CSV/TSV) or NumPy arrays (x_train.npy)"
     )
+
+
+def _tables_of_samples(
+    root: Path, files: list[str], walk: Tree, columns: Columns
+) -> Dataset | None:
+    """The dataset of a folder's tables whose rows are samples, when it holds tables and
+    no data files for them to name (a competition's `sample_submission.csv` left out)."""
+    tables = [n for n in files if n.lower().endswith(TABLE_EXTENSIONS)]
+    if not tables or _holds_data(walk, root):
+        return None
+    return _tables(root, [n for n in tables if "submission" not in n.lower()], walk, columns)
 
 
 def _tables(root: Path, names: list[str], walk: Tree, columns: Columns) -> Dataset | None:
@@ -604,11 +613,9 @@ def _samples_in(folder: Path, walk: Tree, columns: Columns) -> int:
         manifests = files and _manifests_in(folder, sorted(files), walk, columns)
         if manifests and (named := _count_data_files(walk, folder)):
             return named
-    tables = [n for n in files if n.lower().endswith(TABLE_EXTENSIONS)]
     with contextlib.suppress(DslintError):  # none with a label column
-        if tables and not _holds_data(walk, folder):
-            dataset = _tables(folder, tables, walk, columns)
-            return len(dataset.samples) if dataset else 0
+        if (dataset := _tables_of_samples(folder, files, walk, columns)) is not None:
+            return len(dataset.samples)
     inside = _subfolders(walk, folder)
     if any(map(split_of_name, inside)) and _split_level(folder, inside, walk):
         return _count_data_files(walk, folder)

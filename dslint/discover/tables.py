@@ -111,14 +111,19 @@ def _split_taken(dataset: Dataset, name: str, first, columns: TableColumns) -> s
     (`IMDB Dataset.csv` beside `processed_data.csv`, the same reviews processed)."""
     if columns.split and columns.split in first.columns:
         return None
-    split = _split_of_table(name)
-    key = ("" if columns.label in first.columns else "unlabelled ") + split
+    key = _input_key(_split_of_table(name), labelled=columns.label in first.columns)
     if key not in dataset.array_inputs:
         return None
     return (
         f"it would be a second table of {key}, which {dataset.array_inputs[key][0]} "
         "is; name the split in each file's name or in a split column"
     )
+
+
+def _input_key(split: str, labelled: bool) -> str:
+    """A table's split as `array_inputs` and its samples name it: `unlabelled test` for
+    a test table without the label column."""
+    return split if labelled else f"unlabelled {split}"
 
 
 def _split_of_table(name: str) -> str:
@@ -336,9 +341,8 @@ def _add_rows(
         else [file_split] * rows
     )
     labelled = columns.label in cells
-    prefix = "" if labelled else "unlabelled "
     for split in dict.fromkeys(splits):
-        dataset.array_inputs[prefix + split] = (name, split if by_column else None)
+        dataset.array_inputs[_input_key(split, labelled)] = (name, split if by_column else None)
     left_out = {columns.label, columns.split, *columns.identifiers}  # not a row's content
     dataset.table_columns[name] = TableScan(
         tuple(c for c in header if c not in left_out),
@@ -350,7 +354,7 @@ def _add_rows(
     )
     if not labelled:
         dataset.unlabelled.extend(
-            Sample(source=f"{name}:{row + 2}", label=None, split=prefix + split)
+            Sample(source=f"{name}:{row + 2}", label=None, split=_input_key(split, labelled))
             for row, split in enumerate(splits)
         )
         return
