@@ -11,6 +11,7 @@ from PIL import Image, ImageEnhance
 from sklearn.datasets import load_digits
 
 import dslint
+from dslint.analysis.confirm import grey
 from dslint.analysis.near import stars
 from tests.helpers import forget
 
@@ -208,3 +209,94 @@ def test_a_split_of_copies_resized_to_one_size_says_so(tmp_path: Path) -> None:
     (finding,) = report.findings
     assert finding.severity == "error"
     assert finding.message.startswith("val is largely copies resized to 224×224 of train: 6 of 6")
+
+
+CROPS = FIXTURES / "D002-split-leakage-near/fail-cropped-copies-in-val/data"
+CROPPED = {  # the fixture's copies cropped by 5–6 % of a side, by their originals
+    "val/temple/crop-of-224-02.png": "train/temple/02.png",
+    "val/temple/crop-resized-04.png": "train/temple/04.png",
+    "val/flower/crop-top-right-05.png": "train/flower/05.png",
+}
+
+
+def test_copies_cropped_by_a_few_percent_are_found_on_their_originals() -> None:
+    """Their thumbnails are 3.9–15.5 grey levels from their originals', over the copy's
+    limit of 3: only the crop tier, fitting a box of the original, finds them."""
+    from dslint.analysis.confirm import limits, residuals
+
+    pictures = grey([_thumbnail_of(CROPS / path) for path in [*CROPPED, *CROPPED.values()]])
+    left, right = np.arange(3), np.arange(3, 6)
+    assert (residuals(pictures, left, right) > limits(pictures, left, right)).all()
+
+    report = dslint.check(CROPS, use_cache=False, probe=False, select=["D002"])
+    (leak,) = report.findings
+    assert {tuple(g["samples"]) for g in leak.evidence["groups"]} == {
+        (original, copy) for copy, original in CROPPED.items()
+    }
+    assert [g["how"].split("one a ")[1] for g in leak.evidence["groups"]] == [
+        "5 % crop of the other",
+        "6 % crop of the other",
+        "5 % crop of the other",
+    ]
+
+
+def test_each_picture_s_closest_candidate_goes_on_to_the_crop_fit() -> None:
+    from dslint.analysis.crops import closest
+
+    left, right = np.array([0, 0, 1, 3]), np.array([1, 2, 2, 1])
+    residual = np.array([5.0, 3.0, 9.0, 4.0])
+    # 0's closest is (0, 2), 1's and 3's (3, 1), 2's (0, 2): (0, 1) and (1, 2) are no one's
+    assert closest(left, right, residual).tolist() == [1, 3]
+    assert closest(left[:0], right[:0], residual[:0]).tolist() == []
+
+
+def test_look_alike_digits_fitted_as_crops_stay_distinct(tmp_path: Path) -> None:
+    """Twenty people's handwritten ones: some pairs come through every sieve on their
+    thumbnails, so their originals are read and fitted, and no fit is a copy's."""
+    from itertools import combinations
+
+    from dslint.analysis import crops
+    from dslint.analysis.confirm import limits
+    from dslint.analysis.fingerprint import fingerprints, hamming
+    from dslint.analysis.near import DEFAULT_DISTANCE
+
+    ones = [i for i, label in enumerate(load_digits().target) if label == 1][:20]
+    paths = [
+        tmp_path / ("train" if k < 14 else "val") / "1" / f"{i}.png" for k, i in enumerate(ones)
+    ]
+    for path, index in zip(paths, ones, strict=True):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _digit(index).save(path)
+    thumbnails = [_thumbnail_of(path) for path in paths]
+    pictures = grey(thumbnails)
+    left, right = (np.array(side) for side in zip(*combinations(range(len(paths)), 2), strict=True))
+    close = hamming(*(fingerprints(thumbnails)[side] for side in (left, right))) <= DEFAULT_DISTANCE
+    left, right = left[close], right[close]
+    asked: list[int] = []
+
+    def read(chosen: list[int]) -> dict[int, bytes | Exception]:
+        asked.extend(chosen)
+        return {i: paths[i].read_bytes() for i in chosen}
+
+    allowed = limits(pictures, left, right)
+    found = crops.fitted(pictures, left, right, np.arange(len(left)), allowed, read)
+    assert len(asked) >= 2 and len(found.pairs) == 0
+
+    report = dslint.check(tmp_path, use_cache=False, probe=False, select=["D002", "D004"])
+    assert report.findings == []
+
+
+def _thumbnail_of(path: Path) -> bytes:
+    from dslint.model.facts import FileFacts
+    from dslint.scan.decode import decode_image
+
+    facts = FileFacts(path=path.name, kind="image")
+    decode_image(facts, path.read_bytes())
+    return facts.thumbnail
+
+
+def test_an_original_that_cannot_be_read_again_leaves_its_pair_unconfirmed() -> None:
+    from dslint.analysis import crops
+
+    assert crops.decoded(b"not a picture") is None
+    assert crops.refined(lambda index: None, (0, 1, 0.95, (0.5, 0.5)), 3.0) == (np.inf, 1.0)

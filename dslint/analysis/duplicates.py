@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from dslint.model.dataset import Sample, format_label, is_class, split_sort_key
@@ -73,15 +72,9 @@ def _confirmed(ctx: Context, drafts: list[Sample]) -> list[list[Sample]]:
     same bytes need no decoding; a file that cannot be read again is left alone."""
     if len(drafts) < 2 or len({ctx.facts[s.path].byte_hash for s in drafts}) == 1:
         return [drafts]
-    from dslint.discover.remote import is_url, read_objects
     from dslint.scan.decode import decode_image
 
-    root = ctx.dataset.root
-    paths = [s.path for s in drafts]
-    if is_url(root):
-        contents = read_objects(root, paths)
-    else:
-        contents = {path: _read(Path(root) / path) for path in paths}
+    contents = ctx.read_again([s.path for s in drafts])
     by_content: dict[str, list[Sample]] = defaultdict(list)
     for sample in drafts:
         data = contents.get(sample.path)
@@ -92,13 +85,6 @@ def _confirmed(ctx: Context, drafts: list[Sample]) -> list[list[Sample]]:
         if full.content_hash:
             by_content[full.content_hash].append(sample)
     return list(by_content.values())
-
-
-def _read(file: Path) -> bytes | OSError:
-    try:
-        return file.read_bytes()
-    except OSError as exc:
-        return exc
 
 
 def _how(ctx: Context, key: str, members: list[Sample]) -> str:

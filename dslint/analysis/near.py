@@ -13,12 +13,14 @@ last, cannot join A to D."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from functools import partial
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 import xxhash
 
 from dslint import __version__
+from dslint.analysis import crops
 from dslint.analysis.audio_print import near_recordings
 from dslint.analysis.confirm import (
     CALIBRATION_SAMPLE,
@@ -40,7 +42,7 @@ if TYPE_CHECKING:
 
 DEFAULT_DISTANCE = 10  # the search's reach: the confirmation decides (README, near-duplicates)
 CROWDED = 100  # a fingerprint with more close neighbours is looked up no further
-SEARCH_VERSION = 2  # raise when the search or its confirmation changes what it finds
+SEARCH_VERSION = 3  # raise when the search or its confirmation changes what it finds
 TEXT_DISTANCE = 8  # bits of two texts' word prints within which they are near-copies (README)
 TEXT_CONFIRM = 20  # bits of their 3-gram prints within which that is confirmed (README)
 
@@ -50,12 +52,14 @@ class NearGroup:
     """A sample and its near-duplicates. `distance` is the widest matched pair's:
     differing bits of 64 for images, the share of differing fingerprint bits for
     recordings; for images, `residual` is the largest grey-level difference of an image to the
-    group's first member once brightness and contrast are matched."""
+    group's first member once brightness and contrast are matched, and `cropped` the
+    largest share (in percent) a member's side was cropped by against it."""
 
     members: tuple[Sample, ...]
     distance: int | float
     kind: str = "image"
     residual: float | None = None
+    cropped: int = 0
 
     @property
     def splits(self) -> set[str]:
@@ -67,7 +71,8 @@ class NearGroup:
             return f"{100 * self.distance:.1f} % of their audio fingerprint bits differ"
         if self.kind == "text":
             return f"{self.distance} of 64 bits of their texts' word fingerprints differ"
-        return f"{self.residual:.1f} grey levels apart at 32×32, brightness matched"
+        how = f"{self.residual:.1f} grey levels apart at 32×32, brightness matched"
+        return how + (f", one a {self.cropped} % crop of the other" if self.cropped else "")
 
     def names(self) -> list[str]:
         return [s.path or s.source for s in self.members]
@@ -94,18 +99,27 @@ def near_groups(ctx: Context, max_distance: int) -> list[NearGroup]:
         stored = ctx.cache.result(key) if ctx.cache else None
         if stored is not None:
             pairs = Pairs(stored["left"], stored["right"], stored["distance"])
-            left_over = stored["residual"]
+            evidence = Evidence(stored["residual"], stored["cropped"])
         else:
-            pairs, left_over = _search(ctx, images, max_distance)
+            pairs, evidence = _search(ctx, images, max_distance)
             if ctx.cache:
-                ctx.cache.put_result(key, {**pairs._asdict(), "residual": left_over})
-        found.extend(_groups([(s, f.content_hash) for s, f in images], pairs, "image", left_over))
+                ctx.cache.put_result(key, {**pairs._asdict(), **evidence._asdict()})
+        found.extend(_groups([(s, f.content_hash) for s, f in images], pairs, "image", evidence))
     return found + ctx.shared(recording_groups) + ctx.shared(text_groups)
+
+
+class Evidence(NamedTuple):
+    """Per confirmed pair of images: the grey levels between them once brightness and
+    contrast are matched (and a crop aligned), and the percent of its side one is
+    cropped by against the other (0 for none)."""
+
+    residual: np.ndarray
+    cropped: np.ndarray
 
 
 def _search(
     ctx: Context, images: list[tuple[Sample, FileFacts]], max_distance: int
-) -> tuple[Pairs, np.ndarray]:
+) -> tuple[Pairs, Evidence]:
     hashes = from_signed([f.fingerprint for _, f in images])
     pairs = near_pairs(hashes, max_distance, crowded_above=CROWDED)
     pairs = _of_one_colour(pairs, [f.tint for _, f in images])
@@ -128,16 +142,22 @@ def _search_key(images: list[tuple[Sample, FileFacts]], max_distance: int) -> by
 
 def _confirmed(
     ctx: Context, images: list[tuple[Sample, FileFacts]], pairs: Pairs
-) -> tuple[Pairs, np.ndarray]:
-    """The candidate pairs whose thumbnails confirm them, and their residuals. The
-    dataset's ceiling is calibrated only when some pair is close: it can only lower
-    the bound, and its sample of pictures costs reading them."""
+) -> tuple[Pairs, Evidence]:
+    """The candidate pairs whose thumbnails confirm them, or whose originals do as a
+    crop (dslint.analysis.crops), and their evidence. The dataset's ceiling is
+    calibrated only when some pair is close: it can only lower the bound, and its
+    sample of pictures costs reading them."""
     involved, (left, right) = _renumbered(len(images), pairs.left, pairs.right)
     thumbnails, known = _thumbnails(ctx, [images[i] for i in involved])
     rows = grey(thumbnails)
     allowed = limits(rows, left, right)
     found = residuals(rows, left, right, allowed)
     confirmed = (found <= allowed) & known[left] & known[right]
+    cropped = np.zeros(len(left), np.int64)
+    unconfirmed = np.flatnonzero(~confirmed & known[left] & known[right])
+    read = partial(_originals, ctx, [images[i][0] for i in involved])
+    crop = crops.fitted(rows, left, right, unconfirmed, allowed, read)
+    confirmed[crop.pairs], found[crop.pairs], cropped[crop.pairs] = True, crop.residual, crop.cut
     if confirmed.any():  # the colours of the pictures in close pairs only
         close = np.flatnonzero(confirmed)
         ends, (a, b) = _renumbered(len(thumbnails), left[close], right[close])
@@ -150,7 +170,15 @@ def _confirmed(
         confirmed &= found <= ceiling(
             grey(pictures)[seen], [images[i][0].label for i in sample[seen]]
         )
-    return pairs.where(confirmed), found[confirmed]
+    return pairs.where(confirmed), Evidence(found[confirmed], cropped[confirmed])
+
+
+def _originals(
+    ctx: Context, samples: list[Sample], chosen: list[int]
+) -> dict[int, bytes | Exception]:
+    """The bytes of the chosen samples' files, read again, by their positions."""
+    positions = {samples[i].path: i for i in chosen}
+    return {positions[path]: data for path, data in ctx.read_again(list(positions)).items()}
 
 
 def _renumbered(count: int, *sides: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
@@ -214,7 +242,7 @@ def text_groups(ctx: Context) -> list[NearGroup]:
 
 
 def _groups(
-    chosen: list[tuple[Sample, object]], pairs: Pairs, kind: str, residual: np.ndarray | None
+    chosen: list[tuple[Sample, object]], pairs: Pairs, kind: str, evidence: Evidence | None
 ) -> list[NearGroup]:
     """Star groups of the pairs; `chosen` pairs each sample with its content's hash, so
     that groups of exact copies are left out."""
@@ -231,7 +259,8 @@ def _groups(
                 (chosen[centre][0], *group),
                 pairs.distance[edges].max().item(),
                 kind,
-                None if residual is None else round(float(residual[edges].max()), 1),
+                None if evidence is None else round(float(evidence.residual[edges].max()), 1),
+                0 if evidence is None else int(evidence.cropped[edges].max()),
             )
         )
     return found

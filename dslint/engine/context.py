@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from dslint.engine.rule import Finding
@@ -102,6 +103,17 @@ class Context:
 
         return self._once("duplicates", lambda: duplicate_groups(self))
 
+    def read_again(self, paths: list[str]) -> dict[str, bytes | Exception]:
+        """The bytes of these files of the dataset, read again (from its folder or its
+        remote store), a failure in place of its bytes: one unreadable file stops
+        nothing."""
+        from dslint.discover.remote import is_url, read_objects
+
+        root = self.dataset.root
+        if is_url(root):
+            return read_objects(root, paths)
+        return {path: _read(Path(root) / path) for path in paths}
+
     def near_groups(self, max_distance: int | None = None) -> list[NearGroup]:
         """Confirmed near-duplicate groups (a sample and its copies, never a chain): images
         whose fingerprints are within `max_distance` bits (the default reach when None)
@@ -152,3 +164,10 @@ class Context:
             (f.thumbnail or stored.get(s.path)) if f else None
             for s, f in zip(samples, facts, strict=True)
         ]
+
+
+def _read(file: Path) -> bytes | OSError:
+    try:
+        return file.read_bytes()
+    except OSError as exc:
+        return exc

@@ -1,0 +1,312 @@
+"""The crop tier of the near-duplicate confirmation. A copy cropped by a few percent
+(and often resized back) is shifted against its original: the 32×32 residual of
+dslint.analysis.confirm reads it as another picture, and a 5 % crop moves a
+thumbnail's edges by 1.6 pixels, too coarse to align on. This tier re-reads the
+originals, of few pairs:
+
+1. Of the candidate pairs the residual did not confirm, each picture's closest (least
+   residual) goes on, when both pictures have edges in more than one direction
+   (`isotropy`): a box can be fitted along a single straight edge almost anywhere, and
+   on 20,000 photo tiles 97 pairs of distinct retina tiles, black with a red rim, fitted
+   as crops within their limit; 22 had both pictures' isotropy of `MIN_ISOTROPY`,
+   and 220 of the 235 crops fitted.
+2. Their thumbnails are aligned: one is zoomed to each of `ZOOMS` of its side about
+   its centre and each corner, both ways round. A pair goes on when that leaves at
+   most `MAX_SHARE` of its unaligned residual (a crop's fell to 0.29–0.53 of it on
+   digits, scans and faces; 99 % of distinct pairs kept 0.63 or more).
+3. The originals of what is left are read again and a box of the wider is fitted to
+   the narrower (`refined`), each resampled to 32×32 as the scan makes thumbnails. A
+   crop is then confirmed under the same limits as any copy.
+
+Measured on benchmarks/make_near_duplicates.py's sets: README, near-duplicates.
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+from collections.abc import Callable
+from itertools import product
+from typing import NamedTuple
+
+import numpy as np
+import simplejpeg
+from PIL import Image
+
+from dslint.analysis.confirm import residuals
+from dslint.analysis.fingerprint import SIZE
+from dslint.scan.decode import JPEG_MODES, JPEG_START, MAX_DECODE_PIXELS
+
+ZOOMS = (0.925, 0.975)  # the share of the wider picture's side a crop keeps, to start from
+ANCHORS = ((0.5, 0.5), (0.0, 0.0), (1.0, 0.0), (0.0, 1.0), (1.0, 1.0))  # centre, corners
+MIN_ISOTROPY = 0.05  # of both pictures (see `isotropy`): below, a crop's fit is not tried
+MAX_SHARE = 0.75  # of the unaligned residual: what the thumbnails' alignment must leave
+DELTA = 0.25  # pixels an edge is nudged by to see how the box's thumbnail changes
+MAX_MOVE = 2.0  # pixels an edge moves at most in one step
+SETTLED = 0.05  # pixels: a step that moves no edge further ends the fit
+STEPS = 8  # Gauss–Newton steps at most
+GIVE_UP = 3.0  # times a pair's limit: a fit still this far off after two steps is left
+SIDE = 128  # pixels a side an original is decoded at (at least), or reduced to
+MAX_PIXELS = MAX_DECODE_PIXELS  # larger originals are not read, as the scan does not
+
+Fit = tuple[int, int, float, tuple[float, float]]  # wider, narrower, zoom, anchor
+
+
+class Crops(NamedTuple):
+    """Pairs confirmed as crops: their positions, the residuals of their fits, and the
+    percent of a side the narrower lacks."""
+
+    pairs: np.ndarray
+    residual: np.ndarray
+    cut: np.ndarray
+
+
+def fitted(
+    pictures: np.ndarray,
+    left: np.ndarray,
+    right: np.ndarray,
+    candidates: np.ndarray,
+    allowed: np.ndarray,
+    read: Callable[[list[int]], dict[int, bytes | Exception]],
+) -> Crops:
+    """Of the `candidates` (positions among the pairs `left`, `right` of the grey
+    `pictures`), those whose originals fit as a crop of one another within their
+    `allowed` residual. `read` gives the bytes of the originals at some positions."""
+    textured = isotropy(pictures) >= MIN_ISOTROPY
+    candidates = candidates[textured[left[candidates]] & textured[right[candidates]]]
+    unaligned = residuals(pictures, left[candidates], right[candidates])
+    nearest = closest(left[candidates], right[candidates], unaligned)
+    chosen = candidates[nearest]
+    kept, fits = aligned(pictures, left[chosen], right[chosen], unaligned[nearest])
+    if not fits:
+        return Crops(np.empty(0, np.int64), np.empty(0), np.empty(0, np.int64))
+    originals = {
+        index: decoded(data) if isinstance(data, bytes) else None
+        for index, data in read(sorted({i for fit in fits for i in fit[:2]})).items()
+    }
+    limits = allowed[chosen[kept]]
+    found = [refined(originals.get, fit, limit) for fit, limit in zip(fits, limits, strict=True)]
+    residual, share = (np.array(side, float) for side in zip(*found, strict=True))
+    fine = residual <= limits
+    cut = np.rint(100 * (1 - share)).astype(np.int64)
+    return Crops(chosen[kept][fine], residual[fine], cut[fine])
+
+
+def closest(left: np.ndarray, right: np.ndarray, residual: np.ndarray) -> np.ndarray:
+    """The pairs (indices, in order) that are the closest of some picture's: for each
+    picture, on either side of its pairs, its pair of least residual."""
+    if len(left) == 0:
+        return np.empty(0, np.int64)
+    pictures = np.concatenate([left, right])
+    pairs = np.tile(np.arange(len(left)), 2)
+    order = np.lexsort((pairs, np.tile(residual, 2), pictures))  # by picture, then residual
+    first = np.r_[True, pictures[order][1:] != pictures[order][:-1]]
+    return np.unique(pairs[order][first])
+
+
+def isotropy(pictures: np.ndarray) -> np.ndarray:
+    """How far each thumbnail's edges run in more than one direction: the smaller
+    eigenvalue of its gradients' structure tensor over the larger (0 for stripes or a
+    single straight edge, 1 for edges every way). A box can be fitted to a picture of
+    one edge almost anywhere along it, so such a fit proves nothing."""
+    grids = pictures.reshape(-1, SIZE, SIZE)
+    across = np.diff(grids, axis=2)[:, :-1, :]
+    down = np.diff(grids, axis=1)[:, :, :-1]
+    xx, yy = (np.einsum("nij,nij->n", g, g) for g in (across, down))
+    xy = np.einsum("nij,nij->n", across, down)
+    middle, spread = (xx + yy) / 2, np.sqrt(((xx - yy) / 2) ** 2 + xy**2)
+    return (middle - spread) / np.maximum(middle + spread, 1e-9)
+
+
+def aligned(
+    pictures: np.ndarray, left: np.ndarray, right: np.ndarray, unaligned: np.ndarray
+) -> tuple[np.ndarray, list[Fit]]:
+    """The pairs (positions) whose thumbnails, one zoomed to fit the other, come within
+    `MAX_SHARE` of their `unaligned` residual, and for each the zoom that fitted.
+    `pictures` are the grey thumbnails as `confirm.grey` makes them (centred)."""
+    if len(left) == 0:
+        return np.empty(0, np.int64), []
+    involved, inverse = np.unique(np.concatenate([left, right]), return_inverse=True)
+    grids = pictures[involved].reshape(-1, SIZE, SIZE)
+    sides = inverse[: len(left)], inverse[len(left) :]
+    squares = np.einsum("ij,ij->i", pictures[involved], pictures[involved])
+    best = np.full(len(left), np.inf)
+    fits = np.zeros((len(left), 3), np.int64)  # direction, zoom, anchor
+    for (z, zoom), (a, anchor) in product(enumerate(ZOOMS), enumerate(ANCHORS)):
+        zoomed = _zoomed(grids, zoom, anchor)
+        for direction, (wide, narrow) in enumerate((sides, sides[::-1])):
+            found = _residuals(zoomed[wide], pictures[involved[narrow]], squares[narrow])
+            better = found < best
+            best[better] = found[better]
+            fits[better] = (direction, z, a)
+    kept = np.flatnonzero(best <= MAX_SHARE * unaligned)
+    ends = (left, right)
+    return kept, [
+        (
+            int(ends[fits[k, 0]][k]),
+            int(ends[1 - fits[k, 0]][k]),
+            ZOOMS[fits[k, 1]],
+            ANCHORS[fits[k, 2]],
+        )
+        for k in kept
+    ]
+
+
+def _zoomed(grids: np.ndarray, zoom: float, anchor: tuple[float, float]) -> np.ndarray:
+    """Each picture's box of `zoom` at `anchor`, resampled to its full size and centred,
+    one row each: two matrix products over every picture's rows, then its columns."""
+    count = len(grids)
+    across = grids.reshape(-1, SIZE) @ _resampling(zoom, anchor[0]).T
+    down = across.reshape(count, SIZE, SIZE).transpose(0, 2, 1).reshape(-1, SIZE)
+    rows = (down @ _resampling(zoom, anchor[1]).T).reshape(count, SIZE, SIZE)
+    flat = rows.transpose(0, 2, 1).reshape(count, -1)
+    return flat - flat.mean(axis=1, keepdims=True)
+
+
+def refined(
+    read: Callable[[int], Image.Image | None], fit: Fit, limit: float
+) -> tuple[float, float]:
+    """The least residual of the narrower original against a box of the wider, and the
+    box's share of the wider picture's side (the smaller of the two); infinity when
+    either cannot be read.
+
+    The box starts where the thumbnails fitted and is refined by Gauss–Newton steps on
+    its four edges (a crop resized to another shape has its own height for its width):
+    each step measures how the box's thumbnail changes as each edge moves by `DELTA`
+    pixels, solves for the moves that best explain what is left of the difference, and
+    takes them (at most `MAX_MOVE` pixels an edge; or half, or a quarter, whichever
+    first lowers the residual), until a step helps no more, moves no edge by `SETTLED`
+    pixels, or `STEPS` are done. Textured pictures need edges placed to a fraction of
+    a pixel: a photo tile's crop was 0.8 grey levels from its box, and 5.1 from the box
+    a quarter-pixel away. A fit still over `GIVE_UP` times its `limit` after two steps
+    is not a crop's and is left."""
+    wide, narrow = read(fit[0]), read(fit[1])
+    if wide is None or narrow is None:
+        return np.inf, 1.0
+    width, height = wide.size
+    bounds = np.array([width, height, width, height], float)
+    target = _thumbnail(narrow).ravel().astype(np.float64)
+    target -= target.mean()
+
+    def rendered(boxes: np.ndarray) -> np.ndarray:
+        data = b"".join(
+            wide.resize((SIZE, SIZE), Image.Resampling.BILINEAR, box=tuple(box)).tobytes()
+            for box in boxes.tolist()
+        )
+        return np.frombuffer(data, np.float32).reshape(len(boxes), -1).astype(np.float64)
+
+    def matched(picture: np.ndarray) -> tuple[float, float]:
+        """The residual of the target against the picture, and the picture's gain."""
+        centred = picture - picture.mean()
+        own, dot = max(float(centred @ centred), 1e-9), float(centred @ target)
+        return np.sqrt(max(float(target @ target) - dot**2 / own, 0) / len(target)), dot / own
+
+    zoom, (across, down) = fit[2], fit[3]
+    left, top = (width - width * zoom) * across, (height - height * zoom) * down
+    box = np.array([left, top, left + width * zoom, top + height * zoom])
+    picture = rendered(box[None, :])[0]
+    residual, gain = matched(picture)
+    for step in range(STEPS):
+        nudge = np.where(box + DELTA <= bounds, DELTA, -DELTA)
+        slopes = (rendered(box + np.diag(nudge)) - picture) / nudge[:, None]
+        slopes -= slopes.mean(axis=1, keepdims=True)
+        wanted = target - gain * (picture - picture.mean())
+        move = np.clip(np.linalg.lstsq(gain * slopes.T, wanted, rcond=None)[0], -MAX_MOVE, MAX_MOVE)
+        tried = [np.clip(box + share * move, 0, bounds) for share in (1.0, 0.5, 0.25)]
+        tried = [moved for moved in tried if _inside(moved, width, height)]
+        better = next(
+            (
+                (moved, found, *matched(found))
+                for moved in tried
+                for found in rendered(moved[None, :])
+                if matched(found)[0] < residual
+            ),
+            None,
+        )
+        if better is None:
+            break
+        shift = np.abs(better[0] - box).max()
+        box, picture, residual, gain = better
+        if shift < SETTLED or (step >= 1 and residual > GIVE_UP * limit):
+            break
+    return residual, min((box[2] - box[0]) / width, (box[3] - box[1]) / height)
+
+
+def _inside(box: np.ndarray, width: int, height: int) -> bool:
+    """Whether the box keeps a tenth of each side at least (it is clipped to the picture)."""
+    return box[2] - box[0] >= width / 10 and box[3] - box[1] >= height / 10
+
+
+def decoded(data: bytes) -> Image.Image | None:
+    """An original as grey values (the mean of its channels, as `confirm.grey` takes
+    them), at least `SIDE` pixels a side where it is larger: a JPEG by libjpeg-turbo's
+    DCT scaling (half the time of Pillow's draft on 64×64 tiles, the same values),
+    others reduced. None for what cannot be decoded here."""
+    values = _jpeg(data) if data[:2] == JPEG_START else None
+    if values is None:
+        values = _pillow(data)
+    if values is None:
+        return None
+    values = values.astype(np.float32)
+    if values.ndim == 3:
+        values = values.mean(axis=2)
+    grey = Image.fromarray(values, "F")
+    factor = min(grey.size) // SIDE
+    return grey.reduce(factor) if factor > 1 else grey
+
+
+def _jpeg(data: bytes) -> np.ndarray | None:
+    try:
+        height, width, colours, _ = simplejpeg.decode_jpeg_header(data)
+        if colours not in JPEG_MODES or width * height > MAX_PIXELS:
+            return None
+        return simplejpeg.decode_jpeg(
+            data, colorspace=JPEG_MODES[colours], min_height=SIDE, min_width=SIDE
+        )
+    except ValueError:
+        return None
+
+
+def _pillow(data: bytes) -> np.ndarray | None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            image = Image.open(io.BytesIO(data))
+            if image.size[0] * image.size[1] > MAX_PIXELS:
+                return None
+            return np.asarray(image if image.mode in ("L", "I", "F") else image.convert("RGB"))
+        except Exception:  # a file unreadable now stays unconfirmed, as its pair
+            return None
+
+
+def _thumbnail(
+    image: Image.Image, box: tuple[float, float, float, float] | None = None
+) -> np.ndarray:
+    return np.asarray(image.resize((SIZE, SIZE), Image.Resampling.BILINEAR, box=box))
+
+
+def _resampling(zoom: float, anchor: float) -> np.ndarray:
+    """The matrix that takes a row of `SIZE` values to the `SIZE` values of its span
+    of `zoom` placed at `anchor` (0 the start, 1 the end), linearly interpolated."""
+    span = SIZE * zoom
+    at = (SIZE - span) * anchor + (np.arange(SIZE) + 0.5) * span / SIZE - 0.5
+    low = np.clip(np.floor(at).astype(int), 0, SIZE - 1)
+    high = np.minimum(low + 1, SIZE - 1)
+    weight = (at - np.floor(at)).astype(np.float32)
+    matrix = np.zeros((SIZE, SIZE), np.float32)
+    np.add.at(matrix, (np.arange(SIZE), low), 1 - weight)
+    np.add.at(matrix, (np.arange(SIZE), high), weight)
+    return matrix
+
+
+def _centred(rows: np.ndarray) -> np.ndarray:
+    return rows - rows.mean(axis=1, keepdims=True)
+
+
+def _residuals(wide: np.ndarray, narrow: np.ndarray, narrow_squares: np.ndarray) -> np.ndarray:
+    """Row by row, the root-mean-square difference of `narrow` from the closest line
+    through `wide` (brightness and contrast matched); both centred."""
+    dot = np.einsum("ij,ij->i", wide, narrow)
+    squares = np.einsum("ij,ij->i", wide, wide)
+    left_over = narrow_squares - dot**2 / np.maximum(squares, 1e-6)
+    return np.sqrt(np.maximum(left_over, 0) / wide.shape[1])
