@@ -45,7 +45,7 @@ DELTA = 0.25  # pixels an edge is nudged by to see how the box's thumbnail chang
 MAX_MOVE = 2.0  # pixels an edge moves at most in one step
 SETTLED = 0.05  # pixels: a step that moves no edge further ends the fit
 STEPS = 8  # Gauss–Newton steps at most
-GIVE_UP = 3.0  # times a pair's limit: a fit still this far off after two steps is left
+GIVE_UP = 3.0  # times a pair's limit: a fit still this far off after a step is left
 SIDE = 128  # pixels a side an original is decoded at (at least), or reduced to
 MAX_PIXELS = MAX_DECODE_PIXELS  # larger originals are not read, as the scan does not
 
@@ -178,8 +178,8 @@ def refined(
     first lowers the residual), until a step helps no more, moves no edge by `SETTLED`
     pixels, or `STEPS` are done. Textured pictures need edges placed to a fraction of
     a pixel: a photo tile's crop was 0.8 grey levels from its box, and 5.1 from the box
-    a quarter-pixel away. A fit still over `GIVE_UP` times its `limit` after two steps
-    is not a crop's and is left."""
+    a quarter-pixel away. A fit still over `GIVE_UP` times its `limit` after a step is
+    not a crop's and is left."""
     wide, narrow = read(fit[0]), read(fit[1])
     if wide is None or narrow is None:
         return np.inf, 1.0
@@ -206,28 +206,24 @@ def refined(
     box = np.array([left, top, left + width * zoom, top + height * zoom])
     picture = rendered(box[None, :])[0]
     residual, gain = matched(picture)
-    for step in range(STEPS):
+    for _ in range(STEPS):
         nudge = np.where(box + DELTA <= bounds, DELTA, -DELTA)
         slopes = (rendered(box + np.diag(nudge)) - picture) / nudge[:, None]
         slopes -= slopes.mean(axis=1, keepdims=True)
         wanted = target - gain * (picture - picture.mean())
         move = np.clip(np.linalg.lstsq(gain * slopes.T, wanted, rcond=None)[0], -MAX_MOVE, MAX_MOVE)
-        tried = [np.clip(box + share * move, 0, bounds) for share in (1.0, 0.5, 0.25)]
-        tried = [moved for moved in tried if _inside(moved, width, height)]
-        better = next(
-            (
-                (moved, found, *matched(found))
-                for moved in tried
-                for found in rendered(moved[None, :])
-                if matched(found)[0] < residual
-            ),
-            None,
-        )
-        if better is None:
-            break
-        shift = np.abs(better[0] - box).max()
-        box, picture, residual, gain = better
-        if shift < SETTLED or (step >= 1 and residual > GIVE_UP * limit):
+        for share in (1.0, 0.5, 0.25):
+            moved = np.clip(box + share * move, 0, bounds)
+            if _inside(moved, width, height):
+                found = rendered(moved[None, :])[0]
+                fit_there, gain_there = matched(found)
+                if fit_there < residual:
+                    break
+        else:
+            break  # no step lowers the residual
+        shift = np.abs(moved - box).max()
+        box, picture, residual, gain = moved, found, fit_there, gain_there
+        if shift < SETTLED or residual > GIVE_UP * limit:
             break
     return residual, min((box[2] - box[0]) / width, (box[3] - box[1]) / height)
 
