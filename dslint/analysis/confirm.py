@@ -122,17 +122,17 @@ def _bounded(
     found = np.empty(len(left), dtype=np.float64)
     undecided = np.arange(len(left))
     for side in BOUND_SIDES:
-        coarse = _residuals(pictures @ _pooling(side), left[undecided], right[undecided])
+        coarse = _residuals(block_means(pictures, side), left[undecided], right[undecided])
         found[undecided] = coarse
         undecided = undecided[coarse <= limits[undecided] + BOUND_SLACK]
     found[undecided] = _residuals(pictures, left[undecided], right[undecided])
     return found
 
 
-def _blocks(pictures: np.ndarray) -> np.ndarray:
-    """The pictures' 8×8 block means, one row of 64 each: residuals on them are lower
-    bounds of the residuals on every pixel."""
-    return pictures @ _pooling(BLOCKS)
+def block_means(pictures: np.ndarray, side: int = BLOCKS) -> np.ndarray:
+    """The pictures' `side`×`side` block means, one row each (still centred): residuals
+    on them are lower bounds of the residuals on every pixel."""
+    return pictures @ _pooling(side)
 
 
 @functools.cache
@@ -152,7 +152,7 @@ def _smallest(pictures: np.ndarray, left: np.ndarray, right: np.ndarray, count: 
     only for the pairs whose lower bound (on block means) could place them there: once
     the `count`-th smallest measured is at most the lowest bound not yet measured, no
     other pair can come under it."""
-    bounds = _residuals(_blocks(pictures), left, right)
+    bounds = _residuals(block_means(pictures), left, right)
     order = np.argsort(bounds, kind="stable")
     measured = min(len(order), 4 * count)
     while True:
