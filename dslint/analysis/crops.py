@@ -52,6 +52,7 @@ MAX_MOVE = 2.0  # pixels an edge moves at most in one step
 SETTLED = 0.05  # pixels: a step that moves no edge further ends the fit
 STEPS = 8  # Gauss–Newton steps at most
 GIVE_UP = 3.0  # times a pair's limit: a fit still this far off after a step is left
+PAIR_CHUNK = 16_384  # pairs aligned at a time: their zoomed pictures are held at once
 SIDE = 128  # pixels a side an original is decoded at (at least), or reduced to
 MAX_PIXELS = MAX_DECODE_PIXELS  # larger originals are not read, as the scan does not
 
@@ -152,7 +153,20 @@ def _best_zoom(
 ) -> tuple[np.ndarray, np.ndarray]:
     """For each pair of square pictures (centred, one row each), the least residual of
     one zoomed to fit the other, and how: direction (0 when left is the wider), zoom
-    and anchor (their indices)."""
+    and anchor (their indices). `PAIR_CHUNK` pairs at a time: the zoomed pictures of a
+    chunk's pairs are held at once."""
+    found = [
+        _best_zoom_of(pictures, left[start : start + PAIR_CHUNK], right[start : start + PAIR_CHUNK])
+        for start in range(0, len(left), PAIR_CHUNK)
+    ]
+    if not found:
+        return np.empty(0), np.empty((0, 3), np.int64)
+    return np.concatenate([f[0] for f in found]), np.concatenate([f[1] for f in found])
+
+
+def _best_zoom_of(
+    pictures: np.ndarray, left: np.ndarray, right: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     side = round(np.sqrt(pictures.shape[1]))
     involved, inverse = np.unique(np.concatenate([left, right]), return_inverse=True)
     grids = pictures[involved].reshape(-1, side, side)
