@@ -300,3 +300,31 @@ def test_an_original_that_cannot_be_read_again_leaves_its_pair_unconfirmed() -> 
 
     assert crops.decoded(b"not a picture") is None
     assert crops.refined(lambda index: None, (0, 1, 0.95, (0.5, 0.5)), 3.0) == (np.inf, 1.0)
+
+
+@pytest.mark.parametrize(
+    ("mode", "fmt"), [("L", "JPEG"), ("RGB", "JPEG"), ("RGB", "PNG"), ("I;16", "PNG"), ("P", "PNG")]
+)
+@pytest.mark.parametrize("size", [(48, 40), (640, 480)])
+def test_an_original_is_read_again_as_grey_values(
+    mode: str, fmt: str, size: tuple[int, int]
+) -> None:
+    """Grey values whatever the file holds: a small picture at its size, a large one
+    reduced to between one and two times `SIDE` pixels on its shorter side."""
+    import io
+
+    from dslint.analysis import crops
+
+    width, height = size
+    picture = Image.fromarray(
+        (np.arange(width * height).reshape(height, width) % 251).astype(np.uint8)
+    )
+    stored = io.BytesIO()
+    picture.convert(mode).save(stored, format=fmt)
+    grey = crops.decoded(stored.getvalue())
+    assert grey is not None and grey.mode == "F"
+    if max(size) <= crops.SIDE:
+        assert grey.size == size
+    else:
+        assert crops.SIDE <= min(grey.size) < 2 * crops.SIDE
+        assert grey.size[0] / grey.size[1] == pytest.approx(width / height, rel=0.05)

@@ -53,7 +53,7 @@ SETTLED = 0.05  # pixels: a step that moves no edge further ends the fit
 STEPS = 8  # Gauss–Newton steps at most
 GIVE_UP = 3.0  # times a pair's limit: a fit still this far off after a step is left
 PAIR_CHUNK = 16_384  # pairs aligned at a time: their zoomed pictures are held at once
-SIDE = 128  # pixels a side an original is decoded at (at least), or reduced to
+SIDE = 64  # pixels a side an original is decoded at (at least), or reduced to
 MAX_PIXELS = MAX_DECODE_PIXELS  # larger originals are not read, as the scan does not
 
 Fit = tuple[int, int, float, tuple[float, float]]  # wider, narrower, zoom, anchor
@@ -275,10 +275,9 @@ def decoded(data: bytes) -> Image.Image | None:
         values = _pillow(data)
     if values is None:
         return None
-    values = values.astype(np.float32)
-    if values.ndim == 3:
-        values = values.mean(axis=2)
-    grey = Image.fromarray(values, "F")
+    if values.ndim == 3:  # as confirm.grey: the channels' sum, 4× faster than their mean
+        values = (values[..., 0].astype(np.float32) + values[..., 1] + values[..., 2]) / 3
+    grey = Image.fromarray(values.astype(np.float32), "F")
     factor = min(grey.size) // SIDE
     return grey.reduce(factor) if factor > 1 else grey
 
@@ -288,11 +287,12 @@ def _jpeg(data: bytes) -> np.ndarray | None:
         height, width, colours, _ = simplejpeg.decode_jpeg_header(data)
         if colours not in JPEG_MODES or width * height > MAX_PIXELS:
             return None
-        return simplejpeg.decode_jpeg(
+        pixels = simplejpeg.decode_jpeg(
             data, colorspace=JPEG_MODES[colours], min_height=SIDE, min_width=SIDE
         )
     except ValueError:
         return None
+    return pixels[..., 0] if colours == "Gray" else pixels
 
 
 def _pillow(data: bytes) -> np.ndarray | None:
