@@ -1,9 +1,10 @@
 """Near-duplicate groups, shared by D002, D003 and D004: images whose perceptual
 fingerprints are within a Hamming distance (the search) and whose thumbnails differ by
 no more than re-encoding noise once brightness and contrast are matched (the
-confirmation, dslint.analysis.confirm), with one colour; recordings matched by their own audio
-fingerprint (dslint.analysis.audio_print), which no distance option changes. Groups of exact
-copies are left out (D001, D003 and D004 report them).
+confirmation, dslint.analysis.confirm), or whose originals do once a box of one is
+fitted to the other (a crop, dslint.analysis.crops), with one colour; recordings matched
+by their own audio fingerprint (dslint.analysis.audio_print), which no distance option
+changes. Groups of exact copies are left out (D001, D003 and D004 report them).
 
 A group is a sample and its confirmed copies: a star around the sample with the most,
 never a chain. A≈B and B≈C make the group of B with A and C, both copies of B; A and C
