@@ -219,6 +219,7 @@ def refined(
     bounds = np.array([width, height, width, height], float)
     target = _thumbnail(narrow).ravel().astype(np.float64)
     target -= target.mean()
+    energy = float(target @ target)
 
     def rendered(boxes: np.ndarray) -> np.ndarray:
         data = b"".join(
@@ -227,34 +228,36 @@ def refined(
         )
         return np.frombuffer(data, np.float32).reshape(len(boxes), -1).astype(np.float64)
 
-    def matched(picture: np.ndarray) -> tuple[float, float]:
-        """The residual of the target against the picture, and the picture's gain."""
+    def matched(picture: np.ndarray) -> tuple[float, float, np.ndarray]:
+        """The residual of the target against the picture, the picture's gain, and
+        the picture centred."""
         centred = picture - picture.mean()
         own, dot = max(float(centred @ centred), 1e-9), float(centred @ target)
-        return np.sqrt(max(float(target @ target) - dot**2 / own, 0) / len(target)), dot / own
+        return np.sqrt(max(energy - dot**2 / own, 0) / len(target)), dot / own, centred
 
     zoom, (across, down) = fit[2], fit[3]
     left, top = (width - width * zoom) * across, (height - height * zoom) * down
     box = np.array([left, top, left + width * zoom, top + height * zoom])
     picture = rendered(box[None, :])[0]
-    residual, gain = matched(picture)
+    residual, gain, centred = matched(picture)
     for _ in range(STEPS):
         nudge = np.where(box + DELTA <= bounds, DELTA, -DELTA)
         slopes = (rendered(box + np.diag(nudge)) - picture) / nudge[:, None]
-        slopes -= slopes.mean(axis=1, keepdims=True)
-        wanted = target - gain * (picture - picture.mean())
-        move = np.clip(np.linalg.lstsq(gain * slopes.T, wanted, rcond=None)[0], -MAX_MOVE, MAX_MOVE)
+        slopes = gain * (slopes - slopes.mean(axis=1, keepdims=True))
+        normal = slopes @ slopes.T + 1e-9 * np.eye(4)  # least squares, by its normal equations
+        move = np.linalg.solve(normal, slopes @ (target - gain * centred))
+        move = np.clip(move, -MAX_MOVE, MAX_MOVE)
         for share in (1.0, 0.5, 0.25):
             moved = np.clip(box + share * move, 0, bounds)
             if _inside(moved, width, height):
                 found = rendered(moved[None, :])[0]
-                fit_there, gain_there = matched(found)
+                fit_there, gain_there, centred_there = matched(found)
                 if fit_there < residual:
                     break
         else:
             break  # no step lowers the residual
         shift = np.abs(moved - box).max()
-        box, picture, residual, gain = moved, found, fit_there, gain_there
+        box, picture, residual, gain, centred = moved, found, fit_there, gain_there, centred_there
         if shift < SETTLED or residual > GIVE_UP * limit:
             break
     return residual, min((box[2] - box[0]) / width, (box[3] - box[1]) / height)
