@@ -169,9 +169,17 @@ def _residuals(pictures: np.ndarray, left: np.ndarray, right: np.ndarray) -> np.
     for start in range(0, len(left), PAIR_CHUNK):  # bounded memory on a folder of look-alikes
         a, b = left[start : start + PAIR_CHUNK], right[start : start + PAIR_CHUNK]
         dot = np.einsum("ij,ij->i", pictures[a], pictures[b]).astype(np.float64)
-        left_over = squares[b] - dot**2 / np.maximum(squares[a], 1e-6)
-        found[start : start + len(a)] = np.sqrt(np.maximum(left_over, 0) / pictures.shape[1])
+        found[start : start + len(a)] = unexplained(dot, squares[a], squares[b], pictures.shape[1])
     return found
+
+
+def unexplained(dot, wide_squares, narrow_squares, size: int):
+    """The root-mean-square of what is left of a centred picture (of `size` values and
+    squared norm `narrow_squares`) once the closest line through another (squared norm
+    `wide_squares`) is taken off, given their dot product: the residual every tier of
+    the confirmation measures, for arrays of pairs or one pair."""
+    left_over = narrow_squares - dot**2 / np.maximum(wide_squares, 1e-6)
+    return np.sqrt(np.maximum(left_over, 0) / size)
 
 
 def limits(pictures: np.ndarray, left: np.ndarray, right: np.ndarray) -> np.ndarray:

@@ -36,7 +36,7 @@ import numpy as np
 import simplejpeg
 from PIL import Image
 
-from dslint.analysis.confirm import block_means, residuals
+from dslint.analysis.confirm import block_means, residuals, unexplained
 from dslint.analysis.fingerprint import SIZE
 from dslint.scan.decode import JPEG_MODES, JPEG_START, MAX_DECODE_PIXELS
 
@@ -232,8 +232,9 @@ def refined(
         """The residual of the target against the picture, the picture's gain, and
         the picture centred."""
         centred = picture - picture.mean()
-        own, dot = max(float(centred @ centred), 1e-9), float(centred @ target)
-        return np.sqrt(max(energy - dot**2 / own, 0) / len(target)), dot / own, centred
+        own, dot = float(centred @ centred), float(centred @ target)
+        residual = float(unexplained(dot, own, energy, len(target)))
+        return residual, dot / max(own, 1e-6), centred
 
     zoom, (across, down) = fit[2], fit[3]
     left, top = (width - width * zoom) * across, (height - height * zoom) * down
@@ -339,5 +340,4 @@ def _residuals(wide: np.ndarray, narrow: np.ndarray, narrow_squares: np.ndarray)
     through `wide` (brightness and contrast matched); both centred."""
     dot = np.einsum("ij,ij->i", wide, narrow)
     squares = np.einsum("ij,ij->i", wide, wide)
-    left_over = narrow_squares - dot**2 / np.maximum(squares, 1e-6)
-    return np.sqrt(np.maximum(left_over, 0) / wide.shape[1])
+    return unexplained(dot, squares, narrow_squares, wide.shape[1])

@@ -153,9 +153,10 @@ def _confirmed(
     rows = grey(thumbnails)
     allowed = limits(rows, left, right)
     found = residuals(rows, left, right, allowed)
-    confirmed = (found <= allowed) & known[left] & known[right]
+    both_known = known[left] & known[right]
+    confirmed = (found <= allowed) & both_known
     cropped = np.zeros(len(left), np.int64)
-    unconfirmed = np.flatnonzero(~confirmed & known[left] & known[right])
+    unconfirmed = np.flatnonzero(~confirmed & both_known)
     read = partial(_originals, ctx, [images[i][0] for i in involved])
     crop = crops.fitted(rows, left, right, unconfirmed, allowed, read)
     confirmed[crop.pairs], found[crop.pairs], cropped[crop.pairs] = True, crop.residual, crop.cut
