@@ -3,7 +3,6 @@ DslintError (a one-line message), whatever text it is given."""
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -67,8 +66,8 @@ log_lines = st.one_of(
 logs = st.lists(log_lines, max_size=15).map("\n".join)
 
 
-def _file(text: str, name: str) -> Path:
-    folder = Path(tempfile.mkdtemp())
+def _file(folder: Path, text: str, name: str) -> Path:
+    """Each example overwrites one file in the test's own folder, which pytest removes."""
     path = folder / name
     path.write_text(text, encoding="utf-8", errors="surrogatepass")
     return path
@@ -76,9 +75,9 @@ def _file(text: str, name: str) -> Path:
 
 @FUZZ
 @given(text=tables)
-def test_manifest_reader_never_crashes(text: str) -> None:
+def test_manifest_reader_never_crashes(tmp_path: Path, text: str) -> None:
     try:
-        manifest = read_manifest(_file(text, "labels.csv"))
+        manifest = read_manifest(_file(tmp_path, text, "labels.csv"))
     except DslintError:
         return
     assert all(row.line >= 1 for row in manifest.rows)
@@ -96,9 +95,11 @@ def test_history_reader_never_crashes_and_epochs_increase(text: str) -> None:
 
 @FUZZ
 @given(text=tables)
-def test_predictions_reader_never_crashes(text: str) -> None:
+def test_predictions_reader_never_crashes(tmp_path: Path, text: str) -> None:
     try:
-        predictions = read_predictions(_file("label,prediction\n" + text, "predictions.csv"))
+        predictions = read_predictions(
+            _file(tmp_path, "label,prediction\n" + text, "predictions.csv")
+        )
     except DslintError:
         return
     assert len(predictions.truth) == len(predictions.predicted)
