@@ -4,6 +4,7 @@ test's temporary files for a look by eye."""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from pathlib import Path
@@ -59,7 +60,7 @@ CASES = {
 
 
 @pytest.fixture(scope="module")
-def browser():
+def browser(tmp_path_factory: pytest.TempPathFactory):
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -77,7 +78,10 @@ def browser():
     ):
         options.add_argument(flag)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(DRIVER), options=options)
+    # Chromium keeps its profile and lock socket in TMPDIR and leaves the folder behind
+    scratch = tmp_path_factory.mktemp("chromium")
+    service = Service(DRIVER, env={**os.environ, "TMPDIR": str(scratch)})
+    driver = webdriver.Chrome(service=service, options=options)
     yield driver
     driver.quit()
 
