@@ -331,10 +331,6 @@ def _resampling(side: int, zoom: float, anchor: float) -> np.ndarray:
     return matrix
 
 
-def _centred(rows: np.ndarray) -> np.ndarray:
-    return rows - rows.mean(axis=1, keepdims=True)
-
-
 def _residuals(wide: np.ndarray, narrow: np.ndarray, narrow_squares: np.ndarray) -> np.ndarray:
     """Row by row, the root-mean-square difference of `narrow` from the closest line
     through `wide` (brightness and contrast matched); both centred."""
