@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from dslint.analysis.duplicates import DuplicateGroup
 from dslint.engine import Context, Finding, Rule
 from dslint.engine.wording import chain, examples, percent, split_name
-from dslint.model.dataset import split_sort_key
+from dslint.model.dataset import leaking_splits, split_sort_key
 
 
 class SplitLeakageExact(Rule):
@@ -17,7 +17,8 @@ class SplitLeakageExact(Rule):
         (the same pixels re-saved with other metadata or compression), or identical
         rows of stacked arrays. One finding per leaking split says how many of its
         samples leak, as a fraction, names every file of every group, and lists the
-        groups in its evidence.
+        groups in its evidence. A split that is more of another (`train_augmented`
+        beside `train`) may copy it: only a copy in another split (val, test) leaks.
 
     Why it matters:
         A leaked validation sample is graded on an answer the model has memorised:
@@ -44,7 +45,7 @@ class SplitLeakageExact(Rule):
         leaks = [g for g in ctx.duplicates() if len(g.splits) > 1]
         by_split: dict[str, list[DuplicateGroup]] = {}
         for group in leaks:
-            for split in sorted(group.splits, key=split_sort_key)[1:]:
+            for split in leaking_splits(group.splits):
                 by_split.setdefault(split, []).append(group)
         for split in sorted(by_split, key=split_sort_key):
             groups = by_split[split]

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dslint.analysis.near import DEFAULT_DISTANCE, NearGroup
 from dslint.engine import Context, Finding, Option, Rule
 from dslint.engine.wording import examples, percent, split_name
-from dslint.model.dataset import split_sort_key
+from dslint.model.dataset import leaking_splits, split_sort_key
 
 
 class SplitLeakageNear(Rule):
@@ -22,8 +22,9 @@ class SplitLeakageNear(Rule):
         recordings whose audio fingerprints (32 bits per 16 ms of band-energy changes)
         differ in at most a quarter of their aligned bits, at any time offset. A group
         is a sample and its copies, never a chain of look-alikes; groups of exact
-        copies are D001's. One finding per leaking split gives the fraction of its
-        samples that leak and every group. A warning, and an error when at least
+        copies are D001's. As for D001, copies between a split and what is more of it
+        (`train_augmented` beside `train`) do not leak. One finding per leaking split
+        gives the fraction of its samples that leak and every group. A warning, and an error when at least
         `error-share` of the split (default a quarter) is copies: then the split no
         longer measures anything but memory, and where nearly all its copies have one
         size their originals lack, the finding says they were resized to it.
@@ -61,7 +62,7 @@ class SplitLeakageNear(Rule):
         groups = ctx.near_groups(self.options["max_distance"])
         by_split: dict[str, list[NearGroup]] = {}
         for group in groups:
-            for split in sorted(group.splits, key=split_sort_key)[1:]:
+            for split in leaking_splits(group.splits):
                 by_split.setdefault(split, []).append(group)
         for split in sorted(by_split, key=split_sort_key):
             found = by_split[split]

@@ -7,7 +7,7 @@ from typing import NamedTuple
 
 from dslint.engine import Context, Finding, Rule
 from dslint.engine.wording import percent, split_name, tally
-from dslint.model.dataset import split_sort_key
+from dslint.model.dataset import split_family, split_sort_key
 
 
 class Format(NamedTuple):
@@ -43,7 +43,9 @@ class SplitRevealingFormat(Rule):
         its values is found in one split only, in so many files that chance cannot
         explain it (all of them in the split, against at most a one-in-a-million chance
         of that if files had fallen into splits by the splits' sizes), and in at least
-        a tenth of that split. The finding names the splits and their values.
+        a tenth of that split. The finding names the splits and their values. A split
+        that is more of another (`train_augmented` beside `train`) counts as that one:
+        the model trains on both, whatever tells them apart.
 
     Why it matters:
         It is the trace of a split made in another way than the rest: validation
@@ -68,9 +70,11 @@ class SplitRevealingFormat(Rule):
     default_severity = "warning"
 
     def check(self, ctx: Context) -> Iterator[Finding]:
-        # files counted by split and format first: a dataset has few distinct ones
+        # files counted by split and format first: a dataset has few distinct ones. A
+        # split that is more of another (train_augmented) counts as it: the model
+        # trains on both, whatever tells them apart
         formats = Counter(
-            (s.split, FORMAT(f)) for s, f in ctx.files(unlabelled=True) if not f.error
+            (split_family(s.split), FORMAT(f)) for s, f in ctx.files(unlabelled=True) if not f.error
         )
         for what, value_of in PROPERTIES.items():
             by_split: dict[str, Counter] = defaultdict(Counter)

@@ -15,7 +15,7 @@ import dslint
 from dslint.discover.layouts import discover, require_samples
 from dslint.discover.manifest import Columns
 from dslint.errors import DslintError
-from dslint.model.dataset import InvalidLabel
+from dslint.model.dataset import InvalidLabel, leaking_splits, split_family, split_sort_key
 from dslint.model.formats import extension
 from tests.helpers import class_folders, image, run_cli
 
@@ -289,6 +289,15 @@ LAYOUTS = Path(__file__).resolve().parent.parent / "fixtures" / "_layouts"
             {"fold1": {"cat": 3, "dog": 3}, "fold2": {"cat": 3, "dog": 3}},
         ),
         (
+            "augmented-train-beside-test",
+            "class folders in split folders (train_augmented as more of train, not a leak of it)",
+            {
+                "train": {"cat": 3, "dog": 3},
+                "train_augmented": {"cat": 6, "dog": 6},
+                "test": {"cat": 2, "dog": 2},
+            },
+        ),
+        (
             "zip-wrapper",
             "class folders in split folders",
             {"train": {"cat": 4, "dog": 4}, "val": {"cat": 2, "dog": 2}},
@@ -386,6 +395,32 @@ def test_public_dataset_layouts_are_read_as_shipped(case: str, layout: str, expe
     assert dataset.layout == layout
     assert counts(dataset) == expected
     assert dataset.stray_files == [] and dataset.unused_folders == []
+
+
+@pytest.mark.parametrize(
+    ("split", "family"),
+    [
+        ("train", "train"),
+        ("train_augmented", "train"),
+        ("extra-train", "train"),
+        ("Validation_small", "val"),
+        ("test2_hard", "test"),
+        ("trainval", "trainval"),
+        ("train_val", "train_val"),
+        ("fold3", "fold3"),
+    ],
+)
+def test_a_split_named_as_more_of_another_belongs_to_its_family(split: str, family: str) -> None:
+    assert split_family(split) == family
+
+
+def test_copies_leak_only_between_families_the_later_one_leaking() -> None:
+    assert leaking_splits({"train", "train_augmented"}) == []
+    assert leaking_splits({"train_augmented", "test"}) == ["test"]
+    assert leaking_splits({"test", "train", "train_augmented", "val"}) == ["val", "test"]
+    assert leaking_splits({"fold2", "fold1"}) == ["fold2"]
+    ordered = sorted(["test", "zeta", "train_augmented", "val", "train"], key=split_sort_key)
+    assert ordered == ["train", "train_augmented", "val", "test", "zeta"]
 
 
 def test_a_lone_wrapper_folder_is_the_dataset(tmp_path: Path) -> None:

@@ -40,7 +40,7 @@ from dslint.discover.tables import discover_tables
 from dslint.discover.tree import LocalTree, Tree
 from dslint.engine.wording import plural
 from dslint.errors import DslintError
-from dslint.model.dataset import SPLIT_ALIASES, Dataset, Sample, split_of_name
+from dslint.model.dataset import SPLIT_ALIASES, Dataset, Sample, split_family, split_of_name
 from dslint.model.formats import MANIFEST_EXTENSIONS, TABLE_EXTENSIONS, kind_of
 
 CACHE_DIR_NAME = ".dslint_cache"
@@ -658,9 +658,11 @@ def _from_split_folders(
 ) -> Dataset:
     renamed = [f"{d} → {s}" for d, s in splits.items() if d != s and d.lower() not in SPLIT_ALIASES]
     own = [d for d in splits if not split_of_name(d)]
+    more = [d for d in own if split_family(d) != d]
     notes = [", ".join(renamed)] if renamed else []
-    if own:
-        notes.append(f"{', '.join(own)} as splits of their own names, sharing their classes")
+    notes.extend(f"{d} as more of {split_family(d)}, not a leak of it" for d in more)
+    if others := [d for d in own if d not in more]:
+        notes.append(f"{', '.join(others)} as splits of their own names, sharing their classes")
     dataset = Dataset(
         root=str(root),
         layout="class folders in split folders" + (f" ({'; '.join(notes)})" if notes else ""),

@@ -174,8 +174,31 @@ def is_class(label: Label | None) -> bool:
     return not (isinstance(label, float) and not label.is_integer())
 
 
-def split_sort_key(split: str) -> tuple[int, str]:
-    return (SPLIT_ORDER.index(split) if split in SPLIT_ORDER else len(SPLIT_ORDER), split)
+def split_family(split: str) -> str:
+    """The standard split a split is more of: `train` for `train_augmented` or
+    `extra-train` (a split word with others beside it), the split itself for `train`,
+    `val` and `test` and for a name with no split word or two (`trainval`, `fold3`)."""
+    words = [t for t in re.split(r"[\W_]+", split.lower()) if t and t not in SPLIT_NOISE]
+    named = {SPLIT_ALIASES.get(w) or SPLIT_ALIASES.get(w.rstrip("0123456789")) for w in words}
+    named.discard(None)
+    return named.pop() if len(named) == 1 else split
+
+
+def split_sort_key(split: str) -> tuple[int, str, str]:
+    """Splits in the order train, val, test, each followed by what is more of it
+    (`train_augmented` after `train`), then the others by name."""
+    family = split_family(split)
+    rank = SPLIT_ORDER.index(family) if family in SPLIT_ORDER else len(SPLIT_ORDER)
+    return (rank, family, split)
+
+
+def leaking_splits(splits: set[str]) -> list[str]:
+    """The splits of a group of copies that leak, in order: all but those of its first
+    split's family. Copies between `train` and `train_augmented` are no leak; a copy of
+    either in `test` is."""
+    ordered = sorted(splits, key=split_sort_key)
+    first = split_family(ordered[0])
+    return [split for split in ordered if split_family(split) != first]
 
 
 def sort_labels(labels: object) -> list[Label]:
