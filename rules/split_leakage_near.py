@@ -24,10 +24,11 @@ class SplitLeakageNear(Rule):
         is a sample and its copies, never a chain of look-alikes; groups of exact
         copies are D001's. As for D001, copies between a split and what is more of it
         (`train_augmented` beside `train`) do not leak. One finding per leaking split
-        gives the fraction of its samples that leak and every group. A warning, and an error when at least
-        `error-share` of the split (default a quarter) is copies: then the split no
-        longer measures anything but memory, and where nearly all its copies have one
-        size their originals lack, the finding says they were resized to it.
+        gives the fraction of its samples that leak and every group. A warning, and an
+        error when at least `error-share` of the split (default a quarter) is copies:
+        then the split no longer measures anything but memory, and where nearly all
+        its copies have one size their originals lack, the finding says they were
+        resized to it.
 
     Why it matters:
         Exact hashes miss the leak that hurts most: a validation image that is a
