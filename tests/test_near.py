@@ -250,6 +250,38 @@ def test_each_picture_s_closest_candidate_goes_on_to_the_crop_fit() -> None:
     assert closest(left[:0], right[:0], residual[:0]).tolist() == []
 
 
+def test_a_second_copy_is_fitted_once_the_first_is_found(tmp_path: Path) -> None:
+    """A picture's closest candidate is its augmented crop in train_aug; a copy in val,
+    cropped at a corner, has that augmented crop as its closest, of which it is no crop
+    (each keeps an edge the other lacks). Once the first is found, the original's next
+    closest is fitted too: the val copy leaks."""
+    digits = load_digits()
+    rng = np.random.default_rng(7)
+
+    def drawn(index: int) -> Image.Image:
+        smooth = Image.fromarray((digits.images[index] / 16 * 255).astype(np.uint8))
+        pixels = np.asarray(smooth.resize((56, 56), Image.Resampling.BICUBIC), float)
+        noisy = np.clip(pixels + rng.normal(0, 4, pixels.shape), 0, 255)
+        return Image.fromarray(noisy.astype(np.uint8))
+
+    zeros = [i for i, label in enumerate(digits.target) if label == 0][:12]
+    for k, index in enumerate(zeros):
+        split = "train" if k < 8 else "val"
+        (tmp_path / split / "0").mkdir(parents=True, exist_ok=True)
+        drawn(index).save(tmp_path / split / "0" / f"{index}.png")
+    original = Image.open(tmp_path / "train" / "0" / f"{zeros[3]}.png")
+    (tmp_path / "train_aug" / "0").mkdir(parents=True)
+    original.crop((1, 1, 55, 55)).resize((56, 56)).save(tmp_path / "train_aug/0/augmented.png")
+    copy = original.crop((3, 3, 56, 56)).resize((56, 56), Image.Resampling.BILINEAR)
+    copy.save(tmp_path / "val" / "0" / "copy.png")
+
+    report = dslint.check(tmp_path, use_cache=False, probe=False, select=["D002"])
+    (leak,) = report.findings
+    assert [g["samples"] for g in leak.evidence["groups"]] == [
+        [f"train/0/{zeros[3]}.png", "train_aug/0/augmented.png", "val/0/copy.png"]
+    ]
+
+
 def test_look_alike_digits_fitted_as_crops_stay_distinct(tmp_path: Path) -> None:
     """Twenty people's handwritten ones: some pairs come through every sieve on their
     thumbnails, so their originals are read and fitted, and no fit is a copy's."""

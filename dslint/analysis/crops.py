@@ -11,7 +11,9 @@ originals, of few pairs:
    pictures' isotropy of `MIN_ISOTROPY`, and 220 of the 235 crops fitted.
 2. Of those, each picture's closest on 8×8 block means (`closest`), where a shift of a
    pixel or two hardly counts: a folder of look-alike faces proposes twenty distinct
-   candidates a picture, a copy's original is its closest.
+   candidates a picture, a copy's original is its closest. When a crop is found
+   (steps 3 and 4), its pictures' next closest are tried in a second round: a
+   picture with two copies has only one as its closest.
 3. Their thumbnails are aligned (`aligned`): one is zoomed to each of `ZOOMS` of its
    side about its centre and each corner, both ways round; a pair goes on when that
    takes a quarter of its residual off (`MAX_SHARE`), tried first on 16×16 block
@@ -44,6 +46,7 @@ ZOOMS = (0.925, 0.975)  # the share of the wider picture's side a crop keeps, to
 ANCHORS = ((0.5, 0.5), (0.0, 0.0), (1.0, 0.0), (0.0, 1.0), (1.0, 1.0))  # centre, corners
 MIN_ISOTROPY = 0.05  # of both pictures (see `isotropy`): below, a crop's fit is not tried
 RANKED_ON = 8  # blocks a side of the thumbnails on which each picture's closest is chosen
+ROUNDS = 2  # of choosing closest candidates: the second for pictures a crop was found for
 COARSE = 16  # blocks a side of the thumbnails on which pairs are aligned first
 COARSE_SHARE = 0.95  # of the unaligned residual there: what the first alignment must leave
 MAX_SHARE = 0.75  # of the unaligned residual: what the thumbnails' alignment must leave
@@ -80,18 +83,49 @@ def fitted(
 ) -> Crops:
     """Of the `candidates` (positions among the pairs `left`, `right` of the grey
     `pictures`), those whose originals fit as a crop of one another within their
-    `allowed` residual. `read` gives the bytes of the originals at some positions."""
+    `allowed` residual. `read` gives the bytes of the originals at some positions.
+
+    Each picture's closest candidate is tried first; then, for the pictures a crop was
+    found for, their closest among the candidates not yet tried (`ROUNDS` in all). A
+    picture with two copies (its augmented crop in train_augmented and another in val)
+    has one of them as its closest, and the second copy's closest may be the first,
+    of which it is no crop."""
     textured = isotropy(pictures) >= MIN_ISOTROPY
     candidates = candidates[textured[left[candidates]] & textured[right[candidates]]]
     coarse = residuals(block_means(pictures, RANKED_ON), left[candidates], right[candidates])
-    chosen = candidates[closest(left[candidates], right[candidates], coarse)]
+    originals: dict[int, Image.Image | None] = {}
+    found = []
+    untried, open_to = np.ones(len(candidates), bool), np.ones(len(candidates), bool)
+    for _ in range(ROUNDS):
+        pool = np.flatnonzero(untried & open_to)
+        chosen = pool[closest(left[candidates[pool]], right[candidates[pool]], coarse[pool])]
+        untried[chosen] = False
+        crops = _fitted(pictures, left, right, candidates[chosen], allowed, read, originals)
+        found.append(crops)
+        ends = np.union1d(left[crops.pairs], right[crops.pairs])
+        open_to = np.isin(left[candidates], ends) | np.isin(right[candidates], ends)
+    return Crops(*(np.concatenate(side) for side in zip(*found, strict=True)))
+
+
+def _fitted(
+    pictures: np.ndarray,
+    left: np.ndarray,
+    right: np.ndarray,
+    chosen: np.ndarray,
+    allowed: np.ndarray,
+    read: Callable[[list[int]], dict[int, bytes | Exception]],
+    originals: dict[int, Image.Image | None],
+) -> Crops:
+    """The chosen pairs whose thumbnails align and whose originals then fit; the
+    originals decoded on the way are kept in `originals` for a later round."""
     kept, fits = aligned(pictures, left[chosen], right[chosen])
     if not fits:
         return Crops(np.empty(0, np.int64), np.empty(0), np.empty(0, np.int64))
-    originals = {
-        index: decoded(data) if isinstance(data, bytes) else None
-        for index, data in read(sorted({i for fit in fits for i in fit[:2]})).items()
-    }
+    wanted = sorted({i for fit in fits for i in fit[:2]} - originals.keys())
+    originals.update(
+        (index, decoded(data) if isinstance(data, bytes) else None)
+        for index, data in (read(wanted) if wanted else {}).items()
+    )
     limits = allowed[chosen[kept]]
     found = [refined(originals.get, fit, limit) for fit, limit in zip(fits, limits, strict=True)]
     residual, share = (np.array(side, float) for side in zip(*found, strict=True))
