@@ -31,8 +31,16 @@ def split_of_name(name: str) -> str | None:
     """train, val or test for a folder name that says a split the way datasets ship
     them (`train`, `Training`, `training_set`, `train_set`, `TRAIN`, `seg_train`,
     `valid_set`, `DEV`, `test1`), else None."""
-    tokens = [t for t in re.split(r"[\W_]+", name.lower()) if t and t not in SPLIT_NOISE]
-    word = "".join(tokens)
+    return _alias("".join(_split_words(name)))
+
+
+def _split_words(name: str) -> list[str]:
+    """A folder or split name's words, less those that say nothing (`set`, `data`)."""
+    return [t for t in re.split(r"[\W_]+", name.lower()) if t and t not in SPLIT_NOISE]
+
+
+def _alias(word: str) -> str | None:
+    """train, val or test for a word that names it, numbered or not (`test1`)."""
     return SPLIT_ALIASES.get(word) or SPLIT_ALIASES.get(word.rstrip("0123456789"))
 
 
@@ -178,9 +186,7 @@ def split_family(split: str) -> str:
     """The standard split a split is more of: `train` for `train_augmented` or
     `extra-train` (a split word with others beside it), the split itself for `train`,
     `val` and `test` and for a name with no split word or two (`trainval`, `fold3`)."""
-    words = [t for t in re.split(r"[\W_]+", split.lower()) if t and t not in SPLIT_NOISE]
-    named = {SPLIT_ALIASES.get(w) or SPLIT_ALIASES.get(w.rstrip("0123456789")) for w in words}
-    named.discard(None)
+    named = {_alias(word) for word in _split_words(split)} - {None}
     return named.pop() if len(named) == 1 else split
 
 
