@@ -90,15 +90,17 @@ def fitted(
     picture with two copies (its augmented crop in train_augmented and another in val)
     has one of them as its closest, and the second copy's closest may be the first,
     of which it is no crop."""
-    textured = isotropy(pictures) >= MIN_ISOTROPY
-    candidates = candidates[textured[left[candidates]] & textured[right[candidates]]]
-    coarse = residuals(block_means(pictures, RANKED_ON), left[candidates], right[candidates])
+    own, a, b = _gathered(pictures, left[candidates], right[candidates])
+    textured = isotropy(own) >= MIN_ISOTROPY
+    keep = textured[a] & textured[b]
+    candidates, a, b = candidates[keep], a[keep], b[keep]
+    coarse = residuals(block_means(own, RANKED_ON), a, b)
     originals: dict[int, Image.Image | None] = {}
     found = []
     untried, open_to = np.ones(len(candidates), bool), np.ones(len(candidates), bool)
     for _ in range(ROUNDS):
         pool = np.flatnonzero(untried & open_to)
-        chosen = pool[closest(left[candidates[pool]], right[candidates[pool]], coarse[pool])]
+        chosen = pool[closest(a[pool], b[pool], coarse[pool])]
         untried[chosen] = False
         crops = _fitted(pictures, left, right, candidates[chosen], allowed, read, originals)
         found.append(crops)
@@ -167,11 +169,12 @@ def aligned(
     are first tried on their 16×16 block means, against `COARSE_SHARE`."""
     if len(left) == 0:
         return np.empty(0, np.int64), []
-    coarse = block_means(pictures, COARSE)
-    best, _ = _best_zoom(coarse, left, right)
-    tried = np.flatnonzero(best <= COARSE_SHARE * residuals(coarse, left, right))
-    best, fits = _best_zoom(pictures, left[tried], right[tried])
-    fine = best <= MAX_SHARE * residuals(pictures, left[tried], right[tried])
+    own, a, b = _gathered(pictures, left, right)
+    coarse = block_means(own, COARSE)
+    best, _ = _best_zoom(coarse, a, b)
+    tried = np.flatnonzero(best <= COARSE_SHARE * residuals(coarse, a, b))
+    best, fits = _best_zoom(own, a[tried], b[tried])
+    fine = best <= MAX_SHARE * residuals(own, a[tried], b[tried])
     ends = (left[tried], right[tried])
     return tried[fine], [
         (
@@ -204,31 +207,47 @@ def _best_zoom_of(
     pictures: np.ndarray, left: np.ndarray, right: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     side = round(np.sqrt(pictures.shape[1]))
-    involved, inverse = np.unique(np.concatenate([left, right]), return_inverse=True)
-    grids = pictures[involved].reshape(-1, side, side)
-    sides = inverse[: len(left)], inverse[len(left) :]
-    squares = np.einsum("ij,ij->i", pictures[involved], pictures[involved])
+    own, *sides = _gathered(pictures, left, right)
+    grids = own.reshape(-1, side, side)
+    # `_zoomed` gives its pictures transposed, so the narrow ones are compared so too
+    flipped = grids.transpose(0, 2, 1).reshape(len(own), -1)
+    narrows = (flipped[sides[1]], flipped[sides[0]])  # the narrow side of each direction
+    squares = np.einsum("ij,ij->i", own, own)
     best = np.full(len(left), np.inf)
     fits = np.zeros((len(left), 3), np.int64)
     for (z, zoom), (a, anchor) in product(enumerate(ZOOMS), enumerate(ANCHORS)):
         zoomed = _zoomed(grids, zoom, anchor)
+        # its squares once centred; the narrow pictures are centred, so the dot
+        # products need no centring of the zoomed
+        centred_squares = (
+            np.einsum("ij,ij->i", zoomed, zoomed) - zoomed.sum(axis=1) ** 2 / zoomed.shape[1]
+        )
         for direction, (wide, narrow) in enumerate((sides, sides[::-1])):
-            found = _residuals(zoomed[wide], pictures[involved[narrow]], squares[narrow])
+            dot = np.einsum("ij,ij->i", zoomed[wide], narrows[direction])
+            found = unexplained(dot, centred_squares[wide], squares[narrow], zoomed.shape[1])
             better = found < best
             best[better] = found[better]
             fits[better] = (direction, z, a)
     return best, fits
 
 
+def _gathered(
+    pictures: np.ndarray, left: np.ndarray, right: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The pictures that the pairs name, and the pairs renumbered among them: what is
+    measured of a few pairs' pictures is not measured of every picture."""
+    ends, inverse = np.unique(np.concatenate([left, right]), return_inverse=True)
+    return pictures[ends], inverse[: len(left)], inverse[len(left) :]
+
+
 def _zoomed(grids: np.ndarray, zoom: float, anchor: tuple[float, float]) -> np.ndarray:
-    """Each picture's box of `zoom` at `anchor`, resampled to its full size and centred,
-    one row each: two matrix products over every picture's rows, then its columns."""
+    """Each picture's box of `zoom` at `anchor`, resampled to its full size, transposed
+    (its columns first: a copy less), one row each, not centred: two matrix products
+    over every picture's rows, then its columns."""
     count, side = len(grids), grids.shape[1]
     across = grids.reshape(-1, side) @ _resampling(side, zoom, anchor[0]).T
     down = across.reshape(count, side, side).transpose(0, 2, 1).reshape(-1, side)
-    rows = (down @ _resampling(side, zoom, anchor[1]).T).reshape(count, side, side)
-    flat = rows.transpose(0, 2, 1).reshape(count, side * side)
-    return flat - flat.mean(axis=1, keepdims=True)
+    return (down @ _resampling(side, zoom, anchor[1]).T).reshape(count, side * side)
 
 
 def refined(
@@ -366,11 +385,3 @@ def _resampling(side: int, zoom: float, anchor: float) -> np.ndarray:
     np.add.at(matrix, (np.arange(side), low), 1 - weight)
     np.add.at(matrix, (np.arange(side), high), weight)
     return matrix
-
-
-def _residuals(wide: np.ndarray, narrow: np.ndarray, narrow_squares: np.ndarray) -> np.ndarray:
-    """Row by row, the root-mean-square difference of `narrow` from the closest line
-    through `wide` (brightness and contrast matched); both centred."""
-    dot = np.einsum("ij,ij->i", wide, narrow)
-    squares = np.einsum("ij,ij->i", wide, wide)
-    return unexplained(dot, squares, narrow_squares, wide.shape[1])
