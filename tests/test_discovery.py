@@ -403,6 +403,9 @@ def test_public_dataset_layouts_are_read_as_shipped(case: str, layout: str, expe
         ("train", "train"),
         ("train_augmented", "train"),
         ("extra-train", "train"),
+        ("augmented", "train"),
+        ("Augmentations", "train"),
+        ("extra", "train"),
         ("Validation_small", "val"),
         ("test2_hard", "test"),
         ("trainval", "trainval"),
@@ -421,6 +424,26 @@ def test_copies_leak_only_between_families_the_later_one_leaking() -> None:
     assert leaking_splits({"fold2", "fold1"}) == ["fold2"]
     ordered = sorted(["test", "zeta", "train_augmented", "val", "train"], key=split_sort_key)
     assert ordered == ["train", "train_augmented", "val", "test", "zeta"]
+    beside_train = sorted(["augmented", "val", "train"], key=split_sort_key)
+    assert beside_train == ["train", "augmented", "val"]
+    assert leaking_splits({"augmented", "train", "val"}) == ["val"]
+
+
+def test_an_augmented_folder_beside_train_is_training_data_not_a_leak(tmp_path: Path) -> None:
+    class_folders(tmp_path, {"train": {"cat": 3, "dog": 3}, "val": {"cat": 2, "dog": 2}})
+    for picture in sorted(tmp_path.glob("train/*/*.png")):
+        copy = tmp_path / "augmented" / picture.parent.name / f"copy_{picture.name}"
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(picture, copy)
+    shutil.copy(tmp_path / "train/dog/0.png", tmp_path / "val/dog/leaked.png")
+    report = dslint.check(tmp_path, select=["D001"], probe=False, use_cache=False)
+    (summary,) = report.datasets
+    assert "augmented as more of train, not a leak of it" in summary.layout
+    assert list(summary.splits) == ["train", "augmented", "val"]
+    (leak,) = report.findings
+    assert (leak.rule_id, leak.split) == ("D001", "val")
+    assert leak.message.startswith("1 of 5 val samples (20.0 %) also appear in train")
+    assert leak.paths == ("augmented/dog/copy_0.png", "train/dog/0.png", "val/dog/leaked.png")
 
 
 def test_a_lone_wrapper_folder_is_the_dataset(tmp_path: Path) -> None:

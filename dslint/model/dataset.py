@@ -24,6 +24,9 @@ SPLIT_ALIASES = {
 }
 SPLIT_NOISE = {"set", "seg", "data", "dataset", "split", "images", "imgs", "files"}
 SPLIT_ORDER = ("train", "val", "test")
+# a split named by one of these alone is more training data: `augmented/` beside
+# `train/`, SVHN's `extra` ("to use as extra training data", its authors say)
+MORE_TRAINING = {"aug", "augment", "augmented", "augmentation", "augmentations", "extra"}
 EVAL_SPLITS = ("val", "test")
 
 
@@ -184,18 +187,22 @@ def is_class(label: Label | None) -> bool:
 
 def split_family(split: str) -> str:
     """The standard split a split is more of: `train` for `train_augmented` or
-    `extra-train` (a split word with others beside it), the split itself for `train`,
-    `val` and `test` and for a name with no split word or two (`trainval`, `fold3`)."""
-    named = {_alias(word) for word in _split_words(split)} - {None}
+    `extra-train` (a split word with others beside it) and for `augmented` or `extra`
+    alone (`MORE_TRAINING`), the split itself for `train`, `val` and `test` and for a
+    name with no split word or two (`trainval`, `fold3`)."""
+    words = _split_words(split)
+    named = {_alias(word) for word in words} - {None}
+    if not named and MORE_TRAINING.intersection(words):
+        return "train"
     return named.pop() if len(named) == 1 else split
 
 
-def split_sort_key(split: str) -> tuple[int, str, str]:
+def split_sort_key(split: str) -> tuple[int, str, bool, str]:
     """Splits in the order train, val, test, each followed by what is more of it
-    (`train_augmented` after `train`), then the others by name."""
+    (`train_augmented` or `augmented` after `train`), then the others by name."""
     family = split_family(split)
     rank = SPLIT_ORDER.index(family) if family in SPLIT_ORDER else len(SPLIT_ORDER)
-    return (rank, family, split)
+    return (rank, family, split != family, split)
 
 
 def leaking_splits(splits: set[str]) -> list[str]:
