@@ -65,12 +65,25 @@ Fit = tuple[int, int, float, tuple[float, float]]  # wider, narrower, zoom, anch
 
 
 class Crops(NamedTuple):
-    """Pairs confirmed as crops: their positions, the residuals of their fits, and the
-    percent of a side the narrower lacks."""
+    """Pairs confirmed as crops: their positions, the residuals of their fits, the
+    percent of a side the narrower lacks, the wider picture of each, and the box of
+    it the narrower fitted (left, top, right, bottom, as shares of its sides)."""
 
     pairs: np.ndarray
     residual: np.ndarray
     cut: np.ndarray
+    wide: np.ndarray
+    box: np.ndarray
+
+    @classmethod
+    def none(cls) -> Crops:
+        return cls(
+            np.empty(0, np.int64),
+            np.empty(0),
+            np.empty(0, np.int64),
+            np.empty(0, np.int64),
+            np.empty((0, 4)),
+        )
 
 
 def fitted(
@@ -122,7 +135,7 @@ def _fitted(
     originals decoded on the way are kept in `originals` for a later round."""
     kept, fits = aligned(pictures, left[chosen], right[chosen])
     if not fits:
-        return Crops(np.empty(0, np.int64), np.empty(0), np.empty(0, np.int64))
+        return Crops.none()
     wanted = sorted({i for fit in fits for i in fit[:2]} - originals.keys())
     originals.update(
         (index, decoded(data) if isinstance(data, bytes) else None)
@@ -130,10 +143,12 @@ def _fitted(
     )
     limits = allowed[chosen[kept]]
     found = [refined(originals.get, fit, limit) for fit, limit in zip(fits, limits, strict=True)]
-    residual, share = (np.array(side, float) for side in zip(*found, strict=True))
+    residual, box = np.array([f[0] for f in found]), np.array([f[1] for f in found])
     fine = residual <= limits
+    share = np.minimum(box[:, 2] - box[:, 0], box[:, 3] - box[:, 1])
     cut = np.rint(100 * (1 - share)).astype(np.int64)
-    return Crops(chosen[kept][fine], residual[fine], cut[fine])
+    wide = np.array([fit[0] for fit in fits], np.int64)
+    return Crops(chosen[kept][fine], residual[fine], cut[fine], wide[fine], box[fine])
 
 
 def closest(left: np.ndarray, right: np.ndarray, residual: np.ndarray) -> np.ndarray:
@@ -252,10 +267,10 @@ def _zoomed(grids: np.ndarray, zoom: float, anchor: tuple[float, float]) -> np.n
 
 def refined(
     read: Callable[[int], Image.Image | None], fit: Fit, limit: float
-) -> tuple[float, float]:
+) -> tuple[float, tuple[float, float, float, float]]:
     """The least residual of the narrower original against a box of the wider, and the
-    box's share of the wider picture's side (the smaller of the two); infinity when
-    either cannot be read.
+    box (left, top, right, bottom, as shares of the wider picture's sides); infinity
+    and the whole picture when either cannot be read.
 
     The box starts where the thumbnails fitted and is refined by Gauss–Newton steps on
     its four edges (a crop resized to another shape has its own height for its width):
@@ -270,7 +285,7 @@ def refined(
     step takes it most of the way."""
     wide, narrow = read(fit[0]), read(fit[1])
     if wide is None or narrow is None:
-        return np.inf, 1.0
+        return np.inf, (0.0, 0.0, 1.0, 1.0)
     width, height = wide.size
     bounds = np.array([width, height, width, height], float)
     target = _thumbnail(narrow).ravel().astype(np.float64)
@@ -317,7 +332,17 @@ def refined(
         box, picture, residual, gain, centred = moved, found, fit_there, gain_there, centred_there
         if shift < SETTLED or residual > GIVE_UP[min(step, 1)] * limit:
             break
-    return residual, min((box[2] - box[0]) / width, (box[3] - box[1]) / height)
+    return residual, tuple((box / bounds).tolist())
+
+
+def boxed(thumbnail: bytes, box: np.ndarray) -> bytes:
+    """A 32×32 RGB thumbnail's box (shares of its sides, as `refined` gives it)
+    resampled to the thumbnail's size: a crop's colours are compared with its box of
+    the wider picture, block by block, where the unaligned blocks of a 12 % crop are
+    shifted by a pixel or two."""
+    image = Image.frombytes("RGB", (SIZE, SIZE), thumbnail)
+    edges = tuple(SIZE * float(share) for share in box)
+    return image.resize((SIZE, SIZE), Image.Resampling.BILINEAR, box=edges).tobytes()
 
 
 def _inside(box: np.ndarray, width: int, height: int) -> bool:

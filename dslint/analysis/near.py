@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 
 DEFAULT_DISTANCE = 10  # the search's reach: the confirmation decides (README, near-duplicates)
 CROWDED = 100  # a fingerprint with more close neighbours is looked up no further
-SEARCH_VERSION = 4  # raise when the search or its confirmation changes what it finds
+SEARCH_VERSION = 5  # raise when the search or its confirmation changes what it finds
 TEXT_DISTANCE = 8  # bits of two texts' word prints within which they are near-copies (README)
 TEXT_CONFIRM = 20  # bits of their 3-gram prints within which that is confirmed (README)
 
@@ -160,11 +160,7 @@ def _confirmed(
     read = partial(_originals, ctx, [images[i][0] for i in involved])
     crop = crops.fitted(rows, left, right, unconfirmed, allowed, read)
     confirmed[crop.pairs], found[crop.pairs], cropped[crop.pairs] = True, crop.residual, crop.cut
-    if confirmed.any():  # the colours of the pictures in close pairs only
-        close = np.flatnonzero(confirmed)
-        ends, (a, b) = _renumbered(len(thumbnails), left[close], right[close])
-        colours = hues([thumbnails[i] for i in ends])
-        confirmed[close] = hue_differences(colours, a, b) <= MAX_HUE
+    confirmed &= _same_colours(thumbnails, left, right, confirmed, crop)
     if confirmed.any():
         rng = np.random.default_rng(0)
         sample = rng.choice(len(images), min(len(images), CALIBRATION_SAMPLE), replace=False)
@@ -173,6 +169,32 @@ def _confirmed(
             grey(pictures)[seen], [images[i][0].label for i in sample[seen]]
         )
     return pairs.where(confirmed), Evidence(found[confirmed], cropped[confirmed])
+
+
+def _same_colours(
+    thumbnails: list[bytes],
+    left: np.ndarray,
+    right: np.ndarray,
+    close: np.ndarray,
+    crop: crops.Crops,
+) -> np.ndarray:
+    """Whether each pair, if close, has the same colours block by block (`hues`; the
+    others are not measured): a crop's against its box of the wider picture."""
+    same = np.ones(len(left), bool)
+    cropped = np.zeros(len(left), bool)
+    cropped[crop.pairs] = True
+    plain = np.flatnonzero(close & ~cropped)
+    ends, (a, b) = _renumbered(len(thumbnails), left[plain], right[plain])
+    colours = hues([thumbnails[i] for i in ends])
+    same[plain] = hue_differences(colours, a, b) <= MAX_HUE
+    narrow = np.where(left[crop.pairs] == crop.wide, right[crop.pairs], left[crop.pairs])
+    boxes = [crops.boxed(thumbnails[w], box) for w, box in zip(crop.wide, crop.box, strict=True)]
+    colours = hues(boxes + [thumbnails[n] for n in narrow])
+    count = len(crop.pairs)
+    same[crop.pairs] = (
+        hue_differences(colours, np.arange(count), count + np.arange(count)) <= MAX_HUE
+    )
+    return same
 
 
 def _originals(
