@@ -28,7 +28,7 @@ class SplitLeakageNear(Rule):
         error when at least `error-share` of the split (default a quarter) is copies:
         then the split no longer measures anything but memory, and where nearly all
         its copies have one size their originals lack, the finding says they were
-        resized to it.
+        resized (or cropped) to it.
 
     Why it matters:
         Exact hashes miss the leak that hurts most: a validation image that is a
@@ -77,8 +77,8 @@ class SplitLeakageNear(Rule):
             name = split_name(split)
             count = f"{len(leaked):,} of {total:,} {name} samples ({percent(len(leaked), total)})"
             overrun = total and len(leaked) / total >= self.options["error_share"]
-            resized = _resized_to(ctx, found, split)
-            copies = f"copies resized to {resized}" if resized else "copies"
+            made = _made_to(ctx, found, split)
+            copies = f"copies {made}" if made else "copies"
             yield self.finding(
                 (
                     f"{name} is largely {copies} of {' and '.join(map(split_name, sources))}: "
@@ -114,9 +114,10 @@ class SplitLeakageNear(Rule):
 RESIZED = 0.9  # of a split's copies in one size its originals lack, to call them resized
 
 
-def _resized_to(ctx: Context, groups: list[NearGroup], split: str) -> str | None:
-    """The one size ("224×224") that the split's copies have and their originals in the
-    other splits do not, when nearly all of them do: the copies were resized."""
+def _made_to(ctx: Context, groups: list[NearGroup], split: str) -> str | None:
+    """How the split's copies were made ("resized to 224×224", or "cropped to" when
+    their fits found crops): the one size that nearly all of them have and their
+    originals in the other splits do not."""
     sizes = []
     for group in groups:
         facts = {s: ctx.facts_of(s) for s in group.members}
@@ -124,10 +125,14 @@ def _resized_to(ctx: Context, groups: list[NearGroup], split: str) -> str | None
         mine = {shape[s] for s in group.members if s.split == split and s in shape}
         theirs = {shape[s] for s in group.members if s.split != split and s in shape}
         if len(mine) == 1 and theirs and not mine & theirs:
-            sizes.append(next(iter(mine)))
+            sizes.append((next(iter(mine)), group.cropped > 0))
         else:
-            sizes.append(None)
+            sizes.append((None, False))
     if not sizes:
         return None
-    size, count = Counter(sizes).most_common(1)[0]
-    return f"{size[0]}×{size[1]}" if size and count >= RESIZED * len(sizes) else None
+    size, count = Counter(size for size, _ in sizes).most_common(1)[0]
+    if not size or count < RESIZED * len(sizes):
+        return None
+    crops = sum(cropped for shape, cropped in sizes if shape == size)
+    how = "cropped" if crops == count else "resized" if not crops else "resized or cropped"
+    return f"{how} to {size[0]}×{size[1]}"

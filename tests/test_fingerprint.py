@@ -10,7 +10,16 @@ import pytest
 from PIL import Image, ImageEnhance
 
 import dslint
-from dslint.analysis.fingerprint import Pairs, fingerprints, hamming, near_pairs
+from dslint.analysis.fingerprint import (
+    CROP_DISTANCE,
+    ZOOMED,
+    Pairs,
+    cross_pairs,
+    fingerprints,
+    hamming,
+    near_pairs,
+    zoomed_fingerprints,
+)
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
@@ -33,6 +42,51 @@ def test_multi_index_search_equals_brute_force(max_distance: int) -> None:
         if d <= max_distance
     }
     assert near_pairs(hashes, max_distance).as_dict() == expected
+
+
+@pytest.mark.parametrize("crowded_above", [2, 100])
+def test_the_cross_search_equals_brute_force(crowded_above: int) -> None:
+    """Zoomed fingerprints against plain ones: every pair within the distance but a
+    fingerprint's with its own zoomed one, less the queries with more matches than
+    `crowded_above` (the crops of three pictures with five look-alikes match six
+    targets each)."""
+    rng = np.random.default_rng(5)
+    targets = rng.integers(0, 2**63, 3_000, dtype=np.uint64)
+    queries = _flipped(rng, targets, 3)  # each image's zoomed print, near its own
+    queries[:40] = _flipped(rng, targets[40:80], 5)  # 40 crops of other images
+    targets[100:115] = _flipped(rng, np.repeat(targets[40:43], 5), 2)  # look-alikes of three
+    apart = hamming(queries[:, None], targets[None, :])
+    i, j = np.nonzero((apart <= 6) & (np.arange(3_000)[:, None] != np.arange(3_000)[None, :]))
+    matches = np.bincount(i, minlength=3_000)
+    expected = [
+        (a, b) for a, b in zip(i.tolist(), j.tolist(), strict=True) if matches[a] <= crowded_above
+    ]
+    found = cross_pairs(queries, targets, 6, crowded_above=crowded_above)
+    assert list(zip(*(side.tolist() for side in found), strict=True)) == expected
+    assert {(k, 40 + k) for k in range(3, 40)} <= set(expected)  # the crops, uncrowded
+    assert (matches > crowded_above).any() == (crowded_above == 2)
+
+
+def test_a_crop_s_fingerprint_is_near_its_original_s_zoomed_one() -> None:
+    """A photograph and its centre crops of 5 %, 10 % and 12.5 % (what Resize(256) and
+    CenterCrop(224) keep): the crops' fingerprints are 8 to 24 bits from the original's,
+    and within `CROP_DISTANCE` of one of its zoomed ones."""
+    from fixtures.generate import photo_tiles
+
+    tile = photo_tiles("china")[4].resize((256, 256), Image.Resampling.LANCZOS)
+    crops = [
+        tile.crop((6, 6, 250, 250)),
+        tile.crop((13, 13, 243, 243)),
+        tile.crop((16, 16, 240, 240)),
+    ]
+    thumbnails = [
+        picture.resize((32, 32), Image.Resampling.BILINEAR).tobytes() for picture in [tile, *crops]
+    ]
+    plain = fingerprints(thumbnails)
+    zoomed = zoomed_fingerprints(thumbnails)[0]
+    assert hamming(plain[1:], plain[0]).tolist() == [8, 20, 24]
+    assert [hamming(plain[1:], print_).tolist() for print_ in zoomed] == [[2, 16, 20], [14, 0, 6]]
+    assert ZOOMED == (0.95, 0.9) and CROP_DISTANCE == 6
 
 
 def _painted(structure: np.ndarray, colour: tuple[int, int, int]) -> Image.Image:

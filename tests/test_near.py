@@ -270,6 +270,30 @@ def test_a_crop_s_colours_are_compared_with_its_box_of_the_original(tmp_path: Pa
     ]
 
 
+def test_copies_saved_after_resize_256_and_centre_crop_224_are_found(tmp_path: Path) -> None:
+    """The evaluation transform of ImageNet models keeps the centre 224 of 256 pixels:
+    12.5 % of a side is cut, and the copy's fingerprint is 24 and 12 bits from its
+    original's, beyond the search's reach. The original's fingerprint at 90 % zoom is
+    6 and 2 bits from it: a candidate, which the crop fit confirms."""
+    from fixtures.generate import photo_tiles
+
+    for k, tile in enumerate(photo_tiles("china")[:8]):
+        picture = tile.resize((256, 256), Image.Resampling.LANCZOS)
+        (tmp_path / "train" / "temple").mkdir(parents=True, exist_ok=True)
+        picture.save(tmp_path / "train" / "temple" / f"{k}.jpg", quality=90)
+        if k in (1, 2):
+            (tmp_path / "val" / "temple").mkdir(parents=True, exist_ok=True)
+            eval_copy = picture.crop((16, 16, 240, 240))
+            eval_copy.save(tmp_path / "val" / "temple" / f"eval-{k}.jpg", quality=90)
+    report = dslint.check(tmp_path, use_cache=False, probe=False, select=["D002"])
+    (leak,) = report.findings
+    assert leak.message.startswith("val is largely copies cropped to 224×224 of train: 2 of 2")
+    assert [(g["samples"], g["how"].split("one a ")[1]) for g in leak.evidence["groups"]] == [
+        (["train/temple/1.jpg", "val/temple/eval-1.jpg"], "13 % crop of the other"),
+        (["train/temple/2.jpg", "val/temple/eval-2.jpg"], "15 % crop of the other"),
+    ]
+
+
 def test_each_picture_s_closest_candidate_goes_on_to_the_crop_fit() -> None:
     from dslint.analysis.crops import closest
 

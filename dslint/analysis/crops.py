@@ -39,7 +39,7 @@ import simplejpeg
 from PIL import Image
 
 from dslint.analysis.confirm import block_means, residuals, unexplained
-from dslint.analysis.fingerprint import SIZE
+from dslint.analysis.fingerprint import SIZE, resampling
 from dslint.scan.decode import JPEG_MODES, JPEG_START, MAX_DECODE_PIXELS
 
 ZOOMS = (0.925, 0.975)  # the share of the wider picture's side a crop keeps, to start from
@@ -260,9 +260,9 @@ def _zoomed(grids: np.ndarray, zoom: float, anchor: tuple[float, float]) -> np.n
     (its columns first: a copy less), one row each, not centred: two matrix products
     over every picture's rows, then its columns."""
     count, side = len(grids), grids.shape[1]
-    across = grids.reshape(-1, side) @ _resampling(side, zoom, anchor[0]).T
+    across = grids.reshape(-1, side) @ resampling(side, zoom, anchor[0]).T
     down = across.reshape(count, side, side).transpose(0, 2, 1).reshape(-1, side)
-    return (down @ _resampling(side, zoom, anchor[1]).T).reshape(count, side * side)
+    return (down @ resampling(side, zoom, anchor[1]).T).reshape(count, side * side)
 
 
 def refined(
@@ -396,17 +396,3 @@ def _thumbnail(
     image: Image.Image, box: tuple[float, float, float, float] | None = None
 ) -> np.ndarray:
     return np.asarray(image.resize((SIZE, SIZE), Image.Resampling.BILINEAR, box=box))
-
-
-def _resampling(side: int, zoom: float, anchor: float) -> np.ndarray:
-    """The matrix that takes a row of `side` values to the `side` values of its span
-    of `zoom` placed at `anchor` (0 the start, 1 the end), linearly interpolated."""
-    span = side * zoom
-    at = (side - span) * anchor + (np.arange(side) + 0.5) * span / side - 0.5
-    low = np.clip(np.floor(at).astype(int), 0, side - 1)
-    high = np.minimum(low + 1, side - 1)
-    weight = (at - np.floor(at)).astype(np.float32)
-    matrix = np.zeros((side, side), np.float32)
-    np.add.at(matrix, (np.arange(side), low), 1 - weight)
-    np.add.at(matrix, (np.arange(side), high), weight)
-    return matrix

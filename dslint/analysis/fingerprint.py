@@ -15,6 +15,12 @@ the number of fingerprints (for 6 bits: 7 chunks of 9 bits, exact, below 10,000;
 at any size. A chunk value shared by more than `MAX_BUCKET` fingerprints (a class of
 look-alike pictures, blank images) is not expanded: the pairs it would give are chains
 of look-alikes, and expanding it is quadratic.
+
+A crop of a tenth of a side moves a fingerprint by about 10 bits, often more: the
+copy's content is zoomed. Each image also has fingerprints of its thumbnail's centre
+at `ZOOMED` shares of its side (`zoomed_fingerprints`), and `cross_pairs` finds the
+images whose plain fingerprint is within `CROP_DISTANCE` bits of another's zoomed one:
+candidate crops, which the confirmation fits as any other (dslint.analysis.crops).
 """
 
 from __future__ import annotations
@@ -29,6 +35,8 @@ SIZE = 32
 _BASIS = np.array(
     [[np.cos(np.pi * (2 * x + 1) * u / (2 * SIZE)) for x in range(SIZE)] for u in range(8)]
 )  # the 8 lowest DCT-II frequencies
+ZOOMED = (0.95, 0.9)  # the shares of a side whose centres are fingerprinted too
+CROP_DISTANCE = 6  # bits of a zoomed fingerprint within which another is a candidate crop
 MAX_BUCKET = 200  # a chunk value this common (look-alikes, blank images) is not expanded
 # Chromaticity (each channel's share of the mean colour) moved at most 0.057 between a
 # photo and its copy brightened, re-contrasted or re-saturated by 15 %, cropped by 5 %
@@ -39,16 +47,53 @@ PROBE_BLOCK = 1 << 18  # candidate pairs compared at once
 
 def fingerprints(thumbnails: list[bytes]) -> np.ndarray:
     """One uint64 per 32×32 RGB thumbnail."""
-    grey = _pictures(thumbnails).mean(axis=3)
-    low = np.matmul(np.matmul(_BASIS, grey), _BASIS.T).reshape(len(thumbnails), 64)
+    return _prints(_grey(thumbnails), 1.0)
+
+
+def zoomed_fingerprints(thumbnails: list[bytes]) -> np.ndarray:
+    """For each 32×32 RGB thumbnail, a row of the fingerprints of its centre at each of
+    `ZOOMED` shares of its side, resampled to 32×32: what a crop of it would have."""
+    grey = _grey(thumbnails)
+    return np.stack([_prints(grey, zoom) for zoom in ZOOMED], axis=1)
+
+
+def _prints(grey: np.ndarray, zoom: float) -> np.ndarray:
+    basis = _BASIS if zoom == 1.0 else _BASIS @ resampling(SIZE, zoom, 0.5)
+    low = np.matmul(np.matmul(basis, grey), basis.T).reshape(len(grey), 64)
     bits = low > np.partition(low[:, 1:], 31, axis=1)[:, 31:32]  # the median of 63, fast
     return np.packbits(bits, axis=1).view(">u8").ravel().astype(np.uint64)
 
 
+def _grey(thumbnails: list[bytes]) -> np.ndarray:
+    """The thumbnails' mean of channels: channel by channel, 5× faster than numpy's mean
+    over them, and the same values."""
+    pictures = _pictures(thumbnails)
+    return (pictures[..., 0].astype(np.float64) + pictures[..., 1] + pictures[..., 2]) / 3
+
+
 def tints(thumbnails: list[bytes]) -> np.ndarray:
-    """The mean colour of each 32×32 RGB thumbnail as 0xRRGGBB."""
-    red, green, blue = np.rint(_pictures(thumbnails).mean(axis=(1, 2))).astype(np.int64).T
+    """The mean colour of each 32×32 RGB thumbnail as 0xRRGGBB (summed channel by
+    channel: 6× faster than numpy's mean over the pixels, the same values)."""
+    pictures = _pictures(thumbnails)
+    red, green, blue = (
+        np.rint(pictures[..., channel].sum(axis=(1, 2), dtype=np.int64) / SIZE**2).astype(np.int64)
+        for channel in range(3)
+    )
     return (red << 16) | (green << 8) | blue
+
+
+def resampling(side: int, zoom: float, anchor: float) -> np.ndarray:
+    """The matrix that takes a row of `side` values to the `side` values of its span
+    of `zoom` placed at `anchor` (0 the start, 1 the end), linearly interpolated."""
+    span = side * zoom
+    at = (side - span) * anchor + (np.arange(side) + 0.5) * span / side - 0.5
+    low = np.clip(np.floor(at).astype(int), 0, side - 1)
+    high = np.minimum(low + 1, side - 1)
+    weight = (at - np.floor(at)).astype(np.float32)
+    matrix = np.zeros((side, side), np.float32)
+    np.add.at(matrix, (np.arange(side), low), 1 - weight)
+    np.add.at(matrix, (np.arange(side), high), weight)
+    return matrix
 
 
 def _pictures(thumbnails: list[bytes]) -> np.ndarray:
@@ -136,6 +181,39 @@ def near_pairs(hashes: np.ndarray, max_distance: int, crowded_above: int | None 
         codes = np.sort(np.concatenate(found))
     left, right = (side.astype(np.int32) for side in np.divmod(codes, count))
     return Pairs(left, right, hamming(hashes[left], hashes[right]))
+
+
+def cross_pairs(
+    queries: np.ndarray, targets: np.ndarray, max_distance: int, crowded_above: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Every (i, j), i != j, of a query and a target fingerprint within `max_distance`
+    bits (a zoomed fingerprint and a plain one), as two arrays ordered by (i, j); a
+    query with more than `crowded_above` such targets gives none (it is like too many
+    to say which it was cropped from). A target whose chunk value is too common to be
+    tabled is not found on that chunk."""
+    count = len(targets)
+    chunks = _chunk_count(count, max_distance)
+    found = [np.empty(0, np.int64)]
+    low = 0
+    for chunk in range(chunks):
+        width = 64 // chunks + (chunk < 64 % chunks)
+        mask = np.uint64((1 << width) - 1)
+        keys = ((targets >> np.uint64(low)) & mask).astype(np.int64)
+        asked = ((queries >> np.uint64(low)) & mask).astype(np.int64)
+        low += width
+        common = np.bincount(keys, minlength=1 << width) > MAX_BUCKET
+        table = _table(keys, ~common[keys], width)
+        everyone = np.arange(len(queries))
+        for flip in _flips(width, max_distance // chunks):
+            wanted = asked ^ flip
+            for block in _blocks(table[1][wanted]):
+                left, right = _candidates(everyone[block], wanted[block], table)
+                close = (left != right) & (hamming(queries[left], targets[right]) <= max_distance)
+                found.append(left[close] * count + right[close])
+    codes = np.unique(np.concatenate(found))
+    left, right = np.divmod(codes, count)
+    keep = (np.bincount(left, minlength=len(queries)) <= crowded_above)[left]
+    return left[keep], right[keep]
 
 
 def _contains(sorted_values: np.ndarray, values: np.ndarray) -> np.ndarray:

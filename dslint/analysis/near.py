@@ -33,7 +33,17 @@ from dslint.analysis.confirm import (
     limits,
     residuals,
 )
-from dslint.analysis.fingerprint import SIZE, Pairs, from_signed, near_pairs, same_tint
+from dslint.analysis.fingerprint import (
+    CROP_DISTANCE,
+    SIZE,
+    ZOOMED,
+    Pairs,
+    cross_pairs,
+    from_signed,
+    hamming,
+    near_pairs,
+    same_tint,
+)
 from dslint.engine.wording import examples
 from dslint.model.dataset import Sample, split_sort_key
 from dslint.model.facts import FileFacts
@@ -43,7 +53,7 @@ if TYPE_CHECKING:
 
 DEFAULT_DISTANCE = 10  # the search's reach: the confirmation decides (README, near-duplicates)
 CROWDED = 100  # a fingerprint with more close neighbours is looked up no further
-SEARCH_VERSION = 5  # raise when the search or its confirmation changes what it finds
+SEARCH_VERSION = 6  # raise when the search or its confirmation changes what it finds
 TEXT_DISTANCE = 8  # bits of two texts' word prints within which they are near-copies (README)
 TEXT_CONFIRM = 20  # bits of their 3-gram prints within which that is confirmed (README)
 
@@ -123,8 +133,24 @@ def _search(
 ) -> tuple[Pairs, Evidence]:
     hashes = from_signed([f.fingerprint for _, f in images])
     pairs = near_pairs(hashes, max_distance, crowded_above=CROWDED)
+    pairs = _with_crops(pairs, hashes, [f.zoomed_prints for _, f in images])
     pairs = _of_one_colour(pairs, [f.tint for _, f in images])
     return _confirmed(ctx, images, pairs)
+
+
+def _with_crops(pairs: Pairs, hashes: np.ndarray, zoomed: list[tuple[int, ...] | None]) -> Pairs:
+    """The pairs and the candidate crops: images whose fingerprint is within
+    `CROP_DISTANCE` bits of another's zoomed fingerprint (dslint.analysis.fingerprint),
+    each with the distance of their plain fingerprints."""
+    known = np.flatnonzero([prints is not None for prints in zoomed])
+    codes = [pairs.left.astype(np.int64) * len(hashes) + pairs.right]
+    for which in range(len(ZOOMED)):
+        queries = from_signed([zoomed[i][which] for i in known])
+        wide, narrow = cross_pairs(queries, hashes, CROP_DISTANCE, crowded_above=CROWDED)
+        wide = known[wide]
+        codes.append(np.minimum(wide, narrow) * len(hashes) + np.maximum(wide, narrow))
+    left, right = np.divmod(np.unique(np.concatenate(codes)), len(hashes))
+    return Pairs(left, right, hamming(hashes[left], hashes[right]))
 
 
 def _search_key(images: list[tuple[Sample, FileFacts]], max_distance: int) -> bytes:

@@ -68,6 +68,7 @@ IMAGE = Kind(
         "thumbnail",
         "fingerprint",
         "tint",
+        "zoomed_prints",
     ),
     probe_properties=(
         *FILE_PROPERTIES,

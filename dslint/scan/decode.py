@@ -15,7 +15,7 @@ import xxhash
 from PIL import Image
 
 from dslint.analysis.audio_print import audio_print
-from dslint.analysis.fingerprint import as_signed, fingerprints, tints
+from dslint.analysis.fingerprint import as_signed, fingerprints, tints, zoomed_fingerprints
 from dslint.lazy import resolve
 from dslint.model.facts import DRAFT, FileFacts
 from dslint.model.formats import KINDS
@@ -48,14 +48,19 @@ def decode_into(facts: FileFacts, data: bytes) -> None:
 
 
 def fingerprint_images(batch: list[FileFacts]) -> None:
-    """The fingerprint and tint of every decoded image of a batch, computed together
+    """The fingerprints and tint of every decoded image of a batch, computed together
     (per file, the array calls cost more than the arithmetic)."""
     images = [f for f in batch if f.kind == "image" and f.thumbnail and not f.error]
     if images:
         thumbnails = [f.thumbnail for f in images]
-        found = zip(as_signed(fingerprints(thumbnails)), tints(thumbnails).tolist(), strict=True)
-        for facts, (fingerprint, tint) in zip(images, found, strict=True):
-            facts.fingerprint, facts.tint = fingerprint, tint
+        found = zip(
+            as_signed(fingerprints(thumbnails)),
+            tints(thumbnails).tolist(),
+            as_signed(zoomed_fingerprints(thumbnails)),
+            strict=True,
+        )
+        for facts, (fingerprint, tint, prints) in zip(images, found, strict=True):
+            facts.fingerprint, facts.tint, facts.zoomed_prints = fingerprint, tint, tuple(prints)
 
 
 @contextmanager
