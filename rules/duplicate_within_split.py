@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dslint.analysis.near import DEFAULT_DISTANCE
 from dslint.engine import Context, Finding, Rule
 from dslint.engine.wording import chain, examples, percent, plural, split_name
-from dslint.model.dataset import Sample, split_sort_key
+from dslint.model.dataset import Sample, is_augmented, split_sort_key
 
 
 class DuplicateWithinSplit(Rule):
@@ -16,7 +16,8 @@ class DuplicateWithinSplit(Rule):
         Two or more samples of one split with identical content and the same label
         (repeats with different labels are D003's); and, in a finding of their own,
         near-copies within a split (burst shots, re-saves, resized copies), confirmed
-        as D002 confirms them across splits.
+        as D002 confirms them across splits, but for a split named as augmentations
+        (`train_augmented`), whose flips and crops of one picture are its purpose.
 
     Why it matters:
         Repeats weight some samples more than others without anyone having decided
@@ -97,6 +98,6 @@ def _near_repeats(ctx: Context) -> Repeats:
     for group in ctx.near_groups(DEFAULT_DISTANCE):
         centre, *others = group.members  # the others are copies of the centre
         same = [s for s in others if (s.split, s.label) == (centre.split, centre.label)]
-        if same:
+        if same and not is_augmented(centre.split):
             repeats[centre.split].append(([centre, *same], group.how))
     return repeats

@@ -15,7 +15,13 @@ import dslint
 from dslint.discover.layouts import discover, require_samples
 from dslint.discover.manifest import Columns
 from dslint.errors import DslintError
-from dslint.model.dataset import InvalidLabel, leaking_splits, split_family, split_sort_key
+from dslint.model.dataset import (
+    InvalidLabel,
+    is_augmented,
+    leaking_splits,
+    split_family,
+    split_sort_key,
+)
 from dslint.model.formats import extension
 from tests.helpers import class_folders, image, run_cli
 
@@ -427,6 +433,8 @@ def test_copies_leak_only_between_families_the_later_one_leaking() -> None:
     beside_train = sorted(["augmented", "val", "train"], key=split_sort_key)
     assert beside_train == ["train", "augmented", "val"]
     assert leaking_splits({"augmented", "train", "val"}) == ["val"]
+    assert is_augmented("train_aug") and is_augmented("Augmented")
+    assert not is_augmented("extra") and not is_augmented("train")
 
 
 def test_an_augmented_folder_beside_train_is_training_data_not_a_leak(tmp_path: Path) -> None:

@@ -294,6 +294,25 @@ def test_copies_saved_after_resize_256_and_centre_crop_224_are_found(tmp_path: P
     ]
 
 
+def test_near_copies_within_a_split_of_augmentations_are_its_purpose(tmp_path: Path) -> None:
+    """A re-save beside its original in train is a near-copy; the brightened and
+    re-saved versions of one picture in train_augmented are what that folder is for."""
+    from fixtures.generate import photo_tiles
+
+    tiles = photo_tiles("china")
+    for folder, pictures in (("train", tiles[:6]), ("train_augmented", tiles[6:9])):
+        (tmp_path / folder / "temple").mkdir(parents=True)
+        for k, tile in enumerate(pictures):
+            tile.save(tmp_path / folder / "temple" / f"{k}.png")
+            if k == 0:
+                brighter = ImageEnhance.Brightness(tile).enhance(1.03)
+                brighter.save(tmp_path / folder / "temple" / f"{k}-again.jpg", quality=80)
+    report = dslint.check(tmp_path, use_cache=False, probe=False, select=["D004"])
+    assert [(f.rule_id, f.split, f.paths) for f in report.findings] == [
+        ("D004", "train", ("train/temple/0-again.jpg", "train/temple/0.png"))
+    ]
+
+
 def test_each_picture_s_closest_candidate_goes_on_to_the_crop_fit() -> None:
     from dslint.analysis.crops import closest
 

@@ -24,9 +24,10 @@ SPLIT_ALIASES = {
 }
 SPLIT_NOISE = {"set", "seg", "data", "dataset", "split", "images", "imgs", "files"}
 SPLIT_ORDER = ("train", "val", "test")
+AUGMENTED = {"aug", "augment", "augmented", "augmentation", "augmentations"}
 # a split named by one of these alone is more training data: `augmented/` beside
 # `train/`, SVHN's `extra` ("to use as extra training data", its authors say)
-MORE_TRAINING = {"aug", "augment", "augmented", "augmentation", "augmentations", "extra"}
+MORE_TRAINING = AUGMENTED | {"extra"}
 EVAL_SPLITS = ("val", "test")
 
 
@@ -195,6 +196,12 @@ def split_family(split: str) -> str:
     if not named and MORE_TRAINING.intersection(words):
         return "train"
     return named.pop() if len(named) == 1 else split
+
+
+def is_augmented(split: str) -> bool:
+    """Whether a split's name says it holds augmentations (`train_augmented`, `aug`):
+    near-copies of one another are what it is made of."""
+    return bool(AUGMENTED.intersection(_split_words(split)))
 
 
 def split_sort_key(split: str) -> tuple[int, str, bool, str]:
