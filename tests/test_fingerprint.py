@@ -12,7 +12,7 @@ from PIL import Image, ImageEnhance
 import dslint
 from dslint.analysis.fingerprint import (
     CROP_DISTANCE,
-    ZOOMED,
+    CROPS,
     Pairs,
     cross_pairs,
     fingerprints,
@@ -45,32 +45,37 @@ def test_multi_index_search_equals_brute_force(max_distance: int) -> None:
 
 
 @pytest.mark.parametrize("crowded_above", [2, 100])
-def test_the_cross_search_equals_brute_force(crowded_above: int) -> None:
-    """Zoomed fingerprints against plain ones: every pair within the distance but a
-    fingerprint's with its own zoomed one, less the queries with more matches than
-    `crowded_above` (the crops of three pictures with five look-alikes match six
-    targets each)."""
+@pytest.mark.parametrize("every", [1, 2])
+def test_the_cross_search_equals_brute_force(crowded_above: int, every: int) -> None:
+    """Cropped fingerprints against plain ones: every pair within the distance but a
+    picture's with itself, less the queries with more matches than `crowded_above`
+    (the crops of three pictures with five look-alikes match six targets each). With
+    `every` 2, only every other picture asks (the others' crop is themselves)."""
     rng = np.random.default_rng(5)
     targets = rng.integers(0, 2**63, 3_000, dtype=np.uint64)
-    queries = _flipped(rng, targets, 3)  # each image's zoomed print, near its own
-    queries[:40] = _flipped(rng, targets[40:80], 5)  # 40 crops of other images
+    queries = _flipped(rng, targets, 3)  # each picture's cropped print, near its own
+    queries[:40] = _flipped(rng, targets[40:80], 5)  # crops of other pictures
     targets[100:115] = _flipped(rng, np.repeat(targets[40:43], 5), 2)  # look-alikes of three
+    owners = np.arange(0, 3_000, every)
+    queries = queries[owners]
     apart = hamming(queries[:, None], targets[None, :])
-    i, j = np.nonzero((apart <= 6) & (np.arange(3_000)[:, None] != np.arange(3_000)[None, :]))
-    matches = np.bincount(i, minlength=3_000)
+    i, j = np.nonzero((apart <= 6) & (owners[:, None] != np.arange(3_000)[None, :]))
+    matches = np.bincount(i, minlength=len(owners))
     expected = [
         (a, b) for a, b in zip(i.tolist(), j.tolist(), strict=True) if matches[a] <= crowded_above
     ]
-    found = cross_pairs(queries, targets, 6, crowded_above=crowded_above)
+    found = cross_pairs(queries, owners, targets, 6, crowded_above)
     assert list(zip(*(side.tolist() for side in found), strict=True)) == expected
-    assert {(k, 40 + k) for k in range(3, 40)} <= set(expected)  # the crops, uncrowded
-    assert (matches > crowded_above).any() == (crowded_above == 2)
+    crops = {(k // every, 40 + k) for k in range(3, 40) if k % every == 0}  # uncrowded
+    assert crops <= set(expected) and (matches > crowded_above).any() == (crowded_above == 2)
+    assert all(owners[a] != b for a, b in expected)
 
 
-def test_a_crop_s_fingerprint_is_near_its_original_s_zoomed_one() -> None:
-    """A photograph and its centre crops of 5 %, 10 % and 12.5 % (what Resize(256) and
-    CenterCrop(224) keep): the crops' fingerprints are 8 to 24 bits from the original's,
-    and within `CROP_DISTANCE` of one of its zoomed ones."""
+def test_a_crop_s_fingerprint_is_near_one_of_its_original_s_cropped_ones() -> None:
+    """A photograph and its centre crops of 5 %, 10 % and 12.5 %: the crops'
+    fingerprints are 8 to 24 bits from the original's, and within `CROP_DISTANCE` of
+    one of its cropped ones (95 % of each side, and the centred square of 87.5 %; the
+    whole square of a square picture is the picture)."""
     from fixtures.generate import photo_tiles
 
     tile = photo_tiles("china")[4].resize((256, 256), Image.Resampling.LANCZOS)
@@ -79,14 +84,38 @@ def test_a_crop_s_fingerprint_is_near_its_original_s_zoomed_one() -> None:
         tile.crop((13, 13, 243, 243)),
         tile.crop((16, 16, 240, 240)),
     ]
-    thumbnails = [
-        picture.resize((32, 32), Image.Resampling.BILINEAR).tobytes() for picture in [tile, *crops]
-    ]
+    thumbnails = [_thumbnail(picture) for picture in [tile, *crops]]
     plain = fingerprints(thumbnails)
-    zoomed = zoomed_fingerprints(thumbnails)[0]
+    cropped = zoomed_fingerprints(thumbnails, np.ones(4))[0]
+    assert CROPS == ((0.95, "each side"), (1.0, "square"), (0.875, "square"))
     assert hamming(plain[1:], plain[0]).tolist() == [8, 20, 24]
-    assert [hamming(plain[1:], print_).tolist() for print_ in zoomed] == [[2, 16, 20], [14, 0, 6]]
-    assert ZOOMED == (0.95, 0.9) and CROP_DISTANCE == 6
+    assert [hamming(plain[1:], print_).tolist() for print_ in cropped] == [
+        [2, 16, 20],
+        [8, 20, 24],
+        [16, 2, 4],
+    ]
+
+
+def test_an_evaluation_crop_of_a_wide_photo_is_near_its_cropped_fingerprint() -> None:
+    """Resize(256) and CenterCrop(224) of a 640×427 photo keep 58 % of its width and
+    88 % of its height: 20 bits from its fingerprint, 0 from that of the centred square
+    of 87.5 % of its height, placed on its squeezed thumbnail by its aspect ratio."""
+    from sklearn.datasets import load_sample_images
+
+    photo = Image.fromarray(load_sample_images().images[0])
+    width, height = photo.size
+    smaller = photo.resize((round(width * 256 / height), 256), Image.Resampling.BILINEAR)
+    left = (smaller.width - 224) // 2
+    evaluated = smaller.crop((left, 16, left + 224, 240))
+    plain = fingerprints([_thumbnail(photo), _thumbnail(evaluated)])
+    cropped = zoomed_fingerprints([_thumbnail(photo)], np.array([width / height]))[0]
+    assert (width, height) == (640, 427) and CROP_DISTANCE == 6
+    assert hamming(plain[1], plain[0]) == 20
+    assert hamming(plain[1], cropped).tolist() == [20, 14, 0]
+
+
+def _thumbnail(picture: Image.Image) -> bytes:
+    return picture.resize((32, 32), Image.Resampling.BILINEAR).tobytes()
 
 
 def _painted(structure: np.ndarray, colour: tuple[int, int, int]) -> Image.Image:

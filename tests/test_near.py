@@ -294,6 +294,41 @@ def test_copies_saved_after_resize_256_and_centre_crop_224_are_found(tmp_path: P
     ]
 
 
+def test_evaluation_crops_of_wide_photos_are_found(tmp_path: Path) -> None:
+    """Resize(256) and CenterCrop(224) of 4:3 photos: a square of 58 % of the width and
+    88 % of the height, resized. The fit starts from the centred square that the
+    fingerprint matched, and the split says how its copies were made."""
+    from sklearn.datasets import load_sample_images
+
+    rng = np.random.default_rng(2)
+    for n, photo in enumerate(load_sample_images().images):
+        (tmp_path / "train" / "photo").mkdir(parents=True, exist_ok=True)
+        for k in range(6):
+            height = int(rng.integers(240, 420))
+            width = height * 4 // 3
+            y, x = (
+                int(rng.integers(0, limit))
+                for limit in np.subtract(photo.shape[:2], (height, width))
+            )
+            picture = Image.fromarray(photo[y : y + height, x : x + width])
+            picture.save(tmp_path / "train" / "photo" / f"{n}-{k}.jpg", quality=90)
+            if k == 0:
+                smaller = picture.resize(
+                    (round(width * 256 / height), 256), Image.Resampling.BILINEAR
+                )
+                left = (smaller.width - 224) // 2
+                (tmp_path / "val" / "photo").mkdir(parents=True, exist_ok=True)
+                evaluated = smaller.crop((left, 16, left + 224, 240))
+                evaluated.save(tmp_path / "val" / "photo" / f"eval-{n}.jpg", quality=90)
+    report = dslint.check(tmp_path, use_cache=False, probe=False, select=["D002"])
+    (leak,) = report.findings
+    assert leak.message.startswith("val is largely copies cropped to 224×224 of train: 2 of 2")
+    assert [g["samples"] for g in leak.evidence["groups"]] == [
+        ["train/photo/0-0.jpg", "val/photo/eval-0.jpg"],
+        ["train/photo/1-0.jpg", "val/photo/eval-1.jpg"],
+    ]
+
+
 def test_near_copies_within_a_split_of_augmentations_are_its_purpose(tmp_path: Path) -> None:
     """A re-save beside its original in train is a near-copy; the brightened and
     re-saved versions of one picture in train_augmented are what that folder is for."""
@@ -384,7 +419,8 @@ def test_look_alike_digits_fitted_as_crops_stay_distinct(tmp_path: Path) -> None
         return {i: paths[i].read_bytes() for i in chosen}
 
     allowed = limits(pictures, left, right)
-    found = crops.fitted(pictures, left, right, np.arange(len(left)), allowed, read)
+    aspects = np.ones(len(paths))
+    found = crops.fitted(pictures, left, right, np.arange(len(left)), allowed, read, aspects)
     assert len(asked) >= 2 and len(found.pairs) == 0
 
     report = dslint.check(tmp_path, use_cache=False, probe=False, select=["D002", "D004"])
@@ -404,7 +440,7 @@ def test_an_original_that_cannot_be_read_again_leaves_its_pair_unconfirmed() -> 
     from dslint.analysis import crops
 
     assert crops.decoded(b"not a picture") is None
-    unread = crops.refined(lambda index: None, (0, 1, 0.95, (0.5, 0.5)), 3.0)
+    unread = crops.refined(lambda index: None, (0, 1, (0.0, 0.0, 0.95, 0.95)), 3.0)
     assert unread == (np.inf, (0.0, 0.0, 1.0, 1.0))
 
 

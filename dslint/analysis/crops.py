@@ -14,11 +14,13 @@ originals, of few pairs:
    candidates a picture, a copy's original is its closest. When a crop is found
    (steps 3 and 4), its pictures' next closest are tried in a second round: a
    picture with two copies has only one as its closest.
-3. Their thumbnails are aligned (`aligned`): one is zoomed to each of `ZOOMS` of its
-   side about its centre and each corner, both ways round; a pair goes on when that
-   takes a quarter of its residual off (`MAX_SHARE`), tried first on 16×16 block
-   means, which on 20,000 look-alike shapes left 0.18 s of the 1.1 s it took on every
-   pixel.
+3. Their thumbnails are aligned (`aligned`): a box of one is resampled to fit the
+   other, both ways round, the box `ZOOMS` of its side about its centre and each
+   corner, or its centred squares (the square crops it is fingerprinted at, placed
+   by its aspect ratio: the evaluation crop of a 4:3 photo keeps 58 % of its
+   squeezed thumbnail's width); a pair goes on when that takes a quarter of its
+   residual off (`MAX_SHARE`), tried first on 16×16 block means, which on 20,000
+   look-alike shapes left 0.18 s of the 1.1 s it took on every pixel.
 4. The originals of what is left are read again and a box of the wider is fitted to
    the narrower (`refined`), each resampled to 32×32 as the scan makes thumbnails. A
    crop is then confirmed under the same limits as any copy.
@@ -39,7 +41,7 @@ import simplejpeg
 from PIL import Image
 
 from dslint.analysis.confirm import block_means, residuals, unexplained
-from dslint.analysis.fingerprint import SIZE, resampling
+from dslint.analysis.fingerprint import CROPS, SIZE, crop_spans, span_resampling
 from dslint.scan.decode import JPEG_MODES, JPEG_START, MAX_DECODE_PIXELS
 
 ZOOMS = (0.925, 0.975)  # the share of the wider picture's side a crop keeps, to start from
@@ -61,7 +63,13 @@ PAIR_CHUNK = 16_384  # pairs aligned at a time: their zoomed pictures are held a
 SIDE = 64  # pixels a side an original is decoded at (at least), or reduced to
 MAX_PIXELS = MAX_DECODE_PIXELS  # larger originals are not read, as the scan does not
 
-Fit = tuple[int, int, float, tuple[float, float]]  # wider, narrower, zoom, anchor
+Box = tuple[float, float, float, float]  # left, top, right, bottom: shares of the sides
+Fit = tuple[int, int, Box]  # wider, narrower, and the box of the wider to start from
+# the boxes every pair is aligned on: `ZOOMS` of each side at `ANCHORS`
+BOXES: tuple[Box, ...] = tuple(
+    ((1 - zoom) * x, (1 - zoom) * y, (1 - zoom) * x + zoom, (1 - zoom) * y + zoom)
+    for zoom, (x, y) in product(ZOOMS, ANCHORS)
+)
 
 
 class Crops(NamedTuple):
@@ -93,17 +101,19 @@ def fitted(
     candidates: np.ndarray,
     allowed: np.ndarray,
     read: Callable[[list[int]], dict[int, bytes | Exception]],
+    aspects: np.ndarray,
 ) -> Crops:
     """Of the `candidates` (positions among the pairs `left`, `right` of the grey
     `pictures`), those whose originals fit as a crop of one another within their
-    `allowed` residual. `read` gives the bytes of the originals at some positions.
+    `allowed` residual. `read` gives the bytes of the originals at some positions,
+    `aspects` each picture's width over its height.
 
     Each picture's closest candidate is tried first; then, for the pictures a crop was
     found for, their closest among the candidates not yet tried (`ROUNDS` in all). A
     picture with two copies (its augmented crop in train_augmented and another in val)
     has one of them as its closest, and the second copy's closest may be the first,
     of which it is no crop."""
-    own, a, b = _gathered(pictures, left[candidates], right[candidates])
+    _, own, a, b = _gathered(pictures, left[candidates], right[candidates])
     textured = isotropy(own) >= MIN_ISOTROPY
     keep = textured[a] & textured[b]
     candidates, a, b = candidates[keep], a[keep], b[keep]
@@ -115,7 +125,9 @@ def fitted(
         pool = np.flatnonzero(untried & open_to)
         chosen = pool[closest(a[pool], b[pool], coarse[pool])]
         untried[chosen] = False
-        crops = _fitted(pictures, left, right, candidates[chosen], allowed, read, originals)
+        crops = _fitted(
+            pictures, left, right, candidates[chosen], allowed, read, originals, aspects
+        )
         found.append(crops)
         ends = np.union1d(left[crops.pairs], right[crops.pairs])
         open_to = np.isin(left[candidates], ends) | np.isin(right[candidates], ends)
@@ -130,10 +142,11 @@ def _fitted(
     allowed: np.ndarray,
     read: Callable[[list[int]], dict[int, bytes | Exception]],
     originals: dict[int, Image.Image | None],
+    aspects: np.ndarray,
 ) -> Crops:
     """The chosen pairs whose thumbnails align and whose originals then fit; the
     originals decoded on the way are kept in `originals` for a later round."""
-    kept, fits = aligned(pictures, left[chosen], right[chosen])
+    kept, fits = aligned(pictures, left[chosen], right[chosen], aspects)
     if not fits:
         return Crops.none()
     wanted = sorted({i for fit in fits for i in fit[:2]} - originals.keys())
@@ -176,93 +189,127 @@ def isotropy(pictures: np.ndarray) -> np.ndarray:
 
 
 def aligned(
-    pictures: np.ndarray, left: np.ndarray, right: np.ndarray
+    pictures: np.ndarray, left: np.ndarray, right: np.ndarray, aspects: np.ndarray
 ) -> tuple[np.ndarray, list[Fit]]:
-    """The pairs (positions) whose thumbnails, one zoomed to fit the other, come within
-    `MAX_SHARE` of their residual unaligned, and for each the zoom that fitted.
-    `pictures` are the grey thumbnails as `confirm.grey` makes them (centred). Pairs
-    are first tried on their 16×16 block means, against `COARSE_SHARE`."""
+    """The pairs (positions) whose thumbnails, a box of one resampled to fit the other,
+    come within `MAX_SHARE` of their residual unaligned, and for each the box that
+    fitted: one of `BOXES`, or the wider picture's centred squares (the square `CROPS`
+    of dslint.analysis.fingerprint, placed by its aspect ratio in `aspects`: a 4:3
+    photo's evaluation crop is no zoom of its squeezed thumbnail). `pictures` are the
+    grey thumbnails as `confirm.grey` makes them (centred). Pairs are first tried on
+    their 16×16 block means, against `COARSE_SHARE`."""
     if len(left) == 0:
         return np.empty(0, np.int64), []
-    own, a, b = _gathered(pictures, left, right)
+    ends, own, a, b = _gathered(pictures, left, right)
+    squares = _squares(aspects[ends])
     coarse = block_means(own, COARSE)
-    best, _ = _best_zoom(coarse, a, b)
+    best, _, _ = _best_box(coarse, a, b, squares)
     tried = np.flatnonzero(best <= COARSE_SHARE * residuals(coarse, a, b))
-    best, fits = _best_zoom(own, a[tried], b[tried])
+    best, fits, boxes = _best_box(own, a[tried], b[tried], squares)
     fine = best <= MAX_SHARE * residuals(own, a[tried], b[tried])
-    ends = (left[tried], right[tried])
+    sides = (left[tried], right[tried])
     return tried[fine], [
-        (
-            int(ends[fits[k, 0]][k]),
-            int(ends[1 - fits[k, 0]][k]),
-            ZOOMS[fits[k, 1]],
-            ANCHORS[fits[k, 2]],
-        )
+        (int(sides[fits[k, 0]][k]), int(sides[1 - fits[k, 0]][k]), boxes[fits[k, 1]])
         for k in np.flatnonzero(fine)
     ]
 
 
-def _best_zoom(
-    pictures: np.ndarray, left: np.ndarray, right: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
+def _squares(aspects: np.ndarray) -> np.ndarray:
+    """Each picture's boxes of the square `CROPS`, one row of four shares each, one
+    block of rows a crop."""
+    return np.stack(
+        [
+            spans
+            for (_, shape), spans in zip(CROPS, crop_spans(aspects), strict=True)
+            if shape == "square"
+        ]
+    )
+
+
+def _best_box(
+    pictures: np.ndarray, left: np.ndarray, right: np.ndarray, squares: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, list[Box]]:
     """For each pair of square pictures (centred, one row each), the least residual of
-    one zoomed to fit the other, and how: direction (0 when left is the wider), zoom
-    and anchor (their indices). `PAIR_CHUNK` pairs at a time: the zoomed pictures of a
-    chunk's pairs are held at once."""
-    found = [
-        _best_zoom_of(pictures, left[start : start + PAIR_CHUNK], right[start : start + PAIR_CHUNK])
-        for start in range(0, len(left), PAIR_CHUNK)
-    ]
-    if not found:
-        return np.empty(0), np.empty((0, 3), np.int64)
-    return np.concatenate([f[0] for f in found]), np.concatenate([f[1] for f in found])
+    a box of one resampled to fit the other, and how: direction (0 when left is the
+    wider) and the box (an index into the boxes returned). `squares` are each
+    picture's own boxes (see `_squares`). `PAIR_CHUNK` pairs at a time: the resampled
+    pictures of a chunk's pairs are held at once."""
+    boxes: list[Box] = list(BOXES)
+    best = np.full(len(left), np.inf)
+    fits = np.zeros((len(left), 2), np.int64)
+    for start in range(0, len(left), PAIR_CHUNK):
+        chunk = slice(start, start + PAIR_CHUNK)
+        best[chunk], fits[chunk] = _best_box_of(pictures, left[chunk], right[chunk], squares, boxes)
+    return best, fits, boxes
 
 
-def _best_zoom_of(
-    pictures: np.ndarray, left: np.ndarray, right: np.ndarray
+def _best_box_of(
+    pictures: np.ndarray,
+    left: np.ndarray,
+    right: np.ndarray,
+    squares: np.ndarray,
+    boxes: list[Box],
 ) -> tuple[np.ndarray, np.ndarray]:
     side = round(np.sqrt(pictures.shape[1]))
-    own, *sides = _gathered(pictures, left, right)
+    ends, own, *sides = _gathered(pictures, left, right)
     grids = own.reshape(-1, side, side)
-    # `_zoomed` gives its pictures transposed, so the narrow ones are compared so too
+    # `_boxed` gives its pictures transposed, so the narrow ones are compared so too
     flipped = grids.transpose(0, 2, 1).reshape(len(own), -1)
     narrows = (flipped[sides[1]], flipped[sides[0]])  # the narrow side of each direction
-    squares = np.einsum("ij,ij->i", own, own)
+    squared = np.einsum("ij,ij->i", own, own)
     best = np.full(len(left), np.inf)
-    fits = np.zeros((len(left), 3), np.int64)
-    for (z, zoom), (a, anchor) in product(enumerate(ZOOMS), enumerate(ANCHORS)):
-        zoomed = _zoomed(grids, zoom, anchor)
+    fits = np.zeros((len(left), 2), np.int64)
+    # each of BOXES for every picture; each picture's squares, with the pictures of the
+    # same box together
+    jobs: list[tuple[int, np.ndarray | None]] = [(index, None) for index in range(len(BOXES))]
+    for crop in squares[:, ends]:
+        shared, group = np.unique(crop, axis=0, return_inverse=True)
+        for which, box in enumerate(shared):
+            if box.tolist() != [0.0, 0.0, 1.0, 1.0]:  # a square picture's whole square
+                members = np.flatnonzero(group.ravel() == which)
+                boxes.append(tuple(box.tolist()))
+                jobs.append((len(boxes) - 1, None if len(members) == len(own) else members))
+    for index, members in jobs:
+        resampled = _boxed(grids if members is None else grids[members], boxes[index])
         # its squares once centred; the narrow pictures are centred, so the dot
-        # products need no centring of the zoomed
-        centred_squares = (
-            np.einsum("ij,ij->i", zoomed, zoomed) - zoomed.sum(axis=1) ** 2 / zoomed.shape[1]
+        # products need no centring of the resampled
+        centred = (
+            np.einsum("ij,ij->i", resampled, resampled)
+            - resampled.sum(axis=1) ** 2 / resampled.shape[1]
         )
+        row = None if members is None else np.full(len(own), -1)
+        if row is not None:
+            row[members] = np.arange(len(members))
         for direction, (wide, narrow) in enumerate((sides, sides[::-1])):
-            dot = np.einsum("ij,ij->i", zoomed[wide], narrows[direction])
-            found = unexplained(dot, centred_squares[wide], squares[narrow], zoomed.shape[1])
-            better = found < best
-            best[better] = found[better]
-            fits[better] = (direction, z, a)
+            # the pairs whose wider picture has this box, and its row among the resampled
+            at = slice(None) if row is None else np.flatnonzero(row[wide] >= 0)
+            rows = wide if row is None else row[wide[at]]
+            dot = np.einsum("ij,ij->i", resampled[rows], narrows[direction][at])
+            found = unexplained(dot, centred[rows], squared[narrow[at]], resampled.shape[1])
+            better = found < best[at]
+            best[at] = np.where(better, found, best[at])
+            fits[at] = np.where(better[:, None], (direction, index), fits[at])
     return best, fits
 
 
 def _gathered(
     pictures: np.ndarray, left: np.ndarray, right: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The pictures that the pairs name, and the pairs renumbered among them: what is
-    measured of a few pairs' pictures is not measured of every picture."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The indices of the pictures that the pairs name, those pictures, and the pairs
+    renumbered among them: what is measured of a few pairs' pictures is not measured
+    of every picture."""
     ends, inverse = np.unique(np.concatenate([left, right]), return_inverse=True)
-    return pictures[ends], inverse[: len(left)], inverse[len(left) :]
+    return ends, pictures[ends], inverse[: len(left)], inverse[len(left) :]
 
 
-def _zoomed(grids: np.ndarray, zoom: float, anchor: tuple[float, float]) -> np.ndarray:
-    """Each picture's box of `zoom` at `anchor`, resampled to its full size, transposed
-    (its columns first: a copy less), one row each, not centred: two matrix products
-    over every picture's rows, then its columns."""
+def _boxed(grids: np.ndarray, box: Box) -> np.ndarray:
+    """Each picture's `box`, resampled to its full size, transposed (its columns first:
+    a copy less), one row each, not centred: two matrix products over every picture's
+    rows, then its columns."""
     count, side = len(grids), grids.shape[1]
-    across = grids.reshape(-1, side) @ resampling(side, zoom, anchor[0]).T
+    across = grids.reshape(-1, side) @ span_resampling(side, box[0], box[2]).T
     down = across.reshape(count, side, side).transpose(0, 2, 1).reshape(-1, side)
-    return (down @ resampling(side, zoom, anchor[1]).T).reshape(count, side * side)
+    return (down @ span_resampling(side, box[1], box[3]).T).reshape(count, side * side)
 
 
 def refined(
@@ -307,9 +354,7 @@ def refined(
         residual = float(unexplained(dot, own, energy, len(target)))
         return residual, dot / max(own, 1e-6), centred
 
-    zoom, (across, down) = fit[2], fit[3]
-    left, top = (width - width * zoom) * across, (height - height * zoom) * down
-    box = np.array([left, top, left + width * zoom, top + height * zoom])
+    box = np.array(fit[2]) * bounds
     picture = rendered(box[None, :])[0]
     residual, gain, centred = matched(picture)
     for step in range(STEPS):

@@ -17,10 +17,12 @@ look-alike pictures, blank images) is not expanded: the pairs it would give are 
 of look-alikes, and expanding it is quadratic.
 
 A crop of a tenth of a side moves a fingerprint by about 10 bits, often more: the
-copy's content is zoomed. Each image also has fingerprints of its thumbnail's centre
-at `ZOOMED` shares of its side (`zoomed_fingerprints`), and `cross_pairs` finds the
-images whose plain fingerprint is within `CROP_DISTANCE` bits of another's zoomed one:
-candidate crops, which the confirmation fits as any other (dslint.analysis.crops).
+copy's content is zoomed. Each image also has the fingerprints of its thumbnail's
+centre crops (`CROPS`, `zoomed_fingerprints`), and `cross_pairs` finds the images whose
+plain fingerprint is within `CROP_DISTANCE` bits of another's cropped one: candidate
+crops, which the confirmation fits as any other (dslint.analysis.crops). The thumbnail
+squeezes a picture to a square, so the centred square of a 500×375 photo is the middle
+75 % of its thumbnail's width: the crops are placed by each picture's aspect ratio.
 """
 
 from __future__ import annotations
@@ -35,7 +37,11 @@ SIZE = 32
 _BASIS = np.array(
     [[np.cos(np.pi * (2 * x + 1) * u / (2 * SIZE)) for x in range(SIZE)] for u in range(8)]
 )  # the 8 lowest DCT-II frequencies
-ZOOMED = (0.95, 0.9)  # the shares of a side whose centres are fingerprinted too
+# the centre crops each image is fingerprinted at too: a share of each side, or of the
+# shorter side as a square (what Resize(256) and CenterCrop(224), the evaluation
+# transform of ImageNet models, keep with 0.875; the whole shorter side with 1.0)
+CROPS = ((0.95, "each side"), (1.0, "square"), (0.875, "square"))
+SPAN_STEP = 1 / 64  # crops' edges are placed to this share of a side (half a thumbnail pixel)
 CROP_DISTANCE = 6  # bits of a zoomed fingerprint within which another is a candidate crop
 MAX_BUCKET = 200  # a chunk value this common (look-alikes, blank images) is not expanded
 # Chromaticity (each channel's share of the mean colour) moved at most 0.057 between a
@@ -47,19 +53,42 @@ PROBE_BLOCK = 1 << 18  # candidate pairs compared at once
 
 def fingerprints(thumbnails: list[bytes]) -> np.ndarray:
     """One uint64 per 32×32 RGB thumbnail."""
-    return _prints(_grey(thumbnails), 1.0)
+    return _prints(_grey(thumbnails))
 
 
-def zoomed_fingerprints(thumbnails: list[bytes]) -> np.ndarray:
-    """For each 32×32 RGB thumbnail, a row of the fingerprints of its centre at each of
-    `ZOOMED` shares of its side, resampled to 32×32: what a crop of it would have."""
+def zoomed_fingerprints(thumbnails: list[bytes], aspects: np.ndarray) -> np.ndarray:
+    """For each 32×32 RGB thumbnail, a row of the fingerprints of its `CROPS`, each
+    resampled to 32×32: what a copy so cropped would have. `aspects` are the pictures'
+    widths over their heights. Pictures whose crop is the same box (to `SPAN_STEP`) are
+    fingerprinted together."""
     grey = _grey(thumbnails)
-    return np.stack([_prints(grey, zoom) for zoom in ZOOMED], axis=1)
+    found = np.empty((len(thumbnails), len(CROPS)), np.uint64)
+    for which, spans in enumerate(crop_spans(aspects)):
+        boxes, group = np.unique(spans, axis=0, return_inverse=True)
+        for index, (left, top, right, bottom) in enumerate(boxes):
+            members = np.flatnonzero(group.ravel() == index)
+            across = _BASIS @ span_resampling(SIZE, left, right)
+            down = _BASIS @ span_resampling(SIZE, top, bottom)
+            found[members, which] = _prints(grey[members], down, across)
+    return found
 
 
-def _prints(grey: np.ndarray, zoom: float) -> np.ndarray:
-    basis = _BASIS if zoom == 1.0 else _BASIS @ resampling(SIZE, zoom, 0.5)
-    low = np.matmul(np.matmul(basis, grey), basis.T).reshape(len(grey), 64)
+def crop_spans(aspects: np.ndarray) -> list[np.ndarray]:
+    """For each of `CROPS`, each picture's box of it (left, top, right, bottom, as
+    shares of its sides, to `SPAN_STEP`), given its width over its height."""
+    aspects = np.asarray(aspects, float)
+    found = []
+    for share, shape in CROPS:
+        wide = share * np.minimum(1.0, 1.0 / aspects) if shape == "square" else share
+        high = share * np.minimum(1.0, aspects) if shape == "square" else share
+        spans = np.broadcast_to(np.stack([wide, high], axis=-1), (len(aspects), 2))
+        kept = np.round(spans / SPAN_STEP) * SPAN_STEP
+        found.append(np.concatenate([(1 - kept) / 2, (1 + kept) / 2], axis=1))
+    return found
+
+
+def _prints(grey: np.ndarray, down: np.ndarray = _BASIS, across: np.ndarray = _BASIS) -> np.ndarray:
+    low = np.matmul(np.matmul(down, grey), across.T).reshape(len(grey), 64)
     bits = low > np.partition(low[:, 1:], 31, axis=1)[:, 31:32]  # the median of 63, fast
     return np.packbits(bits, axis=1).view(">u8").ravel().astype(np.uint64)
 
@@ -82,11 +111,10 @@ def tints(thumbnails: list[bytes]) -> np.ndarray:
     return (red << 16) | (green << 8) | blue
 
 
-def resampling(side: int, zoom: float, anchor: float) -> np.ndarray:
+def span_resampling(side: int, start: float, stop: float) -> np.ndarray:
     """The matrix that takes a row of `side` values to the `side` values of its span
-    of `zoom` placed at `anchor` (0 the start, 1 the end), linearly interpolated."""
-    span = side * zoom
-    at = (side - span) * anchor + (np.arange(side) + 0.5) * span / side - 0.5
+    from `start` to `stop` (shares of the row), linearly interpolated."""
+    at = side * start + (np.arange(side) + 0.5) * (stop - start) - 0.5
     low = np.clip(np.floor(at).astype(int), 0, side - 1)
     high = np.minimum(low + 1, side - 1)
     weight = (at - np.floor(at)).astype(np.float32)
@@ -184,13 +212,18 @@ def near_pairs(hashes: np.ndarray, max_distance: int, crowded_above: int | None 
 
 
 def cross_pairs(
-    queries: np.ndarray, targets: np.ndarray, max_distance: int, crowded_above: int
+    queries: np.ndarray,
+    owners: np.ndarray,
+    targets: np.ndarray,
+    max_distance: int,
+    crowded_above: int,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Every (i, j), i != j, of a query and a target fingerprint within `max_distance`
-    bits (a zoomed fingerprint and a plain one), as two arrays ordered by (i, j); a
-    query with more than `crowded_above` such targets gives none (it is like too many
-    to say which it was cropped from). A target whose chunk value is too common to be
-    tabled is not found on that chunk."""
+    """Every (i, j) of a query and a target fingerprint within `max_distance` bits (a
+    cropped fingerprint and a plain one), as two arrays ordered by (i, j), but a
+    query's with its own picture's (target `owners[i]`); a query with more than
+    `crowded_above` such targets gives none (it is like too many to say which it was
+    cropped from). A target whose chunk value is too common to be tabled is not found
+    on that chunk."""
     count = len(targets)
     chunks = _chunk_count(count, max_distance)
     found = [np.empty(0, np.int64)]
@@ -208,7 +241,8 @@ def cross_pairs(
             wanted = asked ^ flip
             for block in _blocks(table[1][wanted]):
                 left, right = _candidates(everyone[block], wanted[block], table)
-                close = (left != right) & (hamming(queries[left], targets[right]) <= max_distance)
+                close = owners[left] != right
+                close &= hamming(queries[left], targets[right]) <= max_distance
                 found.append(left[close] * count + right[close])
     codes = np.unique(np.concatenate(found))
     left, right = np.divmod(codes, count)

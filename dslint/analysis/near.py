@@ -35,8 +35,8 @@ from dslint.analysis.confirm import (
 )
 from dslint.analysis.fingerprint import (
     CROP_DISTANCE,
+    CROPS,
     SIZE,
-    ZOOMED,
     Pairs,
     cross_pairs,
     from_signed,
@@ -144,10 +144,12 @@ def _with_crops(pairs: Pairs, hashes: np.ndarray, zoomed: list[tuple[int, ...] |
     each with the distance of their plain fingerprints."""
     known = np.flatnonzero([prints is not None for prints in zoomed])
     codes = [pairs.left.astype(np.int64) * len(hashes) + pairs.right]
-    for which in range(len(ZOOMED)):
+    for which in range(len(CROPS)):
         queries = from_signed([zoomed[i][which] for i in known])
-        wide, narrow = cross_pairs(queries, hashes, CROP_DISTANCE, crowded_above=CROWDED)
-        wide = known[wide]
+        cropped = queries != hashes[known]  # a square picture's whole square is itself
+        owners = known[cropped]
+        found = cross_pairs(queries[cropped], owners, hashes, CROP_DISTANCE, CROWDED)
+        wide, narrow = owners[found[0]], found[1]
         codes.append(np.minimum(wide, narrow) * len(hashes) + np.maximum(wide, narrow))
     left, right = np.divmod(np.unique(np.concatenate(codes)), len(hashes))
     return Pairs(left, right, hamming(hashes[left], hashes[right]))
@@ -184,7 +186,8 @@ def _confirmed(
     cropped = np.zeros(len(left), np.int64)
     unconfirmed = np.flatnonzero(~confirmed & both_known)
     read = partial(_originals, ctx, [images[i][0] for i in involved])
-    crop = crops.fitted(rows, left, right, unconfirmed, allowed, read)
+    aspects = np.array([_aspect(images[i][1]) for i in involved])
+    crop = crops.fitted(rows, left, right, unconfirmed, allowed, read, aspects)
     confirmed[crop.pairs], found[crop.pairs], cropped[crop.pairs] = True, crop.residual, crop.cut
     confirmed &= _same_colours(thumbnails, left, right, confirmed, crop)
     if confirmed.any():
@@ -195,6 +198,11 @@ def _confirmed(
             grey(pictures)[seen], [images[i][0].label for i in sample[seen]]
         )
     return pairs.where(confirmed), Evidence(found[confirmed], cropped[confirmed])
+
+
+def _aspect(facts: FileFacts) -> float:
+    """An image's width over its height (1 when unknown)."""
+    return facts.width / facts.height if facts.width and facts.height else 1.0
 
 
 def _same_colours(

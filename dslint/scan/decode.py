@@ -53,10 +53,11 @@ def fingerprint_images(batch: list[FileFacts]) -> None:
     images = [f for f in batch if f.kind == "image" and f.thumbnail and not f.error]
     if images:
         thumbnails = [f.thumbnail for f in images]
+        aspects = np.array([f.width / f.height if f.width and f.height else 1.0 for f in images])
         found = zip(
             as_signed(fingerprints(thumbnails)),
             tints(thumbnails).tolist(),
-            as_signed(zoomed_fingerprints(thumbnails)),
+            as_signed(zoomed_fingerprints(thumbnails, aspects)),
             strict=True,
         )
         for facts, (fingerprint, tint, prints) in zip(images, found, strict=True):
