@@ -16,8 +16,9 @@ class DuplicateWithinSplit(Rule):
         Two or more samples of one split with identical content and the same label
         (repeats with different labels are D003's); and, in a finding of their own,
         near-copies within a split (burst shots, re-saves, resized copies), confirmed
-        as D002 confirms them across splits, but for a split named as augmentations
-        (`train_augmented`), whose flips and crops of one picture are its purpose.
+        as D002 confirms them across splits and grouped among the split's own samples,
+        but for a split named as augmentations (`train_augmented`), whose flips and
+        crops of one picture are its purpose.
 
     Why it matters:
         Repeats weight some samples more than others without anyone having decided
@@ -95,7 +96,7 @@ def _exact_repeats(ctx: Context) -> Repeats:
 
 def _near_repeats(ctx: Context) -> Repeats:
     repeats: Repeats = defaultdict(list)
-    for group in ctx.near_groups(DEFAULT_DISTANCE):
+    for group in ctx.near_groups(DEFAULT_DISTANCE, within_splits=True):
         centre, *others = group.members  # the others are copies of the centre
         same = [s for s in others if (s.split, s.label) == (centre.split, centre.label)]
         if same and not is_augmented(centre.split):

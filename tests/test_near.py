@@ -348,6 +348,33 @@ def test_near_copies_within_a_split_of_augmentations_are_its_purpose(tmp_path: P
     ]
 
 
+def test_near_copies_in_train_are_reported_when_their_group_s_centre_is_augmented(
+    tmp_path: Path,
+) -> None:
+    """A picture in train and its re-save; in train_augmented, a crop of it and three
+    re-saves of that crop. The crop has the most copies: the centre of the star of
+    all six, in train_augmented. D004 groups the pairs inside one split: the re-save
+    in train is still reported."""
+    from fixtures.generate import photo_tiles
+
+    tile = photo_tiles("china")[4].resize((128, 128), Image.Resampling.LANCZOS)
+    for folder in ("train/temple", "train_augmented/temple"):
+        (tmp_path / folder).mkdir(parents=True)
+    for k, other in enumerate(photo_tiles("china")[5:10]):
+        other.save(tmp_path / "train" / "temple" / f"other-{k}.png")
+    tile.save(tmp_path / "train/temple/original.png")
+    tile.save(tmp_path / "train/temple/again.jpg", quality=85)
+    crop = tile.crop((5, 5, 123, 123)).resize((128, 128), Image.Resampling.BILINEAR)
+    crop.save(tmp_path / "train_augmented/temple/crop.png")
+    for k, gain in enumerate((1.02, 1.0, 0.98)):
+        again = ImageEnhance.Brightness(crop).enhance(gain)
+        again.save(tmp_path / "train_augmented" / "temple" / f"crop-{k}.jpg", quality=90)
+    report = dslint.check(tmp_path, use_cache=False, probe=False, select=["D004"])
+    assert [(f.rule_id, f.split, f.paths) for f in report.findings] == [
+        ("D004", "train", ("train/temple/again.jpg", "train/temple/original.png"))
+    ]
+
+
 def test_each_picture_s_closest_candidate_goes_on_to_the_crop_fit() -> None:
     from dslint.analysis.crops import closest
 

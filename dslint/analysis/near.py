@@ -95,28 +95,59 @@ class NearGroup:
         return f"{centre} ≈ " + ("each of " if len(others) > 1 else "") + examples(others, 4)
 
 
-def near_groups(ctx: Context, max_distance: int) -> list[NearGroup]:
+def near_groups(ctx: Context, max_distance: int, within_splits: bool = False) -> list[NearGroup]:
     """Near-duplicate images within `max_distance` fingerprint bits, confirmed, and
-    near-duplicate recordings (read them through `Context.near_groups`, which computes
-    each distance once per check for D002, D003 and D004 together)."""
+    near-duplicate recordings and texts (read them through `Context.near_groups`, which
+    computes each distance once per check for D002, D003 and D004 together). With
+    `within_splits`, groups of the pairs inside one split only: a picture in train
+    whose re-save is in train and whose crop is in train_augmented is the centre of a
+    star across splits, of which the re-save is no member."""
+    found = []
+    for chosen, pairs, kind, evidence in (
+        ctx.shared(image_pairs, max_distance),
+        ctx.shared(recording_pairs),
+        ctx.shared(text_pairs),
+    ):
+        if within_splits and len(chosen):
+            codes = np.unique([s.split for s, _ in chosen], return_inverse=True)[1]
+            same = codes[pairs.left] == codes[pairs.right]
+            pairs, evidence = (
+                pairs.where(same),
+                evidence if evidence is None else evidence.where(same),
+            )
+        found.extend(_groups(chosen, pairs, kind, evidence))
+    return found
+
+
+Found = tuple[list[tuple[Sample, object]], Pairs, str, "Evidence | None"]
+
+
+def image_pairs(ctx: Context, max_distance: int) -> Found:
+    """The confirmed pairs of images within `max_distance` fingerprint bits, with each
+    image's sample and content hash (for groups of exact copies to be left out): read
+    from the cache when the dataset is unchanged, else searched."""
     images = [
         (s, f)
         for s, f in ctx.files(unlabelled=True)
         if f.kind == "image" and f.fingerprint is not None and not f.error
     ]
-    found = []
-    if len(images) >= 2:
-        key = _search_key(images, max_distance)
-        stored = ctx.cache.result(key) if ctx.cache else None
-        if stored is not None:
-            pairs = Pairs(stored["left"], stored["right"], stored["distance"])
-            evidence = Evidence(stored["residual"], stored["cropped"])
-        else:
-            pairs, evidence = _search(ctx, images, max_distance)
-            if ctx.cache:
-                ctx.cache.put_result(key, {**pairs._asdict(), **evidence._asdict()})
-        found.extend(_groups([(s, f.content_hash) for s, f in images], pairs, "image", evidence))
-    return found + ctx.shared(recording_groups) + ctx.shared(text_groups)
+    chosen = [(s, f.content_hash) for s, f in images]
+    if len(images) < 2:
+        return chosen, _no_pairs(), "image", Evidence(np.empty(0), np.empty(0, np.int64))
+    key = _search_key(images, max_distance)
+    stored = ctx.cache.result(key) if ctx.cache else None
+    if stored is not None:
+        pairs = Pairs(stored["left"], stored["right"], stored["distance"])
+        evidence = Evidence(stored["residual"], stored["cropped"])
+    else:
+        pairs, evidence = _search(ctx, images, max_distance)
+        if ctx.cache:
+            ctx.cache.put_result(key, {**pairs._asdict(), **evidence._asdict()})
+    return chosen, pairs, "image", evidence
+
+
+def _no_pairs() -> Pairs:
+    return Pairs(np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0, np.int64))
 
 
 class Evidence(NamedTuple):
@@ -126,6 +157,9 @@ class Evidence(NamedTuple):
 
     residual: np.ndarray
     cropped: np.ndarray
+
+    def where(self, keep: np.ndarray) -> Evidence:
+        return Evidence(self.residual[keep], self.cropped[keep])
 
 
 def _search(
@@ -261,17 +295,17 @@ def _thumbnails(
     return [p or blank for p in pictures], np.array([p is not None for p in pictures], bool)
 
 
-def recording_groups(ctx: Context) -> list[NearGroup]:
+def recording_pairs(ctx: Context) -> Found:
     """Near-duplicate recordings: searched once, whatever D002's and D003's distances."""
     recordings = [(s, f) for s, f in ctx.audio_files() if f.audio_print]
+    chosen = [(s, f.content_hash) for s, f in recordings]
     matches = near_recordings([f.audio_print for _, f in recordings])
     if not matches:
-        return []
-    pairs = Pairs(*(np.array(side) for side in zip(*matches, strict=True)))
-    return _groups([(s, f.content_hash) for s, f in recordings], pairs, "audio", None)
+        return chosen, _no_pairs(), "audio", None
+    return chosen, Pairs(*(np.array(side) for side in zip(*matches, strict=True))), "audio", None
 
 
-def text_groups(ctx: Context) -> list[NearGroup]:
+def text_pairs(ctx: Context) -> Found:
     """Near-duplicate texts, rows of tables or `.txt` files, by their SimHash prints
     (dslint.scan.text's `text_prints`): their words' within `TEXT_DISTANCE` bits,
     confirmed by their word 3-grams' within `TEXT_CONFIRM`. Searched once, whatever
@@ -292,11 +326,11 @@ def text_groups(ctx: Context) -> list[NearGroup]:
             rows.extend(zip(samples, stats["row_hashes"], strict=True))
             prints.extend(stats["text_prints"])
     if len(rows) < 2:
-        return []
+        return rows, _no_pairs(), "text", None
     words, grams = (from_signed(side) for side in zip(*prints, strict=True))
     pairs = near_pairs(words, TEXT_DISTANCE, crowded_above=CROWDED)
     apart = np.bitwise_count(grams[pairs.left] ^ grams[pairs.right])
-    return _groups(rows, pairs.where(apart <= TEXT_CONFIRM), "text", None)
+    return rows, pairs.where(apart <= TEXT_CONFIRM), "text", None
 
 
 def _groups(

@@ -86,10 +86,10 @@ class Context:
             by_split.setdefault(pair[0].split, []).append(pair)
         return labelled, others, by_split
 
-    def shared(self, compute: Callable[[Context], T]) -> T:
-        """`compute(self)`, computed once per check and shared by every rule that asks:
-        for a plugin's own analyses."""
-        return self._once(compute, lambda: compute(self))
+    def shared(self, compute: Callable[..., T], *args: Hashable) -> T:
+        """`compute(self, *args)`, computed once per check for the same arguments and
+        shared by every rule that asks: for a plugin's own analyses."""
+        return self._once((compute, *args), lambda: compute(self, *args))
 
     def _once(self, key: Hashable, compute: Callable[[], T]) -> T:
         if key not in self._computed:
@@ -114,14 +114,19 @@ class Context:
             return read_objects(root, paths)
         return {path: _read(Path(root) / path) for path in paths}
 
-    def near_groups(self, max_distance: int | None = None) -> list[NearGroup]:
+    def near_groups(
+        self, max_distance: int | None = None, within_splits: bool = False
+    ) -> list[NearGroup]:
         """Confirmed near-duplicate groups (a sample and its copies, never a chain): images
         whose fingerprints are within `max_distance` bits (the default reach when None)
-        and recordings by their audio fingerprint. Exact copies are left out."""
+        and recordings by their audio fingerprint. Exact copies are left out. With
+        `within_splits`, groups of the pairs inside one split only."""
         from dslint.analysis.near import DEFAULT_DISTANCE, near_groups
 
         distance = DEFAULT_DISTANCE if max_distance is None else max_distance
-        return self._once(("near", distance), lambda: near_groups(self, distance))
+        return self._once(
+            ("near", distance, within_splits), lambda: near_groups(self, distance, within_splits)
+        )
 
     def split_values(self) -> dict[str, SplitValues]:
         """Each split's value statistics (range, scale, non-finite values), from facts."""
