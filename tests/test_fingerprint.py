@@ -14,11 +14,11 @@ from dslint.analysis.fingerprint import (
     CROP_DISTANCE,
     CROPS,
     Pairs,
+    cropped_fingerprints,
     cross_pairs,
     fingerprints,
     hamming,
     near_pairs,
-    zoomed_fingerprints,
 )
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -86,7 +86,7 @@ def test_a_crop_s_fingerprint_is_near_one_of_its_original_s_cropped_ones() -> No
     ]
     thumbnails = [_thumbnail(picture) for picture in [tile, *crops]]
     plain = fingerprints(thumbnails)
-    cropped = zoomed_fingerprints(thumbnails, np.ones(4))[0]
+    cropped = cropped_fingerprints(thumbnails, np.ones(4))[0]
     assert CROPS == ((0.95, "each side"), (1.0, "square"), (0.875, "square"))
     assert hamming(plain[1:], plain[0]).tolist() == [8, 20, 24]
     assert [hamming(plain[1:], print_).tolist() for print_ in cropped] == [
@@ -108,7 +108,7 @@ def test_an_evaluation_crop_of_a_wide_photo_is_near_its_cropped_fingerprint() ->
     left = (smaller.width - 224) // 2
     evaluated = smaller.crop((left, 16, left + 224, 240))
     plain = fingerprints([_thumbnail(photo), _thumbnail(evaluated)])
-    cropped = zoomed_fingerprints([_thumbnail(photo)], np.array([width / height]))[0]
+    cropped = cropped_fingerprints([_thumbnail(photo)], np.array([width / height]))[0]
     assert (width, height) == (640, 427) and CROP_DISTANCE == 6
     assert hamming(plain[1], plain[0]) == 20
     assert hamming(plain[1], cropped).tolist() == [20, 14, 0]

@@ -18,7 +18,7 @@ of look-alikes, and expanding it is quadratic.
 
 A crop of a tenth of a side moves a fingerprint by about 10 bits, often more: the
 copy's content is zoomed. Each image also has the fingerprints of its thumbnail's
-centre crops (`CROPS`, `zoomed_fingerprints`), and `cross_pairs` finds the images whose
+centre crops (`CROPS`, `cropped_fingerprints`), and `cross_pairs` finds the images whose
 plain fingerprint is within `CROP_DISTANCE` bits of another's cropped one: candidate
 crops, which the confirmation fits as any other (dslint.analysis.crops). The thumbnail
 squeezes a picture to a square, so the centred square of a 500×375 photo is the middle
@@ -42,7 +42,7 @@ _BASIS = np.array(
 # transform of ImageNet models, keep with 0.875; the whole shorter side with 1.0)
 CROPS = ((0.95, "each side"), (1.0, "square"), (0.875, "square"))
 SPAN_STEP = 1 / 64  # crops' edges are placed to this share of a side (half a thumbnail pixel)
-CROP_DISTANCE = 6  # bits of a zoomed fingerprint within which another is a candidate crop
+CROP_DISTANCE = 6  # bits of a cropped fingerprint within which another is a candidate crop
 MAX_BUCKET = 200  # a chunk value this common (look-alikes, blank images) is not expanded
 # Chromaticity (each channel's share of the mean colour) moved at most 0.057 between a
 # photo and its copy brightened, re-contrasted or re-saturated by 15 %, cropped by 5 %
@@ -56,7 +56,7 @@ def fingerprints(thumbnails: list[bytes]) -> np.ndarray:
     return _prints(_grey(thumbnails))
 
 
-def zoomed_fingerprints(thumbnails: list[bytes], aspects: np.ndarray) -> np.ndarray:
+def cropped_fingerprints(thumbnails: list[bytes], aspects: np.ndarray) -> np.ndarray:
     """For each 32×32 RGB thumbnail, a row of the fingerprints of its `CROPS`, each
     resampled to 32×32: what a copy so cropped would have. `aspects` are the pictures'
     widths over their heights. Pictures whose crop is the same box (to `SPAN_STEP`) are
@@ -79,9 +79,9 @@ def crop_spans(aspects: np.ndarray) -> list[np.ndarray]:
     aspects = np.asarray(aspects, float)
     found = []
     for share, shape in CROPS:
-        wide = share * np.minimum(1.0, 1.0 / aspects) if shape == "square" else share
-        high = share * np.minimum(1.0, aspects) if shape == "square" else share
-        spans = np.broadcast_to(np.stack([wide, high], axis=-1), (len(aspects), 2))
+        of_width = share * np.minimum(1.0, 1.0 / aspects) if shape == "square" else share
+        of_height = share * np.minimum(1.0, aspects) if shape == "square" else share
+        spans = np.broadcast_to(np.stack([of_width, of_height], axis=-1), (len(aspects), 2))
         kept = np.round(spans / SPAN_STEP) * SPAN_STEP
         found.append(np.concatenate([(1 - kept) / 2, (1 + kept) / 2], axis=1))
     return found

@@ -167,22 +167,22 @@ def _search(
 ) -> tuple[Pairs, Evidence]:
     hashes = from_signed([f.fingerprint for _, f in images])
     pairs = near_pairs(hashes, max_distance, crowded_above=CROWDED)
-    pairs = _with_crops(pairs, hashes, [f.zoomed_prints for _, f in images])
+    pairs = _with_crops(pairs, hashes, [f.cropped_prints for _, f in images])
     pairs = _of_one_colour(pairs, [f.tint for _, f in images])
     return _confirmed(ctx, images, pairs)
 
 
-def _with_crops(pairs: Pairs, hashes: np.ndarray, zoomed: list[tuple[int, ...] | None]) -> Pairs:
+def _with_crops(pairs: Pairs, hashes: np.ndarray, cropped: list[tuple[int, ...] | None]) -> Pairs:
     """The pairs and the candidate crops: images whose fingerprint is within
-    `CROP_DISTANCE` bits of another's zoomed fingerprint (dslint.analysis.fingerprint),
+    `CROP_DISTANCE` bits of another's cropped fingerprint (dslint.analysis.fingerprint),
     each with the distance of their plain fingerprints."""
-    known = np.flatnonzero([prints is not None for prints in zoomed])
+    known = np.flatnonzero([prints is not None for prints in cropped])
     codes = [pairs.left.astype(np.int64) * len(hashes) + pairs.right]
     for which in range(len(CROPS)):
-        queries = from_signed([zoomed[i][which] for i in known])
-        cropped = queries != hashes[known]  # a square picture's whole square is itself
-        owners = known[cropped]
-        found = cross_pairs(queries[cropped], owners, hashes, CROP_DISTANCE, CROWDED)
+        queries = from_signed([cropped[i][which] for i in known])
+        differs = queries != hashes[known]  # a square picture's whole square is itself
+        owners = known[differs]
+        found = cross_pairs(queries[differs], owners, hashes, CROP_DISTANCE, CROWDED)
         wide, narrow = owners[found[0]], found[1]
         codes.append(np.minimum(wide, narrow) * len(hashes) + np.maximum(wide, narrow))
     left, right = np.divmod(np.unique(np.concatenate(codes)), len(hashes))

@@ -52,7 +52,7 @@ class FileFacts:
     fingerprint: int | None = None  # 64-bit perceptual hash of an image's thumbnail (signed)
     tint: int | None = None  # an image's mean colour, 0xRRGGBB (the fingerprint is grey)
     # fingerprints of the thumbnail's centre crops (fingerprint.CROPS)
-    zoomed_prints: tuple[int, ...] | None = None
+    cropped_prints: tuple[int, ...] | None = None
     audio_print: bytes | None = (
         None  # 32 bits per 16 ms of a recording (dslint.analysis.audio_print)
     )

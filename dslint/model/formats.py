@@ -68,7 +68,7 @@ IMAGE = Kind(
         "thumbnail",
         "fingerprint",
         "tint",
-        "zoomed_prints",
+        "cropped_prints",
     ),
     probe_properties=(
         *FILE_PROPERTIES,

@@ -15,7 +15,7 @@ import xxhash
 from PIL import Image
 
 from dslint.analysis.audio_print import audio_print
-from dslint.analysis.fingerprint import as_signed, fingerprints, tints, zoomed_fingerprints
+from dslint.analysis.fingerprint import as_signed, cropped_fingerprints, fingerprints, tints
 from dslint.lazy import resolve
 from dslint.model.facts import DRAFT, FileFacts
 from dslint.model.formats import KINDS
@@ -57,11 +57,11 @@ def fingerprint_images(batch: list[FileFacts]) -> None:
         found = zip(
             as_signed(fingerprints(thumbnails)),
             tints(thumbnails).tolist(),
-            as_signed(zoomed_fingerprints(thumbnails, aspects)),
+            as_signed(cropped_fingerprints(thumbnails, aspects)),
             strict=True,
         )
         for facts, (fingerprint, tint, prints) in zip(images, found, strict=True):
-            facts.fingerprint, facts.tint, facts.zoomed_prints = fingerprint, tint, tuple(prints)
+            facts.fingerprint, facts.tint, facts.cropped_prints = fingerprint, tint, tuple(prints)
 
 
 @contextmanager
