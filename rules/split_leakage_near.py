@@ -125,7 +125,7 @@ def _made_to(ctx: Context, groups: list[NearGroup], split: str) -> str | None:
         mine = {shape[s] for s in group.members if s.split == split and s in shape}
         theirs = {shape[s] for s in group.members if s.split != split and s in shape}
         if len(mine) == 1 and theirs and not mine & theirs:
-            sizes.append((next(iter(mine)), group.cropped > 0))
+            sizes.append((next(iter(mine)), max(group.cropped) > 0))
         else:
             sizes.append((None, False))
     if not sizes:

@@ -323,9 +323,15 @@ def test_evaluation_crops_of_wide_photos_are_found(tmp_path: Path) -> None:
     report = dslint.check(tmp_path, use_cache=False, probe=False, select=["D002"])
     (leak,) = report.findings
     assert leak.message.startswith("val is largely copies cropped to 224×224 of train: 2 of 2")
-    assert [g["samples"] for g in leak.evidence["groups"]] == [
-        ["train/photo/0-0.jpg", "val/photo/eval-0.jpg"],
-        ["train/photo/1-0.jpg", "val/photo/eval-1.jpg"],
+    assert [(g["samples"], g["how"].split("one a ")[1]) for g in leak.evidence["groups"]] == [
+        (
+            ["train/photo/0-0.jpg", "val/photo/eval-0.jpg"],
+            "crop of the other (34 % of its width and 13 % of its height cut)",
+        ),
+        (
+            ["train/photo/1-0.jpg", "val/photo/eval-1.jpg"],
+            "crop of the other (34 % of its width and 13 % of its height cut)",
+        ),
     ]
 
 

@@ -74,8 +74,9 @@ BOXES: tuple[Box, ...] = tuple(
 
 class Crops(NamedTuple):
     """Pairs confirmed as crops: their positions, the residuals of their fits, the
-    percent of a side the narrower lacks, the wider picture of each, and the box of
-    it the narrower fitted (left, top, right, bottom, as shares of its sides)."""
+    percent of the width and of the height the narrower lacks (a row each), the wider
+    picture of each, and the box of it the narrower fitted (left, top, right, bottom,
+    as shares of its sides)."""
 
     pairs: np.ndarray
     residual: np.ndarray
@@ -88,7 +89,7 @@ class Crops(NamedTuple):
         return cls(
             np.empty(0, np.int64),
             np.empty(0),
-            np.empty(0, np.int64),
+            np.empty((0, 2), np.int64),
             np.empty(0, np.int64),
             np.empty((0, 4)),
         )
@@ -158,8 +159,8 @@ def _fitted(
     found = [refined(originals.get, fit, limit) for fit, limit in zip(fits, limits, strict=True)]
     residual, box = np.array([f[0] for f in found]), np.array([f[1] for f in found])
     fine = residual <= limits
-    share = np.minimum(box[:, 2] - box[:, 0], box[:, 3] - box[:, 1])
-    cut = np.rint(100 * (1 - share)).astype(np.int64)
+    spans = np.stack([box[:, 2] - box[:, 0], box[:, 3] - box[:, 1]], axis=1)
+    cut = np.rint(100 * (1 - spans)).astype(np.int64)
     wide = np.array([fit[0] for fit in fits], np.int64)
     return Crops(chosen[kept][fine], residual[fine], cut[fine], wide[fine], box[fine])
 
