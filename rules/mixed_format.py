@@ -6,7 +6,9 @@ from operator import attrgetter
 from typing import NamedTuple
 
 from dslint.engine import Context, Finding, Rule
-from dslint.engine.wording import tally
+from dslint.engine.wording import examples, tally
+from dslint.model.dataset import Sample
+from dslint.model.facts import FileFacts
 
 
 class MixedFormat(Rule):
@@ -15,7 +17,10 @@ class MixedFormat(Rule):
     What it catches:
         Images that mix modes (RGB, L, RGBA, P, CMYK), bit depths (8, 16 bit) or
         channel counts, and per-sample arrays that mix shapes or dtypes, with a
-        summary of the mix. Mixed image sizes alone are reported as info.
+        summary of the mix; the files of a value that at most `FEW` files have are
+        named, as likely strays (hymenoptera_data's ants hold a palette GIF, "this image
+        could not be found", among 397 RGB photos). Mixed image sizes alone are
+        reported as info.
 
     Why it matters:
         A loader that does not convert explicitly yields tensors of different shapes
@@ -25,7 +30,7 @@ class MixedFormat(Rule):
         format instead of the content.
 
     Example:
-        images mix modes RGB ×950, L ×48, RGBA ×2.
+        samples mix modes RGB ×950, L ×48, RGBA ×2 (train/cat/12.png, train/dog/7.png).
 
     How to fix:
         Convert every image once (`Image.open(p).convert("RGB")`, resize to one size),
@@ -38,7 +43,8 @@ class MixedFormat(Rule):
     default_severity = "warning"
 
     def check(self, ctx: Context) -> Iterator[Finding]:
-        facts = [f for _, f in ctx.files() if not f.error]
+        files = [(s, f) for s, f in ctx.files() if not f.error]
+        facts = [f for _, f in files]
         # images counted by their format first: a dataset has few distinct ones
         images = Counter(
             ImageFormat(*IMAGE_FORMAT(f)) for f in facts if f.kind == "image" and f.mode
@@ -54,8 +60,15 @@ class MixedFormat(Rule):
         mixed = {what: c for what, c in mixes.items() if len(c) > 1}
         sizes = _tallied(images, lambda image: f"{image.width}×{image.height}")
         if mixed:
+            strays = {what: _strays(files, what, c) for what, c in mixed.items()}
             yield self.finding(
-                "samples mix " + "; ".join(f"{what} {tally(c)}" for what, c in mixed.items()),
+                "samples mix "
+                + "; ".join(
+                    f"{what} {tally(c)}"
+                    + (f" ({examples(strays[what], 3)})" if strays[what] else "")
+                    for what, c in mixed.items()
+                ),
+                paths=sorted({path for found in strays.values() for path in found}),
                 evidence={what: dict(c) for what, c in mixed.items()},
                 fix="Convert every sample to one mode, depth and shape once, or make the "
                 "loader convert explicitly.",
@@ -79,6 +92,29 @@ class ImageFormat(NamedTuple):
 
 
 IMAGE_FORMAT = attrgetter(*ImageFormat._fields)
+FEW = 5  # files at most of a value in a mix that are named, as likely strays
+VALUE_OF: dict[str, Callable[[FileFacts], str | None]] = {  # each mixed value, of one file
+    "modes": lambda f: f.mode if f.kind == "image" else None,
+    "bit depths": lambda f: f"{f.bit_depth}-bit" if f.kind == "image" and f.mode else None,
+    "channel counts": lambda f: str(f.channels) if f.kind == "image" and f.mode else None,
+    "array shapes": lambda f: (
+        "×".join(map(str, f.arrays[""]["shape"]))
+        if f.kind == "array" and f.arrays.get("")
+        else None
+    ),
+    "array dtypes": lambda f: (
+        f.arrays[""]["dtype"] if f.kind == "array" and f.arrays.get("") else None
+    ),
+}
+
+
+def _strays(files: list[tuple[Sample, FileFacts]], what: str, counts: Counter) -> list[str]:
+    """The files of the values of a mix that at most `FEW` files have, other than its
+    commonest, in dataset order."""
+    commonest = counts.most_common(1)[0][0]
+    rare = {value for value, count in counts.items() if count <= FEW and value != commonest}
+    value_of = VALUE_OF[what]
+    return [s.path or s.source for s, f in files if rare and value_of(f) in rare]
 
 
 def _tallied(formats: Counter, value_of: Callable[[ImageFormat], str]) -> Counter:

@@ -171,3 +171,33 @@ def test_a_large_jpeg_is_decoded_as_a_draft_and_its_copies_confirmed_in_full(
         "1 of 1 test samples (100.0 %) also appear in train: train/temple/photo.jpg = "
         "test/temple/commented.jpg (same decoded content)"
     )
+
+
+def test_a_mix_names_its_few_strays_but_not_a_common_minority(tmp_path: Path) -> None:
+    """A palette GIF among RGB photos is named (hymenoptera_data ships one, a "this
+    image could not be found" placeholder among its ants); six grey scans among
+    twenty colour ones are a minority, not strays."""
+    import dslint
+
+    rng = np.random.default_rng(0)
+    for k in range(20):
+        colour = rng.integers(0, 256, (24, 24, 3), dtype=np.uint8)
+        path = tmp_path / "train" / ("ants" if k % 2 else "bees") / f"{k}.jpg"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        Image.fromarray(colour).save(path)
+    Image.new("P", (30, 30)).save(tmp_path / "train/ants/imageNotFound.gif")
+    stray = dslint.check(tmp_path, select=["N005"], probe=False, use_cache=False).findings
+    assert [(f.message, f.paths) for f in stray if f.severity == "warning"] == [
+        (
+            "samples mix modes RGB ×20, P ×1 (train/ants/imageNotFound.gif); "
+            "channel counts 3 ×20, 1 ×1 (train/ants/imageNotFound.gif)",
+            ("train/ants/imageNotFound.gif",),
+        )
+    ]
+    for k in range(6):
+        Image.new("L", (24, 24), 40 * k).save(tmp_path / "train" / "bees" / f"grey{k}.png")
+    (tmp_path / "train/ants/imageNotFound.gif").unlink()
+    minority = dslint.check(tmp_path, select=["N005"], probe=False, use_cache=False).findings
+    assert [(f.message, f.paths) for f in minority if f.severity == "warning"] == [
+        ("samples mix modes RGB ×20, L ×6; channel counts 3 ×20, 1 ×6", ())
+    ]
