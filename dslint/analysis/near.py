@@ -225,7 +225,7 @@ def _confirmed(
     cropped = np.zeros((len(left), 2), np.int64)
     unconfirmed = np.flatnonzero(~confirmed & both_known)
     read = partial(_originals, ctx, [images[i][0] for i in involved])
-    aspects = np.array([_aspect(images[i][1]) for i in involved])
+    aspects = np.array([images[i][1].aspect for i in involved])
     crop = crops.fitted(rows, left, right, unconfirmed, allowed, read, aspects)
     confirmed[crop.pairs], found[crop.pairs], cropped[crop.pairs] = True, crop.residual, crop.cut
     confirmed &= _same_colours(thumbnails, left, right, confirmed, crop)
@@ -237,11 +237,6 @@ def _confirmed(
             grey(pictures)[seen], [images[i][0].label for i in sample[seen]]
         )
     return pairs.where(confirmed), Evidence(found[confirmed], cropped[confirmed])
-
-
-def _aspect(facts: FileFacts) -> float:
-    """An image's width over its height (1 when unknown)."""
-    return facts.width / facts.height if facts.width and facts.height else 1.0
 
 
 def _same_colours(

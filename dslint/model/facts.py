@@ -61,6 +61,11 @@ class FileFacts:
     # (see decode.array_stats)
     arrays: dict[str, dict[str, Any]] = field(default_factory=dict)
 
+    @property
+    def aspect(self) -> float:
+        """An image's width over its height (1 when unknown)."""
+        return self.width / self.height if self.width and self.height else 1.0
+
     def __reduce__(self) -> tuple:
         """Pickled as the constructor's arguments (for the scan's worker processes):
         2.3× faster than the slotted dataclass's own state, which looks its fields up

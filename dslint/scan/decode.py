@@ -53,7 +53,7 @@ def fingerprint_images(batch: list[FileFacts]) -> None:
     images = [f for f in batch if f.kind == "image" and f.thumbnail and not f.error]
     if images:
         thumbnails = [f.thumbnail for f in images]
-        aspects = np.array([f.width / f.height if f.width and f.height else 1.0 for f in images])
+        aspects = np.array([f.aspect for f in images])
         found = zip(
             as_signed(fingerprints(thumbnails)),
             tints(thumbnails).tolist(),
