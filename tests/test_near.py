@@ -381,6 +381,22 @@ def test_near_copies_in_train_are_reported_when_their_group_s_centre_is_augmente
     ]
 
 
+@pytest.mark.parametrize(
+    ("cropped", "said"),
+    [
+        ((5, 6), ", one a 6 % crop of the other"),
+        ((35, 13), ", one a crop of the other (35 % of its width and 13 % of its height cut)"),
+        ((6, 0), ", one a crop of the other (6 % of its width cut)"),
+        ((0, 0), ""),
+    ],
+)
+def test_a_crop_says_how_much_of_each_side_it_lacks(cropped: tuple[int, int], said: str) -> None:
+    from dslint.analysis.near import NearGroup
+
+    group = NearGroup((), 4, residual=1.2, cropped=cropped)
+    assert group.how == "1.2 grey levels apart at 32×32, brightness matched" + said
+
+
 def test_each_picture_s_closest_candidate_goes_on_to_the_crop_fit() -> None:
     from dslint.analysis.crops import closest
 

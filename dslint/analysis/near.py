@@ -86,8 +86,9 @@ class NearGroup:
         how = f"{self.residual:.1f} grey levels apart at 32×32, brightness matched"
         width, height = self.cropped
         if abs(width - height) > 2:  # a 4:3 photo's centred square: 35 % of its width
-            cut = f"{width} % of its width and {height} % of its height cut"
-            return f"{how}, one a crop of the other ({cut})"
+            cuts = ((width, "width"), (height, "height"))
+            sides = [f"{cut} % of its {side}" for cut, side in cuts if cut]
+            return f"{how}, one a crop of the other ({' and '.join(sides)} cut)"
         return how + (f", one a {max(self.cropped)} % crop of the other" if width or height else "")
 
     def names(self) -> list[str]:
