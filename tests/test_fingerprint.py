@@ -14,6 +14,7 @@ from dslint.analysis.fingerprint import (
     CROP_DISTANCE,
     CROPS,
     Pairs,
+    crop_spans,
     cropped_fingerprints,
     cross_pairs,
     fingerprints,
@@ -241,3 +242,17 @@ def test_the_crowded_search_finds_every_pair_of_an_uncrowded_fingerprint() -> No
     assert len(searched.left) < len(everything.left) / 2, "look-alikes were not left out"
     assert expected <= set(searched.as_dict().items())
     assert len(expected) >= 400  # the distinct pictures' copies at least
+
+
+def test_a_picture_s_square_crops_are_placed_by_its_aspect_ratio() -> None:
+    """On a squeezed thumbnail the centred square of a 500×375 photo is the middle
+    75 % of its width (to 1/64), of a portrait one the middle of its height, of a
+    square one the whole; 95 % of each side is the same box whatever the shape."""
+    each_side, whole_square, evaluation = crop_spans(np.array([500 / 375, 375 / 500, 1.0]))
+    assert each_side.tolist() == [[1.5 / 64, 1.5 / 64, 62.5 / 64, 62.5 / 64]] * 3
+    assert whole_square.tolist() == [
+        [8 / 64, 0.0, 56 / 64, 1.0],
+        [0.0, 8 / 64, 1.0, 56 / 64],
+        [0.0, 0.0, 1.0, 1.0],
+    ]
+    assert evaluation[2].tolist() == [4 / 64, 4 / 64, 60 / 64, 60 / 64]  # 87.5 % of 64
