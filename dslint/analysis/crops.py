@@ -221,7 +221,7 @@ def _squares(aspects: np.ndarray) -> np.ndarray:
     return np.stack(
         [
             spans
-            for (_, shape), spans in zip(CROPS, crop_spans(aspects), strict=True)
+            for (_, shape, _), spans in zip(CROPS, crop_spans(aspects), strict=True)
             if shape == "square"
         ]
     )

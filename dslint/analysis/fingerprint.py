@@ -17,8 +17,8 @@ look-alike pictures, blank images) is not expanded: the pairs it would give are 
 of look-alikes, and expanding it is quadratic.
 
 A crop of a tenth of a side moves a fingerprint by about 10 bits, often more: the
-copy's content is zoomed. Each image also has the fingerprints of its thumbnail's
-centre crops (`CROPS`, `cropped_fingerprints`), and `cross_pairs` finds the images whose
+copy's content is zoomed. Each image also has the fingerprints of crops of its
+thumbnail (`CROPS`, `cropped_fingerprints`), and `cross_pairs` finds the images whose
 plain fingerprint is within `CROP_DISTANCE` bits of another's cropped one: candidate
 crops, which the confirmation fits as any other (dslint.analysis.crops). The thumbnail
 squeezes a picture to a square, so the centred square of a 500×375 photo is the middle
@@ -37,10 +37,18 @@ SIZE = 32
 _BASIS = np.array(
     [[np.cos(np.pi * (2 * x + 1) * u / (2 * SIZE)) for x in range(SIZE)] for u in range(8)]
 )  # the 8 lowest DCT-II frequencies
-# the centre crops each image is fingerprinted at too: a share of each side, or of the
-# shorter side as a square (what Resize(256) and CenterCrop(224), the evaluation
-# transform of ImageNet models, keep with 0.875; the whole shorter side with 1.0)
-CROPS = ((0.95, "each side"), (1.0, "square"), (0.875, "square"))
+# the crops each image is fingerprinted at too: a share of each side about the centre or
+# a corner (left, top: 0 the start, 1 the end), or of the shorter side as a centred
+# square (what Resize(256) and CenterCrop(224), the evaluation transform of ImageNet
+# models, keep with 0.875; the whole shorter side with 1.0). On 200 crops of flower
+# photos at a corner, the plain fingerprint reached 51 of 100 of 5 % and 4 of 100 of
+# 8 %, the corners' fingerprints at 93 % 90 and 97.
+CROPS = (
+    (0.95, "each side", (0.5, 0.5)),
+    (1.0, "square", (0.5, 0.5)),
+    (0.875, "square", (0.5, 0.5)),
+    *((0.93, "each side", corner) for corner in ((0, 0), (1, 0), (0, 1), (1, 1))),
+)
 SPAN_STEP = 1 / 64  # crops' edges are placed to this share of a side (half a thumbnail pixel)
 CROP_DISTANCE = 6  # bits of a cropped fingerprint within which another is a candidate crop
 MAX_BUCKET = 200  # a chunk value this common (look-alikes, blank images) is not expanded
@@ -78,12 +86,13 @@ def crop_spans(aspects: np.ndarray) -> list[np.ndarray]:
     shares of its sides, to `SPAN_STEP`), given its width over its height."""
     aspects = np.asarray(aspects, float)
     found = []
-    for share, shape in CROPS:
+    for share, shape, anchor in CROPS:
         of_width = share * np.minimum(1.0, 1.0 / aspects) if shape == "square" else share
         of_height = share * np.minimum(1.0, aspects) if shape == "square" else share
         spans = np.broadcast_to(np.stack([of_width, of_height], axis=-1), (len(aspects), 2))
         kept = np.round(spans / SPAN_STEP) * SPAN_STEP
-        found.append(np.concatenate([(1 - kept) / 2, (1 + kept) / 2], axis=1))
+        start = (1 - kept) * np.asarray(anchor, float)
+        found.append(np.concatenate([start, start + kept], axis=1))
     return found
 
 

@@ -53,7 +53,7 @@ if TYPE_CHECKING:
 
 DEFAULT_DISTANCE = 10  # the search's reach: the confirmation decides (README, near-duplicates)
 CROWDED = 100  # a fingerprint with more close neighbours is looked up no further
-SEARCH_VERSION = 7  # raise when the search or its confirmation changes what it finds
+SEARCH_VERSION = 8  # raise when the search or its confirmation changes what it finds
 TEXT_DISTANCE = 8  # bits of two texts' word prints within which they are near-copies (README)
 TEXT_CONFIRM = 20  # bits of their 3-gram prints within which that is confirmed (README)
 
@@ -183,14 +183,17 @@ def _with_crops(pairs: Pairs, hashes: np.ndarray, cropped: list[tuple[int, ...] 
     `CROP_DISTANCE` bits of another's cropped fingerprint (dslint.analysis.fingerprint),
     each with the distance of their plain fingerprints."""
     known = np.flatnonzero([prints is not None for prints in cropped])
-    codes = [pairs.left.astype(np.int64) * len(hashes) + pairs.right]
-    for which in range(len(CROPS)):
-        queries = from_signed([cropped[i][which] for i in known])
-        differs = queries != hashes[known]  # a square picture's whole square is itself
-        owners = known[differs]
-        found = cross_pairs(queries[differs], owners, hashes, CROP_DISTANCE, CROWDED)
-        wide, narrow = owners[found[0]], found[1]
-        codes.append(np.minimum(wide, narrow) * len(hashes) + np.maximum(wide, narrow))
+    # every crop of every picture asks at once, so the plain fingerprints are tabled once
+    queries = from_signed([cropped[i][which] for which in range(len(CROPS)) for i in known])
+    owners = np.tile(known, len(CROPS))
+    differs = queries != hashes[owners]  # a square picture's whole square is itself
+    owners = owners[differs]
+    found = cross_pairs(queries[differs], owners, hashes, CROP_DISTANCE, CROWDED)
+    wide, narrow = owners[found[0]], found[1]
+    codes = [
+        pairs.left.astype(np.int64) * len(hashes) + pairs.right,
+        np.minimum(wide, narrow) * len(hashes) + np.maximum(wide, narrow),
+    ]
     left, right = np.divmod(np.unique(np.concatenate(codes)), len(hashes))
     return Pairs(left, right, hamming(hashes[left], hashes[right]))
 
