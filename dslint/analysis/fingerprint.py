@@ -195,11 +195,8 @@ def near_pairs(hashes: np.ndarray, max_distance: int, crowded_above: int | None 
     limit = count if crowded_above is None else crowded_above  # no degree exceeds count
     degree = np.zeros(count, dtype=np.int64)
     crowded = np.zeros(count, dtype=bool)
-    low = 0
-    for chunk in range(chunks):
-        width = 64 // chunks + (chunk < 64 % chunks)
-        keys = ((hashes >> np.uint64(low)) & np.uint64((1 << width) - 1)).astype(np.int64)
-        low += width
+    for low, width in _chunk_spans(chunks):
+        keys = _chunk_values(hashes, low, width)
         left_out = (np.bincount(keys, minlength=1 << width) > MAX_BUCKET)[keys]  # look-alikes
         everyone = _table(keys, ~left_out, width)
         uncrowded = _table(keys, ~left_out & ~crowded, width)
@@ -236,13 +233,8 @@ def cross_pairs(
     count = len(targets)
     chunks = _chunk_count(count, max_distance)
     found = [np.empty(0, np.int64)]
-    low = 0
-    for chunk in range(chunks):
-        width = 64 // chunks + (chunk < 64 % chunks)
-        mask = np.uint64((1 << width) - 1)
-        keys = ((targets >> np.uint64(low)) & mask).astype(np.int64)
-        asked = ((queries >> np.uint64(low)) & mask).astype(np.int64)
-        low += width
+    for low, width in _chunk_spans(chunks):
+        keys, asked = _chunk_values(targets, low, width), _chunk_values(queries, low, width)
         common = np.bincount(keys, minlength=1 << width) > MAX_BUCKET
         table = _table(keys, ~common[keys], width)
         everyone = np.arange(len(queries))
@@ -257,6 +249,18 @@ def cross_pairs(
     left, right = np.divmod(codes, count)
     keep = (np.bincount(left, minlength=len(queries)) <= crowded_above)[left]
     return left[keep], right[keep]
+
+
+def _chunk_spans(chunks: int) -> list[tuple[int, int]]:
+    """The lowest bit and the width of each of `chunks` chunks of the 64 bits (the first
+    64 % chunks of them a bit wider)."""
+    widths = [64 // chunks + (chunk < 64 % chunks) for chunk in range(chunks)]
+    return [(sum(widths[:chunk]), width) for chunk, width in enumerate(widths)]
+
+
+def _chunk_values(hashes: np.ndarray, low: int, width: int) -> np.ndarray:
+    """Each fingerprint's value on the chunk of `width` bits from bit `low`."""
+    return ((hashes >> np.uint64(low)) & np.uint64((1 << width) - 1)).astype(np.int64)
 
 
 def _contains(sorted_values: np.ndarray, values: np.ndarray) -> np.ndarray:
