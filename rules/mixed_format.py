@@ -50,12 +50,10 @@ class MixedFormat(Rule):
             ImageFormat(*IMAGE_FORMAT(f)) for f in facts if f.kind == "image" and f.mode
         )
         arrays = [f for f in facts if f.kind == "array" and f.arrays.get("")]
-        mixes = {
-            "modes": _tallied(images, lambda image: image.mode),
-            "bit depths": _tallied(images, lambda image: f"{image.bit_depth}-bit"),
-            "channel counts": _tallied(images, lambda image: str(image.channels)),
-            "array shapes": Counter("×".join(map(str, f.arrays[""]["shape"])) for f in arrays),
-            "array dtypes": Counter(f.arrays[""]["dtype"] for f in arrays),
+        mixes = {what: _tallied(images, value) for what, value in IMAGE_VALUES.items()}
+        mixes |= {
+            what: Counter(value(f.arrays[""]) for f in arrays)
+            for what, value in ARRAY_VALUES.items()
         }
         mixed = {what: c for what, c in mixes.items() if len(c) > 1}
         sizes = _tallied(images, lambda image: f"{image.width}×{image.height}")
@@ -93,18 +91,16 @@ class ImageFormat(NamedTuple):
 
 IMAGE_FORMAT = attrgetter(*ImageFormat._fields)
 FEW = 5  # files at most of a value in a mix that are named, as likely strays
-VALUE_OF: dict[str, Callable[[FileFacts], str | None]] = {  # each mixed value, of one file
-    "modes": lambda f: f.mode if f.kind == "image" else None,
-    "bit depths": lambda f: f"{f.bit_depth}-bit" if f.kind == "image" and f.mode else None,
-    "channel counts": lambda f: str(f.channels) if f.kind == "image" and f.mode else None,
-    "array shapes": lambda f: (
-        "×".join(map(str, f.arrays[""]["shape"]))
-        if f.kind == "array" and f.arrays.get("")
-        else None
-    ),
-    "array dtypes": lambda f: (
-        f.arrays[""]["dtype"] if f.kind == "array" and f.arrays.get("") else None
-    ),
+# the values a mix is counted by: of an image's format (an `ImageFormat`, or the
+# `FileFacts` it was read from: the same attributes), and of an array's statistics
+IMAGE_VALUES: dict[str, Callable[[ImageFormat | FileFacts], str]] = {
+    "modes": lambda image: image.mode,
+    "bit depths": lambda image: f"{image.bit_depth}-bit",
+    "channel counts": lambda image: str(image.channels),
+}
+ARRAY_VALUES: dict[str, Callable[[dict], str]] = {
+    "array shapes": lambda stats: "×".join(map(str, stats["shape"])),
+    "array dtypes": lambda stats: stats["dtype"],
 }
 
 
@@ -113,8 +109,15 @@ def _strays(files: list[tuple[Sample, FileFacts]], what: str, counts: Counter) -
     commonest, in dataset order."""
     commonest = counts.most_common(1)[0][0]
     rare = {value for value, count in counts.items() if count <= FEW and value != commonest}
-    value_of = VALUE_OF[what]
-    return [s.path or s.source for s, f in files if rare and value_of(f) in rare]
+    return [s.path or s.source for s, f in files if rare and _value(f, what) in rare]
+
+
+def _value(facts: FileFacts, what: str) -> str | None:
+    """One file's value in a mix, None where the mix does not count it."""
+    if what in IMAGE_VALUES:
+        return IMAGE_VALUES[what](facts) if facts.kind == "image" and facts.mode else None
+    stats = facts.arrays.get("") if facts.kind == "array" else None
+    return ARRAY_VALUES[what](stats) if stats else None
 
 
 def _tallied(formats: Counter, value_of: Callable[[ImageFormat], str]) -> Counter:
