@@ -41,7 +41,7 @@ import simplejpeg
 from PIL import Image
 
 from dslint.analysis.confirm import block_means, residuals, unexplained
-from dslint.analysis.fingerprint import CROPS, SIZE, crop_spans, span_resampling
+from dslint.analysis.fingerprint import CROPS, SIZE, by_box, crop_spans, span_resampling
 from dslint.scan.decode import JPEG_MODES, JPEG_START, MAX_DECODE_PIXELS
 
 ZOOMS = (0.925, 0.975)  # the share of the wider picture's side a crop keeps, to start from
@@ -264,11 +264,9 @@ def _best_box_of(
     # same box together
     jobs: list[tuple[int, np.ndarray | None]] = [(index, None) for index in range(len(BOXES))]
     for crop in squares[:, ends]:
-        shared, group = np.unique(crop, axis=0, return_inverse=True)
-        for which, box in enumerate(shared):
-            if box.tolist() != [0.0, 0.0, 1.0, 1.0]:  # a square picture's whole square
-                members = np.flatnonzero(group.ravel() == which)
-                boxes.append(tuple(box.tolist()))
+        for box, members in by_box(crop):
+            if box != (0.0, 0.0, 1.0, 1.0):  # a square picture's whole square
+                boxes.append(box)
                 jobs.append((len(boxes) - 1, None if len(members) == len(own) else members))
     for index, members in jobs:
         resampled = _boxed(grids if members is None else grids[members], boxes[index])
@@ -313,9 +311,7 @@ def _boxed(grids: np.ndarray, box: Box) -> np.ndarray:
     return (down @ span_resampling(side, box[1], box[3]).T).reshape(count, side * side)
 
 
-def refined(
-    read: Callable[[int], Image.Image | None], fit: Fit, limit: float
-) -> tuple[float, tuple[float, float, float, float]]:
+def refined(read: Callable[[int], Image.Image | None], fit: Fit, limit: float) -> tuple[float, Box]:
     """The least residual of the narrower original against a box of the wider, and the
     box (left, top, right, bottom, as shares of the wider picture's sides); infinity
     and the whole picture when either cannot be read.
@@ -387,8 +383,7 @@ def boxed(thumbnail: bytes, box: np.ndarray) -> bytes:
     the wider picture, block by block, where the unaligned blocks of a 12 % crop are
     shifted by a pixel or two."""
     image = Image.frombytes("RGB", (SIZE, SIZE), thumbnail)
-    edges = tuple(SIZE * float(share) for share in box)
-    return image.resize((SIZE, SIZE), Image.Resampling.BILINEAR, box=edges).tobytes()
+    return _thumbnail(image, tuple(SIZE * float(share) for share in box)).tobytes()
 
 
 def _inside(box: np.ndarray, width: int, height: int) -> bool:
@@ -438,7 +433,5 @@ def _pillow(data: bytes) -> np.ndarray | None:
             return None
 
 
-def _thumbnail(
-    image: Image.Image, box: tuple[float, float, float, float] | None = None
-) -> np.ndarray:
+def _thumbnail(image: Image.Image, box: Box | None = None) -> np.ndarray:
     return np.asarray(image.resize((SIZE, SIZE), Image.Resampling.BILINEAR, box=box))
