@@ -4,26 +4,27 @@ dslint.analysis.confirm reads it as another picture, and a 5 % crop moves a
 thumbnail's edges by 1.6 pixels, too coarse to align on. This tier re-reads the
 originals, of few pairs:
 
-1. Of the candidate pairs the residual did not confirm, those whose pictures both have
-   edges in more than one direction (`isotropy`): a box can be fitted along a single
-   straight edge almost anywhere, and on 20,000 photo tiles 97 pairs of distinct
-   retina tiles, black with a red rim, fitted as crops within their limit; 22 had both
-   pictures' isotropy of `MIN_ISOTROPY`, and 220 of the 235 crops fitted.
-2. Of those, each picture's closest on 8×8 block means (`closest`), where a shift of a
-   pixel or two hardly counts: a folder of look-alike faces proposes twenty distinct
-   candidates a picture, a copy's original is its closest. When a crop is found
-   (steps 3 and 4), its pictures' next closest are tried in a second round: a
-   picture with two copies has only one as its closest.
-3. Their thumbnails are aligned (`aligned`): a box of one is resampled to fit the
+1. Of the candidate pairs the residual did not confirm, each picture's closest on 8×8
+   block means (`closest`), where a shift of a pixel or two hardly counts: a folder of
+   look-alike faces proposes twenty distinct candidates a picture, a copy's original
+   is its closest. When a crop is found (steps 2 and 3), its pictures' next closest
+   are tried in a second round: a picture with two copies has only one as its closest.
+2. Their thumbnails are aligned (`aligned`): a box of one is resampled to fit the
    other, both ways round, the box `ZOOMS` of its side about its centre and each
    corner, or its centred squares (the square crops it is fingerprinted at, placed
    by its aspect ratio: the evaluation crop of a 4:3 photo keeps 58 % of its
    squeezed thumbnail's width); a pair goes on when that takes a quarter of its
    residual off (`MAX_SHARE`), tried first on 16×16 block means, which on 20,000
    look-alike shapes left 0.18 s of the 1.1 s it took on every pixel.
-4. The originals of what is left are read again and a box of the wider is fitted to
+3. The originals of what is left are read again and a box of the wider is fitted to
    the narrower (`refined`), each resampled to 32×32 as the scan makes thumbnails. A
-   crop is then confirmed under the same limits as any copy.
+   crop is then confirmed under the same limits as any copy, when the fit also holds
+   its box (`PINNED`): a box can be slid along a single straight edge, or along
+   stripes, almost anywhere, and on 20,000 photo tiles 186 pairs of distinct pictures
+   (most of them retina tiles, black with a red rim) fitted within their limit, each
+   with a box it did not hold. Pictures whose edges run mostly one way were once not
+   fitted at all, which left out the crops of log-mel spectrograms: striped by their
+   harmonics, held by their onsets.
 
 Measured on benchmarks/make_near_duplicates.py's sets: README, near-duplicates.
 """
@@ -46,7 +47,6 @@ from dslint.scan.decode import JPEG_MODES, JPEG_START, MAX_DECODE_PIXELS
 
 ZOOMS = (0.925, 0.975)  # the share of the wider picture's side a crop keeps, to start from
 ANCHORS = ((0.5, 0.5), (0.0, 0.0), (1.0, 0.0), (0.0, 1.0), (1.0, 1.0))  # centre, corners
-MIN_ISOTROPY = 0.05  # of both pictures (see `isotropy`): below, a crop's fit is not tried
 RANKED_ON = 8  # blocks a side of the thumbnails on which each picture's closest is chosen
 ROUNDS = 2  # of choosing closest candidates: the second for pictures a crop was found for
 COARSE = 16  # blocks a side of the thumbnails on which pairs are aligned first
@@ -56,9 +56,14 @@ DELTA = 0.25  # pixels an edge is nudged by to see how the box's thumbnail chang
 MAX_MOVE = 2.0  # pixels an edge moves at most in one step
 SETTLED = 0.05  # pixels: a step that moves no edge further ends the fit
 STEPS = 8  # Gauss–Newton steps at most
+REFRESH = 1.0  # pixels: after a step that moves an edge further, the slopes are measured again
 # times a pair's limit: a fit still this far off after its first step, or a later one,
 # is left; confirmed crops were at most 2.97 and 1.36 times their limits there (flowers)
 GIVE_UP = (3.0, 1.5)
+# a fit's residual at most this many times its pin (`_pin`): a box one thumbnail pixel
+# off would be further from the crop than the fit is. On 20,000 photo tiles, 186 fits of
+# distinct pictures within their limit were at most 0.48; 239 of 244 crops' were 1.0 or more
+PINNED = 1.0
 PAIR_CHUNK = 16_384  # pairs aligned at a time: their zoomed pictures are held at once
 SIDE = 64  # pixels a side an original is decoded at (at least), or reduced to
 MAX_PIXELS = MAX_DECODE_PIXELS  # larger originals are not read, as the scan does not
@@ -115,9 +120,6 @@ def fitted(
     has one of them as its closest, and the second copy's closest may be the first,
     of which it is no crop."""
     _, own, a, b = _gathered(pictures, left[candidates], right[candidates])
-    textured = isotropy(own) >= MIN_ISOTROPY
-    keep = textured[a] & textured[b]
-    candidates, a, b = candidates[keep], a[keep], b[keep]
     coarse = residuals(block_means(own, RANKED_ON), a, b)
     originals: dict[int, Image.Image | None] = {}
     found = []
@@ -157,8 +159,8 @@ def _fitted(
     )
     limits = allowed[chosen[kept]]
     found = [refined(originals.get, fit, limit) for fit, limit in zip(fits, limits, strict=True)]
-    residual, box = np.array([f[0] for f in found]), np.array([f[1] for f in found])
-    fine = residual <= limits
+    residual, box, pin = (np.array(values) for values in zip(*found, strict=True))
+    fine = (residual <= limits) & (pin >= PINNED * residual)
     spans = np.stack([box[:, 2] - box[:, 0], box[:, 3] - box[:, 1]], axis=1)
     cut = np.rint(100 * (1 - spans)).astype(np.int64)
     wide = np.array([fit[0] for fit in fits], np.int64)
@@ -173,20 +175,6 @@ def closest(left: np.ndarray, right: np.ndarray, residual: np.ndarray) -> np.nda
     np.minimum.at(least, left, residual)
     np.minimum.at(least, right, residual)
     return np.flatnonzero((residual == least[left]) | (residual == least[right]))
-
-
-def isotropy(pictures: np.ndarray) -> np.ndarray:
-    """How far each thumbnail's edges run in more than one direction: the smaller
-    eigenvalue of its gradients' structure tensor over the larger (0 for stripes or a
-    single straight edge, 1 for edges every way). A box can be fitted to a picture of
-    one edge almost anywhere along it, so such a fit proves nothing."""
-    grids = pictures.reshape(-1, SIZE, SIZE)
-    across = np.diff(grids, axis=2)[:, :-1, :]
-    down = np.diff(grids, axis=1)[:, :, :-1]
-    xx, yy = (np.einsum("nij,nij->n", g, g) for g in (across, down))
-    xy = np.einsum("nij,nij->n", across, down)
-    middle, spread = (xx + yy) / 2, np.sqrt(((xx - yy) / 2) ** 2 + xy**2)
-    return (middle - spread) / np.maximum(middle + spread, 1e-9)
 
 
 def aligned(
@@ -311,7 +299,9 @@ def _boxed(grids: np.ndarray, box: Box) -> np.ndarray:
     return (down @ span_resampling(side, box[1], box[3]).T).reshape(count, side * side)
 
 
-def refined(read: Callable[[int], Image.Image | None], fit: Fit, limit: float) -> tuple[float, Box]:
+def refined(
+    read: Callable[[int], Image.Image | None], fit: Fit, limit: float
+) -> tuple[float, Box, float]:
     """The least residual of the narrower original against a box of the wider, and the
     box (left, top, right, bottom, as shares of the wider picture's sides); infinity
     and the whole picture when either cannot be read.
@@ -326,10 +316,15 @@ def refined(read: Callable[[int], Image.Image | None], fit: Fit, limit: float) -
     a pixel: a photo tile's crop was 0.8 grey levels from its box, and 5.1 from the box
     a quarter-pixel away. A fit still over `GIVE_UP` times its `limit` after its first
     step (or, closer, after a later one) is not a crop's and is left: a crop's first
-    step takes it most of the way."""
+    step takes it most of the way. The slopes are measured again only after a step
+    that moved an edge more than `REFRESH` pixels: close to the fit they hardly change,
+    and measuring them was half a fit's time.
+
+    The third value is how firmly the fit holds its box (`_pin`), from the last
+    slopes."""
     wide, narrow = read(fit[0]), read(fit[1])
     if wide is None or narrow is None:
-        return np.inf, (0.0, 0.0, 1.0, 1.0)
+        return np.inf, (0.0, 0.0, 1.0, 1.0), 0.0
     width, height = wide.size
     bounds = np.array([width, height, width, height], float)
     target = _thumbnail(narrow).ravel().astype(np.float64)
@@ -354,10 +349,13 @@ def refined(read: Callable[[int], Image.Image | None], fit: Fit, limit: float) -
     box = np.array(fit[2]) * bounds
     picture = rendered(box[None, :])[0]
     residual, gain, centred = matched(picture)
+    shift = np.inf
     for step in range(STEPS):
-        nudge = np.where(box + DELTA <= bounds, DELTA, -DELTA)
-        slopes = (rendered(box + np.diag(nudge)) - picture) / nudge[:, None]
-        slopes = gain * (slopes - slopes.mean(axis=1, keepdims=True))
+        if shift > REFRESH:
+            nudge = np.where(box + DELTA <= bounds, DELTA, -DELTA)
+            raw = (rendered(box + np.diag(nudge)) - picture) / nudge[:, None]
+            raw -= raw.mean(axis=1, keepdims=True)
+        slopes = gain * raw
         normal = slopes @ slopes.T + 1e-9 * np.eye(4)  # least squares, by its normal equations
         move = np.linalg.solve(normal, slopes @ (target - gain * centred))
         move = np.clip(move, -MAX_MOVE, MAX_MOVE)
@@ -374,7 +372,19 @@ def refined(read: Callable[[int], Image.Image | None], fit: Fit, limit: float) -
         box, picture, residual, gain, centred = moved, found, fit_there, gain_there, centred_there
         if shift < SETTLED or residual > GIVE_UP[min(step, 1)] * limit:
             break
-    return residual, tuple((box / bounds).tolist())
+    return residual, tuple((box / bounds).tolist()), _pin(normal, bounds, len(target))
+
+
+def _pin(normal: np.ndarray, bounds: np.ndarray, size: int) -> float:
+    """How firmly a fit holds its box: the root-mean-square change of the box's
+    thumbnail (of `size` values) when the box moves by one thumbnail pixel the second
+    least changing way, from the fit's normal equations over moves of the original's
+    pixels (`bounds`: its width, height, width, height). The second: one edge of a
+    crop may lie in flat sky and move freely, while a straight edge or stripes leave
+    two ways free (the box slides along them, and stretches along them)."""
+    per_pixel = bounds / SIZE  # the original's pixels in one of the thumbnail's
+    scaled = normal * np.outer(per_pixel, per_pixel) / size
+    return float(np.sqrt(max(np.linalg.eigvalsh(scaled)[1], 0.0)))
 
 
 def boxed(thumbnail: bytes, box: np.ndarray) -> bytes:
