@@ -56,7 +56,6 @@ DELTA = 0.25  # pixels an edge is nudged by to see how the box's thumbnail chang
 MAX_MOVE = 2.0  # pixels an edge moves at most in one step
 SETTLED = 0.05  # pixels: a step that moves no edge further ends the fit
 STEPS = 8  # Gauss–Newton steps at most
-REFRESH = 1.0  # pixels: after a step that moves an edge further, the slopes are measured again
 # times a pair's limit: a fit still this far off after its first step, or a later one,
 # is left; confirmed crops were at most 2.97 and 1.36 times their limits there (flowers)
 GIVE_UP = (3.0, 1.5)
@@ -316,9 +315,10 @@ def refined(
     a pixel: a photo tile's crop was 0.8 grey levels from its box, and 5.1 from the box
     a quarter-pixel away. A fit still over `GIVE_UP` times its `limit` after its first
     step (or, closer, after a later one) is not a crop's and is left: a crop's first
-    step takes it most of the way. The slopes are measured again only after a step
-    that moved an edge more than `REFRESH` pixels: close to the fit they hardly change,
-    and measuring them was half a fit's time.
+    step takes it most of the way. The slopes are measured at every step: measured
+    again only after a step of more than a pixel, they saved a tenth of the tier's time
+    on 20,000 photo tiles, but left four crops of FER-2013 faces a hundredth of a grey
+    level over their limit, and one at 5.5 where it fits at 2.6.
 
     The third value is how firmly the fit holds its box (`_pin`), from the last
     slopes."""
@@ -349,13 +349,10 @@ def refined(
     box = np.array(fit[2]) * bounds
     picture = rendered(box[None, :])[0]
     residual, gain, centred = matched(picture)
-    shift = np.inf
     for step in range(STEPS):
-        if shift > REFRESH:
-            nudge = np.where(box + DELTA <= bounds, DELTA, -DELTA)
-            raw = (rendered(box + np.diag(nudge)) - picture) / nudge[:, None]
-            raw -= raw.mean(axis=1, keepdims=True)
-        slopes = gain * raw
+        nudge = np.where(box + DELTA <= bounds, DELTA, -DELTA)
+        slopes = (rendered(box + np.diag(nudge)) - picture) / nudge[:, None]
+        slopes = gain * (slopes - slopes.mean(axis=1, keepdims=True))
         normal = slopes @ slopes.T + 1e-9 * np.eye(4)  # least squares, by its normal equations
         move = np.linalg.solve(normal, slopes @ (target - gain * centred))
         move = np.clip(move, -MAX_MOVE, MAX_MOVE)
