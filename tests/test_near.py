@@ -476,10 +476,11 @@ def test_look_alike_digits_fitted_as_crops_stay_distinct(tmp_path: Path) -> None
     assert report.findings == []
 
 
-def test_a_box_slid_along_a_straight_edge_is_no_crop() -> None:
+def test_a_box_slid_along_a_straight_edge_is_no_crop(monkeypatch: pytest.MonkeyPatch) -> None:
     """Two distinct pictures of one straight edge, dark to the left, bright to the
     right, placed apart: a box of one fits the other within its limit, but the fit
-    holds it in one way only (across the edge), and a crop must be held in three."""
+    holds it in one way only (across the edge), and a crop must be held in three. The
+    slopes say so from the start, and the fit is left early."""
     from dslint.analysis import crops
 
     rng = np.random.default_rng(0)
@@ -489,7 +490,11 @@ def test_a_box_slid_along_a_straight_edge_is_no_crop() -> None:
         return Image.fromarray((values + rng.normal(0, 2, values.shape)).astype(np.float32), "F")
 
     pictures = {0: edge(30), 1: edge(32)}
-    residual, _, pin = crops.refined(pictures.get, (0, 1, (0.0, 0.0, 0.95, 0.95)), 3.0)
+    start = (0, 1, (0.0, 0.0, 0.95, 0.95))
+    residual, _, pin = crops.refined(pictures.get, start, 3.0)
+    assert residual > 3.0 and pin < crops.LOOSE[0] * residual
+    monkeypatch.setattr(crops, "LOOSE", (0.0, 0.0))  # fitted to its end
+    residual, _, pin = crops.refined(pictures.get, start, 3.0)
     assert residual <= 3.0
     assert pin < crops.PINNED * residual
 
