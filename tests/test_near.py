@@ -499,6 +499,28 @@ def test_a_box_slid_along_a_straight_edge_is_no_crop(monkeypatch: pytest.MonkeyP
     assert pin < crops.PINNED * residual
 
 
+def test_a_pair_whose_box_would_slide_is_not_fitted(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Thumbnails of one straight edge, placed a pixel or three apart: a zoomed box of
+    one aligns with the other, but it would slide along the edge, which its slopes on
+    the thumbnails already show, so the originals are not read to fit it."""
+    from dslint.analysis import crops
+
+    rng = np.random.default_rng(0)
+
+    def edge(at: int) -> np.ndarray:
+        values = np.where(np.arange(32) < at, 40.0, 200.0)[None, :].repeat(32, axis=0)
+        values = (values + rng.normal(0, 1, values.shape)).ravel().astype(np.float32)
+        return values - values.mean()
+
+    for apart in (1, 2, 3):
+        pictures = np.stack([edge(15), edge(15 + apart)])
+        pair = (pictures, np.array([0]), np.array([1]), np.ones(2))
+        assert crops.aligned(*pair)[1] == []
+        with monkeypatch.context() as patched:
+            patched.setattr(crops, "HELD_THUMBNAIL", 0.0)
+            assert len(crops.aligned(*pair)[1]) == 1
+
+
 def test_crops_of_striped_spectrograms_are_found(tmp_path: Path) -> None:
     """Log-mel spectrograms of steady harmonic tones with a vibrato are stripes (edges
     running one way: 0.008-0.012 of the isotropy that once kept a picture from its fit),
