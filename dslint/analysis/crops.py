@@ -80,6 +80,9 @@ LOOSE = (0.25, 0.5)
 HELD_THUMBNAIL = 0.2
 NUDGE = 0.25 / SIZE  # shares of a side: a quarter of a thumbnail pixel
 PAIR_CHUNK = 16_384  # pairs aligned at a time: their zoomed pictures are held at once
+# times a pair's least residual on 16×16 block means: the boxes within it are tried on
+# every pixel
+SHORTLIST = 2.0
 SIDE = 64  # pixels a side an original is decoded at (at least), or reduced to
 MAX_PIXELS = MAX_DECODE_PIXELS  # larger originals are not read, as the scan does not
 
@@ -200,25 +203,106 @@ def aligned(
     (`_held`), and for each the box that fitted: one of `BOXES`, or the wider
     picture's centred squares (the square `CROPS` of dslint.analysis.fingerprint,
     placed by its aspect ratio in `aspects`: a 4:3 photo's evaluation crop is no zoom
-    of its squeezed thumbnail). `pictures` are the
-    grey thumbnails as `confirm.grey` makes them (centred). Pairs are first tried on
-    their 16×16 block means, against `COARSE_SHARE`."""
-    if len(left) == 0:
-        return np.empty(0, np.int64), []
+    of its squeezed thumbnail). `pictures` are the grey thumbnails as `confirm.grey`
+    makes them (centred). Pairs are first tried on their 16×16 block means, against
+    `COARSE_SHARE`, and then on every pixel with the boxes that came within
+    `SHORTLIST` of their best there. `PAIR_CHUNK` pairs at a time: the resampled
+    pictures of a chunk's pairs are held at once."""
+    kept: list[np.ndarray] = [np.empty(0, np.int64)]
+    fits: list[Fit] = []
+    for start in range(0, len(left), PAIR_CHUNK):
+        chunk = slice(start, start + PAIR_CHUNK)
+        found, boxes = _aligned(pictures, left[chunk], right[chunk], aspects)
+        kept.append(start + found)
+        fits.extend(boxes)
+    return np.concatenate(kept), fits
+
+
+def _aligned(
+    pictures: np.ndarray, left: np.ndarray, right: np.ndarray, aspects: np.ndarray
+) -> tuple[np.ndarray, list[Fit]]:
     ends, own, a, b = _gathered(pictures, left, right)
-    squares = _squares(aspects[ends])
+    jobs = _jobs(_squares(aspects[ends]), len(own))
     coarse = block_means(own, COARSE)
-    best, _, _ = _best_box(coarse, a, b, squares)
+    table = _table(coarse, a, b, jobs)
+    best = table.min(axis=(1, 2))
     tried = np.flatnonzero(best <= COARSE_SHARE * residuals(coarse, a, b))
-    best, fits, boxes = _best_box(own, a[tried], b[tried], squares)
+    wanted = table[tried] <= SHORTLIST * best[tried, None, None]
+    table = _table(own, a[tried], b[tried], jobs, wanted).reshape(len(tried), 2 * len(jobs))
+    job, direction = np.divmod(table.argmin(axis=1), 2)  # direction 0: left is the wider
+    best = table.min(axis=1)
     fine = np.flatnonzero(best <= MAX_SHARE * residuals(own, a[tried], b[tried]))
-    wide = np.where(fits[fine, 0] == 0, a[tried][fine], b[tried][fine])
-    narrow = np.where(fits[fine, 0] == 0, b[tried][fine], a[tried][fine])
-    fine = fine[_held(own, wide, narrow, fits[fine, 1], boxes, best[fine])]
+    sides = (a[tried], b[tried])
+    wide = np.where(direction[fine] == 0, sides[0][fine], sides[1][fine])
+    narrow = np.where(direction[fine] == 0, sides[1][fine], sides[0][fine])
+    boxes = [box for box, _ in jobs]
+    fine = fine[_held(own, wide, narrow, job[fine], boxes, best[fine])]
     sides = (left[tried], right[tried])
     return tried[fine], [
-        (int(sides[fits[k, 0]][k]), int(sides[1 - fits[k, 0]][k]), boxes[fits[k, 1]]) for k in fine
+        (int(sides[direction[k]][k]), int(sides[1 - direction[k]][k]), boxes[job[k]]) for k in fine
     ]
+
+
+def _jobs(squares: np.ndarray, count: int) -> list[tuple[Box, np.ndarray | None]]:
+    """The boxes pairs are aligned on, each with the pictures (of `count`) that have it,
+    or None for all: each of `BOXES`, and each picture's squares (see `_squares`), the
+    pictures of one box together."""
+    jobs: list[tuple[Box, np.ndarray | None]] = [(box, None) for box in BOXES]
+    for crop in squares:
+        for box, members in by_box(crop):
+            if box != (0.0, 0.0, 1.0, 1.0):  # a square picture's whole square
+                jobs.append((box, None if len(members) == count else members))
+    return jobs
+
+
+def _table(
+    pictures: np.ndarray,
+    left: np.ndarray,
+    right: np.ndarray,
+    jobs: list[tuple[Box, np.ndarray | None]],
+    wanted: np.ndarray | None = None,
+) -> np.ndarray:
+    """For each pair of square pictures (centred, one row each), the residual of each
+    job's box of one resampled to fit the other, both ways round (left the wider, then
+    right): a row of jobs by two each, infinity where the wider has no such box or
+    `wanted` (of that shape) is false. Only the pictures asked for are resampled."""
+    side = round(np.sqrt(pictures.shape[1]))
+    grids = pictures.reshape(-1, side, side)
+    # `_boxed` gives its pictures transposed, so the narrow ones are compared so too
+    flipped = grids.transpose(0, 2, 1).reshape(len(pictures), -1)
+    squared = np.einsum("ij,ij->i", pictures, pictures)
+    found = np.full((len(left), len(jobs), 2), np.inf)
+    ways = ((left, right), (right, left))
+    for index, (box, members) in enumerate(jobs):
+        has = np.ones(len(pictures), bool)
+        if members is not None:
+            has[:] = False
+            has[members] = True
+        asked = [
+            np.flatnonzero(has[wide] & (True if wanted is None else wanted[:, index, way]))
+            for way, (wide, _) in enumerate(ways)
+        ]
+        needed = np.unique(
+            np.concatenate([wide[at] for (wide, _), at in zip(ways, asked, strict=True)])
+        )
+        if len(needed) == 0:
+            continue
+        resampled = _boxed(grids[needed], box)
+        # its squares once centred; the narrow pictures are centred, so the dot
+        # products need no centring of the resampled
+        centred = (
+            np.einsum("ij,ij->i", resampled, resampled)
+            - resampled.sum(axis=1) ** 2 / resampled.shape[1]
+        )
+        row = np.full(len(pictures), -1)
+        row[needed] = np.arange(len(needed))
+        for way, ((wide, narrow), at) in enumerate(zip(ways, asked, strict=True)):
+            rows = row[wide[at]]
+            dot = np.einsum("ij,ij->i", resampled[rows], flipped[narrow[at]])
+            found[at, index, way] = unexplained(
+                dot, centred[rows], squared[narrow[at]], resampled.shape[1]
+            )
+    return found
 
 
 def _held(
@@ -271,70 +355,6 @@ def _squares(aspects: np.ndarray) -> np.ndarray:
             if shape == "square"
         ]
     )
-
-
-def _best_box(
-    pictures: np.ndarray, left: np.ndarray, right: np.ndarray, squares: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, list[Box]]:
-    """For each pair of square pictures (centred, one row each), the least residual of
-    a box of one resampled to fit the other, and how: direction (0 when left is the
-    wider) and the box (an index into the boxes returned). `squares` are each
-    picture's own boxes (see `_squares`). `PAIR_CHUNK` pairs at a time: the resampled
-    pictures of a chunk's pairs are held at once."""
-    boxes: list[Box] = list(BOXES)
-    best = np.full(len(left), np.inf)
-    fits = np.zeros((len(left), 2), np.int64)
-    for start in range(0, len(left), PAIR_CHUNK):
-        chunk = slice(start, start + PAIR_CHUNK)
-        best[chunk], fits[chunk] = _best_box_of(pictures, left[chunk], right[chunk], squares, boxes)
-    return best, fits, boxes
-
-
-def _best_box_of(
-    pictures: np.ndarray,
-    left: np.ndarray,
-    right: np.ndarray,
-    squares: np.ndarray,
-    boxes: list[Box],
-) -> tuple[np.ndarray, np.ndarray]:
-    side = round(np.sqrt(pictures.shape[1]))
-    ends, own, *sides = _gathered(pictures, left, right)
-    grids = own.reshape(-1, side, side)
-    # `_boxed` gives its pictures transposed, so the narrow ones are compared so too
-    flipped = grids.transpose(0, 2, 1).reshape(len(own), -1)
-    narrows = (flipped[sides[1]], flipped[sides[0]])  # the narrow side of each direction
-    squared = np.einsum("ij,ij->i", own, own)
-    best = np.full(len(left), np.inf)
-    fits = np.zeros((len(left), 2), np.int64)
-    # each of BOXES for every picture; each picture's squares, with the pictures of the
-    # same box together
-    jobs: list[tuple[int, np.ndarray | None]] = [(index, None) for index in range(len(BOXES))]
-    for crop in squares[:, ends]:
-        for box, members in by_box(crop):
-            if box != (0.0, 0.0, 1.0, 1.0):  # a square picture's whole square
-                boxes.append(box)
-                jobs.append((len(boxes) - 1, None if len(members) == len(own) else members))
-    for index, members in jobs:
-        resampled = _boxed(grids if members is None else grids[members], boxes[index])
-        # its squares once centred; the narrow pictures are centred, so the dot
-        # products need no centring of the resampled
-        centred = (
-            np.einsum("ij,ij->i", resampled, resampled)
-            - resampled.sum(axis=1) ** 2 / resampled.shape[1]
-        )
-        row = None if members is None else np.full(len(own), -1)
-        if row is not None:
-            row[members] = np.arange(len(members))
-        for direction, (wide, narrow) in enumerate((sides, sides[::-1])):
-            # the pairs whose wider picture has this box, and its row among the resampled
-            at = slice(None) if row is None else np.flatnonzero(row[wide] >= 0)
-            rows = wide if row is None else row[wide[at]]
-            dot = np.einsum("ij,ij->i", resampled[rows], narrows[direction][at])
-            found = unexplained(dot, centred[rows], squared[narrow[at]], resampled.shape[1])
-            better = found < best[at]
-            best[at] = np.where(better, found, best[at])
-            fits[at] = np.where(better[:, None], (direction, index), fits[at])
-    return best, fits
 
 
 def _gathered(
