@@ -268,8 +268,7 @@ def _table(
     `wanted` (of that shape) is false. Only the pictures asked for are resampled."""
     side = round(np.sqrt(pictures.shape[1]))
     grids = pictures.reshape(-1, side, side)
-    # `_boxed` gives its pictures transposed, so the narrow ones are compared so too
-    flipped = grids.transpose(0, 2, 1).reshape(len(pictures), -1)
+    flipped = _transposed(pictures)  # the narrow pictures are compared as `_boxed` gives
     squared = np.einsum("ij,ij->i", pictures, pictures)
     found = np.full((len(left), len(jobs), 2), np.inf)
     ways = ((left, right), (right, left))
@@ -341,8 +340,9 @@ def _held(
 
 
 def _transposed(pictures: np.ndarray) -> np.ndarray:
-    """Pictures as `_boxed` gives them, columns first."""
-    return pictures.reshape(-1, SIZE, SIZE).transpose(0, 2, 1).reshape(len(pictures), -1)
+    """Square pictures (one row each) as `_boxed` gives them, columns first."""
+    side = round(np.sqrt(pictures.shape[1]))
+    return pictures.reshape(-1, side, side).transpose(0, 2, 1).reshape(len(pictures), -1)
 
 
 def _squares(aspects: np.ndarray) -> np.ndarray:
