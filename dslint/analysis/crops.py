@@ -334,8 +334,9 @@ def _held(
             slopes[:, edge] = _boxed(grids, tuple(moved)) - base
         slopes -= slopes.mean(axis=2, keepdims=True)
         normal = np.einsum("aik,ajk->aij", slopes, slopes).astype(np.float64)
-        normal *= (gain**2)[:, None, None] / np.outer(steps, steps) / slopes.shape[2]
-        pin[group] = np.sqrt(np.maximum(np.linalg.eigvalsh(normal)[:, 1], 0.0))
+        normal *= (gain**2)[:, None, None] / np.outer(steps, steps)
+        # the slopes are over moves of thumbnail pixels: the thumbnail is its own original
+        pin[group] = _pin(normal, np.full(4, float(SIZE)), slopes.shape[2])
     return pin >= HELD_THUMBNAIL * residual
 
 
@@ -451,19 +452,20 @@ def refined(
         box, picture, residual, gain, centred = moved, found, fit_there, gain_there, centred_there
         if shift < SETTLED or residual > GIVE_UP[min(step, 1)] * limit:
             break
-    return residual, tuple((box / bounds).tolist()), _pin(normal, bounds, len(target))
+    return residual, tuple((box / bounds).tolist()), float(_pin(normal, bounds, len(target)))
 
 
-def _pin(normal: np.ndarray, bounds: np.ndarray, size: int) -> float:
+def _pin(normal: np.ndarray, bounds: np.ndarray, size: int) -> np.ndarray:
     """How firmly a fit holds its box: the root-mean-square change of the box's
     thumbnail (of `size` values) when the box moves by one thumbnail pixel the second
     least changing way, from the fit's normal equations over moves of the original's
     pixels (`bounds`: its width, height, width, height). The second: one edge of a
     crop may lie in flat sky and move freely, while a straight edge or stripes leave
-    two ways free (the box slides along them, and stretches along them)."""
+    two ways free (the box slides along them, and stretches along them). For one fit
+    or a stack of them (a 4×4 matrix each)."""
     per_pixel = bounds / SIZE  # the original's pixels in one of the thumbnail's
     scaled = normal * np.outer(per_pixel, per_pixel) / size
-    return float(np.sqrt(max(np.linalg.eigvalsh(scaled)[1], 0.0)))
+    return np.sqrt(np.maximum(np.linalg.eigvalsh(scaled)[..., 1], 0.0))
 
 
 def boxed(thumbnail: bytes, box: np.ndarray) -> bytes:
