@@ -287,12 +287,9 @@ def _table(
         if len(needed) == 0:
             continue
         resampled = _boxed(grids[needed], box)
-        # its squares once centred; the narrow pictures are centred, so the dot
-        # products need no centring of the resampled
-        centred = (
-            np.einsum("ij,ij->i", resampled, resampled)
-            - resampled.sum(axis=1) ** 2 / resampled.shape[1]
-        )
+        # the narrow pictures are centred, so the dot products need no centring of the
+        # resampled
+        centred = _centred_squares(resampled)
         row = np.full(len(pictures), -1)
         row[needed] = np.arange(len(needed))
         for way, ((wide, narrow), at) in enumerate(zip(ways, asked, strict=True)):
@@ -323,7 +320,7 @@ def _held(
         grids = pictures[wide[group]].reshape(-1, SIZE, SIZE)
         box = np.array(boxes[index])
         base = _boxed(grids, tuple(box))
-        centred = np.einsum("ij,ij->i", base, base) - base.sum(axis=1) ** 2 / base.shape[1]
+        centred = _centred_squares(base)
         gain = np.einsum("ij,ij->i", base, _transposed(pictures[narrow[group]]))
         gain = gain / np.maximum(centred, 1e-6)
         slopes = np.empty((len(group), 4, SIZE * SIZE), np.float32)
@@ -338,6 +335,12 @@ def _held(
         # the slopes are over moves of thumbnail pixels: the thumbnail is its own original
         pin[group] = _pin(normal, np.full(4, float(SIZE)), slopes.shape[2])
     return pin >= HELD_THUMBNAIL * residual
+
+
+def _centred_squares(pictures: np.ndarray) -> np.ndarray:
+    """Each picture's (one row each) sum of squares once centred, without the copy that
+    centring them would make."""
+    return np.einsum("ij,ij->i", pictures, pictures) - pictures.sum(axis=1) ** 2 / pictures.shape[1]
 
 
 def _transposed(pictures: np.ndarray) -> np.ndarray:
