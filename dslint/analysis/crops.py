@@ -87,6 +87,7 @@ LOOSE = (0.25, 0.5)
 # long, and the vibrato tone's crop was at 0.20 there
 HELD_THUMBNAIL = 0.2
 NUDGE = 0.25 / SIZE  # shares of a side: a quarter of a thumbnail pixel
+RIDGE = 1e-9 * np.eye(4)  # added to a fit's normal equations: a flat picture's stay solvable
 PAIR_CHUNK = 16_384  # pairs aligned at a time: their zoomed pictures are held at once
 # times a pair's least residual on 16×16 block means: the boxes within it are tried on
 # every pixel
@@ -448,8 +449,9 @@ def refined(
     for step in range(STEPS):
         nudge = np.where(box + DELTA <= bounds, DELTA, -DELTA)
         slopes = (rendered(box + np.diag(nudge)) - picture) / nudge[:, None]
-        slopes = gain * (slopes - slopes.mean(axis=1, keepdims=True))
-        normal = slopes @ slopes.T + 1e-9 * np.eye(4)  # least squares, by its normal equations
+        slopes -= slopes.sum(axis=1, keepdims=True) / slopes.shape[1]
+        slopes *= gain
+        normal = slopes @ slopes.T + RIDGE  # least squares, by its normal equations
         pin = float(_pin(normal, bounds, len(target)))
         if pin < LOOSE[min(step, 1)] * residual:
             break
