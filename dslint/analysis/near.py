@@ -39,6 +39,7 @@ from dslint.analysis.fingerprint import (
     SIZE,
     Pairs,
     cross_pairs,
+    distinct,
     from_signed,
     hamming,
     near_pairs,
@@ -194,7 +195,7 @@ def _with_crops(pairs: Pairs, hashes: np.ndarray, cropped: list[tuple[int, ...] 
         pairs.left.astype(np.int64) * len(hashes) + pairs.right,
         np.minimum(wide, narrow) * len(hashes) + np.maximum(wide, narrow),
     ]
-    left, right = np.divmod(np.unique(np.concatenate(codes)), len(hashes))
+    left, right = np.divmod(distinct(np.concatenate(codes)), len(hashes))
     return Pairs(left, right, hamming(hashes[left], hashes[right]))
 
 
