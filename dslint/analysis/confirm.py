@@ -212,3 +212,14 @@ def ceiling(pictures: np.ndarray, labels: list, seed: int = 0) -> float:
     low, high = _smallest(pictures, left[distinct], right[distinct], below + 2)[below:]
     alike = low + (high - low) * (position - below)
     return float(min(MAX_RESIDUAL, alike / 2))
+
+
+def renumbered(count: int, *sides: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
+    """The indices (below `count`) that the pairs' sides name, in order, and each side
+    renumbered as positions among them: a lookup table, linear in the pairs, where
+    sorting a look-alike dataset's million candidates took a tenth of a second."""
+    named = np.zeros(count, bool)
+    for side in sides:
+        named[side] = True
+    position = np.cumsum(named) - 1
+    return np.flatnonzero(named), [position[side] for side in sides]

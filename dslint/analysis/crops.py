@@ -42,7 +42,7 @@ import numpy as np
 import simplejpeg
 from PIL import Image
 
-from dslint.analysis.confirm import block_means, residuals, unexplained
+from dslint.analysis.confirm import block_means, renumbered, residuals, unexplained
 from dslint.analysis.fingerprint import CROPS, SIZE, by_box, crop_spans, span_resampling
 from dslint.scan.decode import JPEG_MODES, JPEG_START, MAX_DECODE_PIXELS
 
@@ -380,8 +380,8 @@ def _gathered(
     """The indices of the pictures that the pairs name, those pictures, and the pairs
     renumbered among them: what is measured of a few pairs' pictures is not measured
     of every picture."""
-    ends, inverse = np.unique(np.concatenate([left, right]), return_inverse=True)
-    return ends, pictures[ends], inverse[: len(left)], inverse[len(left) :]
+    ends, (a, b) = renumbered(len(pictures), left, right)
+    return ends, pictures[ends], a, b
 
 
 def _boxed(grids: np.ndarray, box: Box) -> np.ndarray:

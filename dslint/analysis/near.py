@@ -31,6 +31,7 @@ from dslint.analysis.confirm import (
     hue_differences,
     hues,
     limits,
+    renumbered,
     residuals,
 )
 from dslint.analysis.fingerprint import (
@@ -220,7 +221,7 @@ def _confirmed(
     crop (dslint.analysis.crops), and their evidence. The dataset's ceiling is
     calibrated only when some pair is close: it can only lower the bound, and its
     sample of pictures costs reading them."""
-    involved, (left, right) = _renumbered(len(images), pairs.left, pairs.right)
+    involved, (left, right) = renumbered(len(images), pairs.left, pairs.right)
     thumbnails, known = _thumbnails(ctx, [images[i] for i in involved])
     rows = grey(thumbnails)
     allowed = limits(rows, left, right)
@@ -257,7 +258,7 @@ def _same_colours(
     cropped = np.zeros(len(left), bool)
     cropped[crop.pairs] = True
     plain = np.flatnonzero(close & ~cropped)
-    ends, (a, b) = _renumbered(len(thumbnails), left[plain], right[plain])
+    ends, (a, b) = renumbered(len(thumbnails), left[plain], right[plain])
     colours = hues([thumbnails[i] for i in ends])
     same[plain] = hue_differences(colours, a, b) <= MAX_HUE
     narrow = np.where(left[crop.pairs] == crop.wide, right[crop.pairs], left[crop.pairs])
@@ -276,17 +277,6 @@ def _originals(
     """The bytes of the chosen samples' files, read again, by their positions."""
     positions = {samples[i].path: i for i in chosen}
     return {positions[path]: data for path, data in ctx.read_again(list(positions)).items()}
-
-
-def _renumbered(count: int, *sides: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
-    """The indices (below `count`) that the pairs' sides name, in order, and each side
-    renumbered as positions among them: a lookup table, linear in the pairs, where
-    sorting a look-alike dataset's million candidates took a tenth of a second."""
-    named = np.zeros(count, bool)
-    for side in sides:
-        named[side] = True
-    position = np.cumsum(named) - 1
-    return np.flatnonzero(named), [position[side] for side in sides]
 
 
 def _thumbnails(
