@@ -44,7 +44,13 @@ from PIL import Image
 
 from dslint.analysis.confirm import block_means, renumbered, residuals, unexplained
 from dslint.analysis.fingerprint import CROPS, SIZE, by_box, crop_spans, span_resampling
-from dslint.scan.decode import JPEG_MODES, JPEG_START, MAX_DECODE_PIXELS
+from dslint.scan.decode import (
+    ARRAY_MODES,
+    JPEG_MODES,
+    JPEG_START,
+    MAX_DECODE_PIXELS,
+    grey_levels,
+)
 
 ZOOMS = (0.925, 0.975)  # the share of the wider picture's side a crop keeps, to start from
 ANCHORS = ((0.5, 0.5), (0.0, 0.0), (1.0, 0.0), (0.0, 1.0), (1.0, 1.0))  # centre, corners
@@ -544,7 +550,9 @@ def _pillow(data: bytes) -> np.ndarray | None:
             image = Image.open(io.BytesIO(data))
             if image.size[0] * image.size[1] > MAX_PIXELS:
                 return None
-            return np.asarray(image if image.mode in ("L", "I", "F") else image.convert("RGB"))
+            if image.mode in ARRAY_MODES:  # 16-bit and float pictures, as their thumbnails
+                return grey_levels(np.asarray(image))
+            return np.asarray(image if image.mode == "L" else image.convert("RGB"))
         except Exception:  # a file unreadable now stays unconfirmed, as its pair
             return None
 

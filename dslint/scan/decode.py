@@ -270,10 +270,11 @@ def _reason(kind: str, exc: Exception, data: bytes) -> str:
 
 
 THUMBNAIL = 32
+ARRAY_MODES = ("I", "I;16", "I;16B", "I;16L", "F")  # pictures shown as arrays are: scaled
 
 
 def _thumbnail_of_image(image: Image.Image, pixels: np.ndarray) -> bytes:
-    if image.mode in ("I", "I;16", "I;16B", "I;16L", "F"):
+    if image.mode in ARRAY_MODES:
         return thumbnail_of_array(pixels)
     rgb = image if image.mode == "RGB" else image.convert("RGB")  # convert copies even so
     small = rgb.resize((THUMBNAIL, THUMBNAIL), Image.Resampling.BILINEAR)
@@ -290,11 +291,17 @@ def thumbnail_of_array(array: np.ndarray) -> bytes:
         values = values.mean(axis=0)
     if values.ndim == 1:
         values = values[None, :]
-    values = np.nan_to_num(values, nan=0.0, posinf=0.0, neginf=0.0)
-    low, high = float(values.min()), float(values.max())
-    scaled = (values - low) / (high - low) * 255 if high > low else np.zeros_like(values)
-    grey = Image.fromarray(scaled.astype(np.uint8), "L")
+    grey = Image.fromarray(grey_levels(values).astype(np.uint8), "L")
     return grey.resize((THUMBNAIL, THUMBNAIL), Image.Resampling.BILINEAR).convert("RGB").tobytes()
+
+
+def grey_levels(values: np.ndarray) -> np.ndarray:
+    """Values (a 16-bit or float picture, an array) scaled from their least to their
+    greatest to 0-255, as floats, NaN and infinities as 0: the grey levels their
+    thumbnail shows, and which the near-duplicate confirmation's limits are in."""
+    values = np.nan_to_num(np.asarray(values, np.float32), nan=0.0, posinf=0.0, neginf=0.0)
+    low, high = float(values.min()), float(values.max())
+    return (values - low) / (high - low) * 255 if high > low else np.zeros_like(values)
 
 
 def _thumbnail_of_sound(mono: np.ndarray, rate: int) -> bytes:
