@@ -195,6 +195,13 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=20_000)
     parser.add_argument("--size", type=int, default=64, help="photo tiles' side")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--bits",
+        type=int,
+        choices=(8, 16),
+        default=8,
+        help="16: grey PNGs saved as 16-bit, as scans often are (JPEG copies stay 8-bit)",
+    )
     args = parser.parse_args()
     rng = np.random.default_rng(args.seed)
     planted = args.count // 10
@@ -218,7 +225,7 @@ def main() -> None:
     paths = []
     for n, (cls, image) in enumerate(pictures):
         path = Path("train" if n < val_from else "val") / cls / f"{n:06d}{suffix}"
-        _save(image, data / path, 90)
+        _save(image, data / path, 90, args.bits)
         paths.append(path)
     with open(args.root / "truth.csv", "w", newline="") as handle:
         writer = csv.writer(handle)
@@ -229,13 +236,15 @@ def main() -> None:
             path = Path("val") / pictures[n][0] / f"{distinct + k:06d}{suffix}"
             if edit == "quality60":
                 path = path.with_suffix(".jpg")  # a PNG re-encoded as JPEG
-            _save(copy, data / path, quality)
+            _save(copy, data / path, quality, args.bits)
             writer.writerow([paths[n].as_posix(), path.as_posix(), edit])
     print(f"{distinct + planted:,} {args.set} ({planted:,} planted near-duplicates) in {data}")
 
 
-def _save(image: Image.Image, path: Path, quality: int) -> None:
+def _save(image: Image.Image, path: Path, quality: int, bits: int) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
+    if bits == 16 and image.mode == "L" and path.suffix == ".png":
+        image = Image.fromarray(np.asarray(image).astype(np.uint16) * 257)
     image.save(path, quality=quality)
 
 
