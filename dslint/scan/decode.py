@@ -270,7 +270,7 @@ def _reason(kind: str, exc: Exception, data: bytes) -> str:
 
 
 THUMBNAIL = 32
-ARRAY_MODES = ("I", "I;16", "I;16B", "I;16L", "F")  # pictures shown as arrays are: scaled
+ARRAY_MODES = ("I", "I;16", "I;16B", "I;16L", "F")  # thumbnailed as arrays, by `grey_levels`
 
 
 def _thumbnail_of_image(image: Image.Image, pixels: np.ndarray) -> bytes:
