@@ -671,6 +671,31 @@ def test_absolute_paths_and_a_manifest_outside_the_dataset(tmp_path: Path) -> No
     assert sorted(s.path for s in dataset.samples)[0] == "data/cat1.png"
 
 
+def test_manifest_rows_through_links_are_read_only_inside_the_dataset(tmp_path: Path) -> None:
+    """A row through a link to a folder outside the dataset is not read, as the walk
+    does not follow it; one through `..` back inside, or a file link to a file inside,
+    is (each folder resolved once, each file's own link looked at)."""
+    image(tmp_path / "outside/cat9.png", seed=9)
+    for i in range(4):
+        image(tmp_path / f"data/pics/cat{i}.png", seed=i)
+    (tmp_path / "data/away").symlink_to(tmp_path / "outside")
+    (tmp_path / "data/pics/alias.png").symlink_to(tmp_path / "data/pics/cat3.png")
+    rows = ["pics/cat0.png", "pics/../pics/cat1.png", "pics/alias.png", "away/cat9.png"]
+    (tmp_path / "data/labels.csv").write_text("path,label\n" + "".join(f"{r},cat\n" for r in rows))
+    dataset = discover(tmp_path / "data")
+    assert sorted(s.path for s in dataset.samples if s.label) == [
+        "pics/alias.png",
+        "pics/cat0.png",
+        "pics/cat1.png",
+    ]
+    from dslint.discover.tree import LocalTree
+
+    tree = LocalTree(tmp_path / "data", False, lambda rel: False)
+    for row in [*rows, "pics", "."]:
+        path = tmp_path / "data" / row
+        assert tree._real(path) == Path(os.path.realpath(path)), row
+
+
 def test_inputs_named_after_their_features_pair_with_their_split_s_labels(tmp_path: Path) -> None:
     """X_train_yamnet.npy beside y_train.npy, as a public glass-break project saves its
     embeddings: the inputs of train; a second kind of them is named, not read."""

@@ -412,24 +412,24 @@ def _from_manifests(root: Path, manifests: list[Manifest], walk: Tree) -> Datase
     for manifest in manifests:
         base = manifest.file.parent
         file_split = _split_of_manifest(manifest)
+        named_as = _relative(manifest.file, root)
         if manifest.label_column is None:
-            dataset.one_hot_labels.append(_relative(manifest.file, root))
+            dataset.one_hot_labels.append(named_as)
         else:
-            dataset.label_columns[_relative(manifest.file, root)] = manifest.label_column
+            dataset.label_columns[named_as] = manifest.label_column
         # the rows name files from the manifest's folder, else from the dataset's (a
         # manifest given apart: `dslint check audio --manifest meta/esc50.csv`)
         folders = list(dict.fromkeys((base, root)))
         for row in manifest.rows:
-            source = f"{_relative(manifest.file, root)}:{row.line}"
             file = _named_file(row.path, folders, walk, by_stem, by_tail)
             if file is None:
-                dataset.missing_files.append((source, row.path))
+                dataset.missing_files.append((f"{named_as}:{row.line}", row.path))
                 continue
             rel = _relative(file, root)
             if walk.excluded(rel) or not walk.allows(file, rel):
                 continue
             split = _normalise_split(row.split) or file_split or _split_from_path(rel) or "train"
-            dataset.manifest_rows[rel] = (_relative(manifest.file, root), row.line)
+            dataset.manifest_rows[rel] = (named_as, row.line)
             parent = Path(rel).parent.name or None
             dataset.samples.append(
                 Sample(
@@ -503,8 +503,9 @@ def _add_unnamed_files(dataset: Dataset, root: Path, walk: Tree) -> None:
     counts: Counter[str] = Counter()
     for folder, dirs, files in walk.walk(root):
         dirs[:] = sorted(d for d in dirs if not is_tool_dir(d) and d != CACHE_DIR_NAME)
+        within = _relative(type(root)(folder), root)  # "." for the top
         for name in sorted(files):
-            rel = _relative(type(root)(folder) / name, root)
+            rel = name if within == "." else f"{within}/{name}"
             if not is_data_file(name) or rel in named or walk.excluded(rel):
                 continue
             top = rel.split("/", 1)[0] if "/" in rel else "."
