@@ -155,8 +155,8 @@ def fitted(
     picture with two copies (its augmented crop in train_augmented and another in val)
     has one of them as its closest, and the second copy's closest may be the first,
     of which it is no crop."""
-    _, own, a, b = _gathered(pictures, left[candidates], right[candidates])
-    coarse = residuals(block_means(own, RANKED_ON), a, b)
+    a, b = left[candidates], right[candidates]
+    coarse = residuals(block_means(pictures, RANKED_ON), a, b)
     originals: dict[int, Image.Image | None] = {}
     found = []
     untried, open_to = np.ones(len(candidates), bool), np.ones(len(candidates), bool)
