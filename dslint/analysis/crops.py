@@ -169,7 +169,7 @@ def fitted(
         )
         found.append(crops)
         ends = np.union1d(left[crops.pairs], right[crops.pairs])
-        open_to = np.isin(left[candidates], ends) | np.isin(right[candidates], ends)
+        open_to = np.isin(a, ends) | np.isin(b, ends)
     return Crops(*(np.concatenate(side) for side in zip(*found, strict=True)))
 
 
@@ -250,9 +250,8 @@ def _aligned(
     job, direction = np.divmod(table.argmin(axis=1), 2)  # direction 0: left is the wider
     best = table.min(axis=1)
     fine = np.flatnonzero(best <= MAX_SHARE * residuals(own, a[tried], b[tried]))
-    sides = (a[tried], b[tried])
-    wide = np.where(direction[fine] == 0, sides[0][fine], sides[1][fine])
-    narrow = np.where(direction[fine] == 0, sides[1][fine], sides[0][fine])
+    wide = np.where(direction[fine] == 0, a[tried][fine], b[tried][fine])
+    narrow = np.where(direction[fine] == 0, b[tried][fine], a[tried][fine])
     boxes = [box for box, _ in jobs]
     fine = fine[_held(own, wide, narrow, job[fine], boxes, best[fine])]
     sides = (left[tried], right[tried])

@@ -64,6 +64,8 @@ class LocalTree:
 
     def __post_init__(self) -> None:
         self.real_root = Path(os.path.realpath(self.root))
+        # what the resolved paths of what lies inside it start with
+        self.inside = str(self.real_root).rstrip(os.sep) + os.sep
 
     def kind(self, path: Path) -> str | None:
         try:
@@ -126,8 +128,7 @@ class LocalTree:
     def allows(self, path: Path, rel: str) -> bool:
         """Whether a file (a link's target, or a manifest's path) may be read."""
         real = self._real(path)
-        inside = str(self.real_root).rstrip(os.sep) + os.sep  # resolved paths: by their text
-        if self.follow_links or real == self.real_root or str(real).startswith(inside):
+        if self.follow_links or real == self.real_root or str(real).startswith(self.inside):
             return True
         self.links[rel] = (
             f"points outside the dataset, to {real}; not read (--follow-links reads it)"
