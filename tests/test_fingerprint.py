@@ -97,7 +97,7 @@ def test_a_crop_s_fingerprint_is_near_one_of_its_original_s_cropped_ones() -> No
     ]
     thumbnails = [_thumbnail(picture) for picture in [tile, *crops]]
     plain = fingerprints(thumbnails)
-    cropped = cropped_fingerprints(thumbnails, np.ones(4))[0]
+    cropped = cropped_fingerprints(thumbnails, np.array([tile.size] * 4))[0]
     centre = (0.5, 0.5)
     assert CROPS[:3] == (
         (0.95, "each side", centre),
@@ -124,7 +124,7 @@ def test_an_evaluation_crop_of_a_wide_photo_is_near_its_cropped_fingerprint() ->
     left = (smaller.width - 224) // 2
     evaluated = smaller.crop((left, 16, left + 224, 240))
     plain = fingerprints([_thumbnail(photo), _thumbnail(evaluated)])
-    cropped = cropped_fingerprints([_thumbnail(photo)], np.array([width / height]))[0]
+    cropped = cropped_fingerprints([_thumbnail(photo)], np.array([photo.size]))[0]
     assert (width, height) == (640, 427) and CROP_DISTANCE == 6
     assert hamming(plain[1], plain[0]) == 20
     assert hamming(plain[1], cropped[:3]).tolist() == [20, 14, 0]
@@ -263,8 +263,8 @@ def test_a_picture_s_square_crops_are_placed_by_its_aspect_ratio() -> None:
     """On a squeezed thumbnail the centred square of a 500×375 photo is the middle
     75 % of its width (to 1/64), of a portrait one the middle of its height, of a
     square one the whole; 95 % of each side is the same box whatever the shape."""
-    each_side, whole_square, evaluation, *corners = crop_spans(
-        np.array([500 / 375, 375 / 500, 1.0])
+    each_side, whole_square, evaluation, *corners, _, _ = crop_spans(
+        np.array([(500, 375), (375, 500), (500, 500)])
     )
     assert each_side.tolist() == [[1.5 / 64, 1.5 / 64, 62.5 / 64, 62.5 / 64]] * 3
     assert whole_square.tolist() == [
@@ -279,3 +279,27 @@ def test_a_picture_s_square_crops_are_placed_by_its_aspect_ratio() -> None:
         [0.0, 4 / 64, 60 / 64, 1.0],
         [4 / 64, 4 / 64, 1.0, 1.0],
     ]
+
+
+def test_a_small_picture_s_centred_crop_is_also_printed_in_whole_pixels() -> None:
+    """The 95 % crop of a 64×64 picture keeps 61 pixels, and leaves 1 on one side and 2
+    on the other, either way round; of 28×28, 27 and 1; of 32×32, 30 and 1 on each side
+    (one placement, printed once). A small picture's centred crop is printed at those
+    placements instead of half a pixel between them; a large picture's placements are
+    its centred box to an eighth of a thumbnail pixel, and it has no whole-pixel
+    prints (the plain one, left out of the search)."""
+    sizes = np.array([(64, 64), (28, 28), (32, 32), (500, 375)])
+    centred, *_, first, last = crop_spans(sizes)
+    assert CROPS[-2:] == ((0.95, "whole pixels", (0, 0)), (0.95, "whole pixels", (1, 1)))
+    whole = [0.0, 0.0, 1.0, 1.0]
+    assert first.tolist() == [
+        [1 / 64, 1 / 64, 62 / 64, 62 / 64],
+        [0.0, 0.0, 27 / 28, 27 / 28],
+        [1 / 32, 1 / 32, 31 / 32, 31 / 32],
+        whole,
+    ]
+    assert (
+        last.tolist()
+        == [[2 / 64, 2 / 64, 1 - 1 / 64, 1 - 1 / 64], [1 / 28, 1 / 28, 1.0, 1.0]] + [whole] * 2
+    )
+    assert centred.tolist() == [whole] * 3 + [[1.5 / 64, 1.5 / 64, 62.5 / 64, 62.5 / 64]]

@@ -468,8 +468,8 @@ def test_look_alike_digits_fitted_as_crops_stay_distinct(tmp_path: Path) -> None
         return {i: paths[i].read_bytes() for i in chosen}
 
     allowed = limits(pictures, left, right)
-    aspects = np.ones(len(paths))
-    found = crops.fitted(pictures, left, right, np.arange(len(left)), allowed, read, aspects)
+    sizes = np.array([Image.open(path).size for path in paths])
+    found = crops.fitted(pictures, left, right, np.arange(len(left)), allowed, read, sizes)
     assert len(asked) >= 2 and len(found.pairs) == 0
 
     report = dslint.check(tmp_path, use_cache=False, probe=False, select=["D002", "D004"])
@@ -489,7 +489,8 @@ def test_a_crops_fit_ends_once_its_box_is_placed_and_held(
     pictures = grey([_thumbnail_of(CROPS / path) for path in paths])
     originals = {i: crops.decoded((CROPS / path).read_bytes()) for i, path in enumerate(paths)}
     left, right = np.arange(3), np.arange(3, 6)
-    _, fits = crops.aligned(pictures, left, right, np.ones(6))
+    sizes = np.array([Image.open(CROPS / path).size for path in paths])
+    _, fits = crops.aligned(pictures, left, right, sizes)
     allowed = limits(pictures, left, right)
     renderings = []
     resize = Image.Image.resize
@@ -549,7 +550,7 @@ def test_a_pair_whose_box_would_slide_is_not_fitted(monkeypatch: pytest.MonkeyPa
 
     for apart in (1, 2, 3):
         pictures = np.stack([edge(15), edge(15 + apart)])
-        pair = (pictures, np.array([0]), np.array([1]), np.ones(2))
+        pair = (pictures, np.array([0]), np.array([1]), np.full((2, 2), 64))
         assert crops.aligned(*pair)[1] == []
         with monkeypatch.context() as patched:
             patched.setattr(crops, "HELD_THUMBNAIL", 0.0)
@@ -587,6 +588,71 @@ def test_crops_of_striped_spectrograms_are_found(tmp_path: Path) -> None:
     assert [g["samples"] for g in leak.evidence["groups"]] == [
         ["train/tone/0.png", "val/tone/crop.png"]
     ]
+
+
+def test_crops_of_whole_pixels_of_small_spectrograms_are_found(tmp_path: Path) -> None:
+    """Log-mel spectrograms of chirps, 64×64, and crops of 3 pixels of four of them
+    (2, 2, 63, 63: the odd pixel left over first), not resized back, beside four
+    distinct chirps: the crops' prints are a quarter of a thumbnail pixel off the
+    centred box, and their curved stripes defeat the thumbnails' alignment (one of the
+    four was found before a small picture's crop was placed on its pixels). Each crop is
+    found with its original, and nothing else."""
+    import librosa
+
+    rng = np.random.default_rng(1)
+    rate = 16_000
+    t = np.arange(rate) / rate
+
+    def chirp() -> Image.Image:
+        frequency = rng.uniform(200, 800) * np.exp(t * rng.uniform(-1.5, 1.5))
+        sound = np.sin(2 * np.pi * np.cumsum(frequency) / rate)
+        sound = sound + rng.normal(0, rng.uniform(0.01, 0.1), rate)
+        mel = librosa.feature.melspectrogram(y=sound, sr=rate, n_mels=64, hop_length=250)
+        db = librosa.power_to_db(mel, ref=np.max)[::-1, :64]
+        return Image.fromarray(np.round(np.clip((db + 80) / 80, 0, 1) * 255).astype(np.uint8))
+
+    for split in ("train", "val"):
+        (tmp_path / split / "chirp").mkdir(parents=True)
+    for k in range(8):
+        original = chirp()
+        original.save(tmp_path / "train" / "chirp" / f"{k}.png")
+        if k % 2 == 0:
+            original.crop((2, 2, 63, 63)).save(tmp_path / "val" / "chirp" / f"crop{k}.png")
+        else:
+            chirp().save(tmp_path / "val" / "chirp" / f"other{k}.png")
+    report = dslint.check(tmp_path, use_cache=False, probe=False, select=["D002", "D003", "D004"])
+    (leak,) = report.findings
+    assert sorted(g["samples"] for g in leak.evidence["groups"]) == [
+        [f"train/chirp/{k}.png", f"val/chirp/crop{k}.png"] for k in (0, 2, 4, 6)
+    ]
+
+
+def test_a_crop_of_whole_pixels_is_placed_on_the_pixels_it_fits_best() -> None:
+    """A small picture and a crop of whole pixels of it, told apart by their sizes
+    alone: the crop is placed where it came from, on any pixel, with brightness and
+    contrast matched; a crop brighter and of another contrast is placed alike, and a
+    picture larger than the other, or unread, is placed nowhere."""
+    from dslint.analysis import crops
+
+    rng = np.random.default_rng(0)
+    picture = rng.uniform(0, 255, (64, 70)).astype(np.float32)  # 70 wide, 64 high
+    wide = Image.fromarray(picture, "F")
+    for left, top in ((0, 0), (3, 1), (6, 4)):
+        narrow = picture[top : top + 60, left : left + 64]
+        expected = (left / 70, top / 64, (left + 64) / 70, (top + 60) / 64)
+        assert crops.placed(wide, Image.fromarray(narrow, "F")) == expected
+        brighter = Image.fromarray(narrow * 0.8 + 40, "F")
+        assert crops.placed(wide, brighter) == expected
+    assert crops.placed(Image.fromarray(picture[:60, :64], "F"), wide) is None
+    assert crops.placed(None, wide) is None
+
+    sizes = np.array([(70, 64), (64, 60), (64, 64), (64, 64), (500, 400), (480, 380), (40, 40)])
+    found, wider, narrower = crops.pixel_crops(
+        sizes, np.array([1, 0, 2, 4, 0]), np.array([0, 2, 3, 5, 6])
+    )
+    # a crop either way round; pictures of one size; large pictures; a crop of 62 %
+    assert found.tolist() == [True, True, False, False, False]
+    assert wider.tolist() == [0, 0] and narrower.tolist() == [1, 2]
 
 
 def _thumbnail_of(path: Path) -> bytes:

@@ -17,15 +17,21 @@ originals, of few pairs:
    residual off (`MAX_SHARE`), tried first on 16×16 block means, which on 20,000
    look-alike shapes left 0.18 s of the 1.1 s it took on every pixel, and when the
    box, judged on the thumbnails, would hold (`_held`, as step 3 asks of the fit).
+   A small picture and a crop of whole pixels of it, as their sizes tell
+   (`pixel_crops`), skip the thumbnails: a crop of 3 pixels of a 64×64 spectrogram
+   is a fraction of a thumbnail pixel, and its stripes did not align there, or
+   aligned with the crop taken for the wider, for 7 of the 30 such crops proposed on
+   benchmarks/make_near_duplicates.py's spectrograms. Their originals are read, and
+   the crop is placed where it fits best on every pixel of the wider (`placed`).
 3. The originals of what is left are read again and a box of the wider is fitted to
-   the narrower (`refined`), each resampled to 32×32 as the scan makes thumbnails. A
-   crop is then confirmed under the same limits as any copy, when the fit also holds
-   its box (`PINNED`): a box can be slid along a single straight edge, or along
-   stripes, almost anywhere, and on 20,000 photo tiles 118 pairs of distinct pictures
-   (most of them retina tiles, black with a red rim) fitted within their limit, each
-   with a box it did not hold. Pictures whose edges run mostly one way were once not
-   fitted at all, which left out the crops of log-mel spectrograms: striped by their
-   harmonics, held by their onsets.
+   the narrower (`refined`) from there, each resampled to 32×32 as the scan makes
+   thumbnails. A crop is then confirmed under the same limits as any copy, when the
+   fit also holds its box (`PINNED`): a box can be slid along a single straight
+   edge, or along stripes, almost anywhere, and on 20,000 photo tiles 118 pairs of
+   distinct pictures (most of them retina tiles, black with a red rim) fitted within
+   their limit, each with a box it did not hold. Pictures whose edges run mostly one
+   way were once not fitted at all, which left out the crops of log-mel
+   spectrograms: striped by their harmonics, held by their onsets.
 
 Measured on benchmarks/make_near_duplicates.py's sets: README, near-duplicates.
 """
@@ -40,6 +46,7 @@ from typing import NamedTuple
 
 import numpy as np
 import simplejpeg
+from numpy.lib.stride_tricks import sliding_window_view
 from PIL import Image
 
 from dslint.analysis.confirm import block_means, renumbered, residuals, unexplained
@@ -103,6 +110,10 @@ PAIR_CHUNK = 1_024
 SHORTLIST = 2.0
 SIDE = 64  # pixels a side an original is decoded at (at least), or reduced to
 MAX_PIXELS = MAX_DECODE_PIXELS  # larger originals are not read, as the scan does not
+# pixels on the shorter side under which an original is decoded as it is (`decoded`
+# reduces larger ones): a crop of whole pixels of it is placed on every pixel (`placed`)
+SMALL = 2 * SIDE
+PIXEL_CROP = 0.8  # of each side of the wider picture: the least a pixel crop keeps
 
 Box = tuple[float, float, float, float]  # left, top, right, bottom: shares of the sides
 Fit = tuple[int, int, Box]  # wider, narrower, and the box of the wider to start from
@@ -143,12 +154,12 @@ def fitted(
     candidates: np.ndarray,
     allowed: np.ndarray,
     read: Callable[[list[int]], dict[int, bytes | Exception]],
-    aspects: np.ndarray,
+    sizes: np.ndarray,
 ) -> Crops:
     """Of the `candidates` (positions among the pairs `left`, `right` of the grey
     `pictures`), those whose originals fit as a crop of one another within their
     `allowed` residual. `read` gives the bytes of the originals at some positions,
-    `aspects` each picture's width over its height.
+    `sizes` each picture's width and height in pixels (a row each, 0 where unknown).
 
     Each picture's closest candidate is tried first; then, for the pictures a crop was
     found for, their closest among the candidates not yet tried (`ROUNDS` in all). A
@@ -164,9 +175,7 @@ def fitted(
         pool = np.flatnonzero(untried & open_to)
         chosen = pool[closest(a[pool], b[pool], coarse[pool])]
         untried[chosen] = False
-        crops = _fitted(
-            pictures, left, right, candidates[chosen], allowed, read, originals, aspects
-        )
+        crops = _fitted(pictures, left, right, candidates[chosen], allowed, read, originals, sizes)
         found.append(crops)
         ends = np.union1d(left[crops.pairs], right[crops.pairs])
         open_to = np.isin(a, ends) | np.isin(b, ends)
@@ -181,18 +190,32 @@ def _fitted(
     allowed: np.ndarray,
     read: Callable[[list[int]], dict[int, bytes | Exception]],
     originals: dict[int, Image.Image | None],
-    aspects: np.ndarray,
+    sizes: np.ndarray,
 ) -> Crops:
-    """The chosen pairs whose thumbnails align and whose originals then fit; the
-    originals decoded on the way are kept in `originals` for a later round."""
-    kept, fits = aligned(pictures, left[chosen], right[chosen], aspects)
-    if not fits:
-        return Crops.none()
-    wanted = sorted({i for fit in fits for i in fit[:2]} - originals.keys())
+    """The chosen pairs whose originals fit, started where their thumbnails align, or
+    for a small picture and a crop of whole pixels of it, where the crop fits best on
+    every pixel (`placed`); the originals decoded on the way are kept in `originals`
+    for a later round."""
+    a, b = left[chosen], right[chosen]
+    pixels, wide, narrow = pixel_crops(sizes, a, b)
+    plain = np.flatnonzero(~pixels)
+    kept, fits = aligned(pictures, a[plain], b[plain], sizes)
+    kept = plain[kept]
+    wanted = {i for fit in fits for i in fit[:2]} | set(wide.tolist()) | set(narrow.tolist())
+    wanted = sorted(wanted - originals.keys())
     originals.update(
         (index, decoded(data) if isinstance(data, bytes) else None)
         for index, data in (read(wanted) if wanted else {}).items()
     )
+    for at, w, n in zip(
+        np.flatnonzero(pixels).tolist(), wide.tolist(), narrow.tolist(), strict=True
+    ):
+        box = placed(originals.get(w), originals.get(n))
+        if box is not None:
+            kept = np.append(kept, at)
+            fits.append((w, n, box))
+    if not fits:
+        return Crops.none()
     limits = allowed[chosen[kept]]
     found = [refined(originals.get, fit, limit) for fit, limit in zip(fits, limits, strict=True)]
     residual, box, pin = (np.array(values) for values in zip(*found, strict=True))
@@ -201,6 +224,47 @@ def _fitted(
     cut = np.rint(100 * (1 - spans)).astype(np.int64)
     wide = np.array([fit[0] for fit in fits], np.int64)
     return Crops(chosen[kept][fine], residual[fine], cut[fine], wide[fine], box[fine])
+
+
+def pixel_crops(
+    sizes: np.ndarray, left: np.ndarray, right: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Which pairs are, by their sizes (a row of width and height each), a small
+    original and a crop of whole pixels of it: one picture's width and height each at
+    most the other's, one of them less, by at most `PIXEL_CROP` of it, the wider under
+    `SMALL` pixels on its shorter side. And the wider and the narrower of those pairs.
+    A crop of a few pixels of a 64×64 spectrogram is a fraction of a thumbnail pixel,
+    too fine to align on the thumbnails, and one such pixel misplaces stripes."""
+    a, b = sizes[left], sizes[right]
+    left_wider = (a >= b).all(axis=1)
+    big = np.where(left_wider[:, None], a, b)
+    small = np.where(left_wider[:, None], b, a)
+    found = (left_wider | (b >= a).all(axis=1)) & (a != b).any(axis=1)
+    found &= (small >= PIXEL_CROP * big).all(axis=1) & (big.min(axis=1) < SMALL)
+    wide = np.where(left_wider, left, right)[found]
+    return found, wide, np.where(left_wider, right, left)[found]
+
+
+def placed(wide: Image.Image | None, narrow: Image.Image | None) -> Box | None:
+    """The box of whole pixels of the wider original in which the narrower fits best
+    (least left once brightness and contrast are matched, as the residual measures),
+    as shares of its sides: where a fit of the two starts. None when either is
+    unread, or does not fit in the other as decoded."""
+    if wide is None or narrow is None:
+        return None
+    big, small = np.asarray(wide, np.float64), np.asarray(narrow, np.float64)
+    height, width = small.shape
+    rows, columns = big.shape[0] - height + 1, big.shape[1] - width + 1
+    if rows < 1 or columns < 1:
+        return None
+    # every placement's pixels as a row (a copy of a few small pictures), and one product
+    windows = sliding_window_view(big, small.shape).reshape(rows * columns, small.size)
+    dot = windows @ (small.ravel() - small.mean())
+    sums = windows.sum(axis=1)
+    own = np.einsum("ij,ij->i", windows, windows) - sums * sums / small.size
+    top, left = divmod(int(np.argmax(dot * np.abs(dot) / np.maximum(own, 1e-6))), columns)
+    across, down = big.shape[1], big.shape[0]
+    return (left / across, top / down, (left + width) / across, (top + height) / down)
 
 
 def closest(left: np.ndarray, right: np.ndarray, residual: np.ndarray) -> np.ndarray:
@@ -214,33 +278,33 @@ def closest(left: np.ndarray, right: np.ndarray, residual: np.ndarray) -> np.nda
 
 
 def aligned(
-    pictures: np.ndarray, left: np.ndarray, right: np.ndarray, aspects: np.ndarray
+    pictures: np.ndarray, left: np.ndarray, right: np.ndarray, sizes: np.ndarray
 ) -> tuple[np.ndarray, list[Fit]]:
     """The pairs (positions) whose thumbnails, a box of one resampled to fit the other,
     come within `MAX_SHARE` of their residual unaligned with a box that would hold
     (`_held`), and for each the box that fitted: one of `BOXES`, or the wider
     picture's centred squares (the square `CROPS` of dslint.analysis.fingerprint,
-    placed by its aspect ratio in `aspects`: a 4:3 photo's evaluation crop is no zoom
-    of its squeezed thumbnail). `pictures` are the grey thumbnails as `confirm.grey`
-    makes them (centred). Pairs are first tried on their 16×16 block means, against
-    `COARSE_SHARE`, and then on every pixel with the boxes that came within
-    `SHORTLIST` of their best there. `PAIR_CHUNK` pairs at a time: the resampled
-    pictures of a chunk's pairs are held at once."""
+    placed by its aspect ratio, from its width and height in `sizes`: a 4:3 photo's
+    evaluation crop is no zoom of its squeezed thumbnail). `pictures` are the grey
+    thumbnails as `confirm.grey` makes them (centred). Pairs are first tried on their
+    16×16 block means, against `COARSE_SHARE`, and then on every pixel with the boxes
+    that came within `SHORTLIST` of their best there. `PAIR_CHUNK` pairs at a time: the
+    resampled pictures of a chunk's pairs are held at once."""
     kept: list[np.ndarray] = [np.empty(0, np.int64)]
     fits: list[Fit] = []
     for start in range(0, len(left), PAIR_CHUNK):
         chunk = slice(start, start + PAIR_CHUNK)
-        found, boxes = _aligned(pictures, left[chunk], right[chunk], aspects)
+        found, boxes = _aligned(pictures, left[chunk], right[chunk], sizes)
         kept.append(start + found)
         fits.extend(boxes)
     return np.concatenate(kept), fits
 
 
 def _aligned(
-    pictures: np.ndarray, left: np.ndarray, right: np.ndarray, aspects: np.ndarray
+    pictures: np.ndarray, left: np.ndarray, right: np.ndarray, sizes: np.ndarray
 ) -> tuple[np.ndarray, list[Fit]]:
     ends, own, a, b = _gathered(pictures, left, right)
-    jobs = _jobs(_squares(aspects[ends]), len(own))
+    jobs = _jobs(_squares(sizes[ends]), len(own))
     coarse = block_means(own, COARSE)
     table = _table(coarse, a, b, jobs)
     best = table.min(axis=(1, 2))
@@ -367,13 +431,13 @@ def _transposed(pictures: np.ndarray) -> np.ndarray:
     return pictures.reshape(-1, side, side).transpose(0, 2, 1).reshape(len(pictures), -1)
 
 
-def _squares(aspects: np.ndarray) -> np.ndarray:
+def _squares(sizes: np.ndarray) -> np.ndarray:
     """Each picture's boxes of the square `CROPS`, one row of four shares each, one
     block of rows a crop."""
     return np.stack(
         [
             spans
-            for (_, shape, _), spans in zip(CROPS, crop_spans(aspects), strict=True)
+            for (_, shape, _), spans in zip(CROPS, crop_spans(sizes), strict=True)
             if shape == "square"
         ]
     )

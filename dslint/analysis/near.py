@@ -55,7 +55,7 @@ if TYPE_CHECKING:
 
 DEFAULT_DISTANCE = 10  # the search's reach: the confirmation decides (README, near-duplicates)
 CROWDED = 100  # a fingerprint with more close neighbours is looked up no further
-SEARCH_VERSION = 10  # raise when the search or its confirmation changes what it finds
+SEARCH_VERSION = 11  # raise when the search or its confirmation changes what it finds
 TEXT_DISTANCE = 8  # bits of two texts' word prints within which they are near-copies (README)
 TEXT_CONFIRM = 20  # bits of their 3-gram prints within which that is confirmed (README)
 
@@ -231,8 +231,8 @@ def _confirmed(
     cropped = np.zeros((len(left), 2), np.int64)
     unconfirmed = np.flatnonzero(~confirmed & both_known)
     read = partial(_originals, ctx, [images[i][0] for i in involved])
-    aspects = np.array([images[i][1].aspect for i in involved])
-    crop = crops.fitted(rows, left, right, unconfirmed, allowed, read, aspects)
+    sizes = np.array([(images[i][1].width or 0, images[i][1].height or 0) for i in involved])
+    crop = crops.fitted(rows, left, right, unconfirmed, allowed, read, sizes.reshape(-1, 2))
     confirmed[crop.pairs], found[crop.pairs], cropped[crop.pairs] = True, crop.residual, crop.cut
     confirmed &= _same_colours(thumbnails, left, right, confirmed, crop)
     if confirmed.any():

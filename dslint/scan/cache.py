@@ -53,7 +53,7 @@ REPEATING = frozenset(
 )
 # what the scan stores inside the facts (a table's or text's statistics): raise it when
 # that changes, so that facts of another shape are scanned again, not misread
-FACTS_SHAPE = 5
+FACTS_SHAPE = 6
 # rows written by a dslint with other fact fields or shapes are never read as this one's
 FIELDS = hashlib.sha256(" ".join(CACHED_FIELDS).encode()).hexdigest()[:8]
 VERSION = f"{__version__}+{FIELDS}.{FACTS_SHAPE}"

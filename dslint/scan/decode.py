@@ -53,11 +53,11 @@ def fingerprint_images(batch: list[FileFacts]) -> None:
     images = [f for f in batch if f.kind == "image" and f.thumbnail and not f.error]
     if images:
         thumbnails = [f.thumbnail for f in images]
-        aspects = np.array([f.aspect for f in images])
+        sizes = np.array([(f.width or 0, f.height or 0) for f in images])
         found = zip(
             as_signed(fingerprints(thumbnails)),
             tints(thumbnails).tolist(),
-            as_signed(cropped_fingerprints(thumbnails, aspects)),
+            as_signed(cropped_fingerprints(thumbnails, sizes)),
             strict=True,
         )
         for facts, (fingerprint, tint, prints) in zip(images, found, strict=True):
