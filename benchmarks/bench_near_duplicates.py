@@ -56,6 +56,12 @@ def run_dslint(data: Path) -> list[list[str]]:
 
 
 def run_imagededup(data: Path) -> list[list[str]]:
+    import types
+
+    # imagededup's package builds its CNN method on import, with pretrained weights it
+    # downloads; PHash needs none of it, and offline the download fails. A stand-in
+    # for that module lets PHash be imported as it is.
+    sys.modules["imagededup.methods.cnn"] = types.SimpleNamespace(CNN=None)
     from imagededup.methods import PHash
 
     found = PHash(verbose=False).find_duplicates(image_dir=data, recursive=True)

@@ -197,23 +197,24 @@ def _fitted(
     every pixel (`placed`); the originals decoded on the way are kept in `originals`
     for a later round."""
     a, b = left[chosen], right[chosen]
-    pixels, wide, narrow = pixel_crops(sizes, a, b)
+    pixels, wider, narrower = pixel_crops(sizes, a, b)
+    wider, narrower = wider.tolist(), narrower.tolist()
     plain = np.flatnonzero(~pixels)
     kept, fits = aligned(pictures, a[plain], b[plain], sizes)
     kept = plain[kept]
-    wanted = {i for fit in fits for i in fit[:2]} | set(wide.tolist()) | set(narrow.tolist())
+    wanted = {i for fit in fits for i in fit[:2]} | set(wider) | set(narrower)
     wanted = sorted(wanted - originals.keys())
     originals.update(
         (index, decoded(data) if isinstance(data, bytes) else None)
         for index, data in (read(wanted) if wanted else {}).items()
     )
-    for at, w, n in zip(
-        np.flatnonzero(pixels).tolist(), wide.tolist(), narrow.tolist(), strict=True
-    ):
-        box = placed(originals.get(w), originals.get(n))
-        if box is not None:
-            kept = np.append(kept, at)
-            fits.append((w, n, box))
+    starts = [
+        (w, n, placed(originals.get(w), originals.get(n)))
+        for w, n in zip(wider, narrower, strict=True)
+    ]
+    placeable = [k for k, (_, _, box) in enumerate(starts) if box is not None]
+    kept = np.concatenate([kept, np.flatnonzero(pixels)[placeable]])
+    fits += [starts[k] for k in placeable]
     if not fits:
         return Crops.none()
     limits = allowed[chosen[kept]]
@@ -231,7 +232,7 @@ def pixel_crops(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Which pairs are, by their sizes (a row of width and height each), a small
     original and a crop of whole pixels of it: one picture's width and height each at
-    most the other's, one of them less, by at most `PIXEL_CROP` of it, the wider under
+    most the other's and at least `PIXEL_CROP` of it, one of them less, the wider under
     `SMALL` pixels on its shorter side. And the wider and the narrower of those pairs.
     A crop of a few pixels of a 64×64 spectrogram is a fraction of a thumbnail pixel,
     too fine to align on the thumbnails, and one such pixel misplaces stripes."""
