@@ -16,7 +16,10 @@ class ConflictingLabels(Rule):
     What it catches:
         Groups of identical samples (bytes, decoded content or array rows), within one
         split or across splits, whose labels differ; and groups of near-duplicate
-        images or recordings (as D002) whose labels differ. Where copies across two
+        images or recordings (as D002) whose labels differ, images only where their
+        difference is spread over the picture as a copy's is (no 8×8 block of the
+        32×32 thumbnails beyond the pair's limit): two speed-limit signs, 60 and 80,
+        can be as close overall as a copy, but differ in their digits. Where copies across two
         splits carry one label in each and neither split uses the other's label, they
         are one finding: one class under two names (`clapping/` in one split, `clap/`
         in the other, as a public repository of sound recordings ships it).
@@ -83,7 +86,9 @@ class ConflictingLabels(Rule):
                 },
                 fix="Keep one copy with the right label and delete the others.",
             )
-        for near in ctx.near_groups(self.options["max_distance"]):
+        # a copy's difference is spread over the picture; two look-alikes with two labels
+        # (the digits of two speed-limit signs) differ in a block of it
+        for near in ctx.near_groups(self.options["max_distance"], spread=True):
             labels = {s.label for s in near.members if is_class(s.label)}
             if len(labels) < 2:
                 continue

@@ -590,6 +590,41 @@ def test_crops_of_striped_spectrograms_are_found(tmp_path: Path) -> None:
     ]
 
 
+def test_look_alikes_that_differ_in_one_block_are_no_conflicting_copies(tmp_path: Path) -> None:
+    """A photo tile and the same tile with a 12-pixel square in its middle turned round,
+    under two labels: 2.6 grey levels apart at 32×32, within the limit of 3, but one
+    8×8 block of the difference is at 6.5, where a copy's difference is spread over
+    the picture (as two speed-limit signs, 60 and 80, differ in their digits alone). Across
+    splits they are still a leak (D002), but not one content under two labels (D003);
+    a JPEG-60 copy of another tile under another label is (its worst block 2.2)."""
+    import io
+
+    from fixtures.generate import photo_tiles
+
+    tiles = photo_tiles("china")
+    patched = np.asarray(tiles[12]).copy()
+    patched[24:36, 24:36] = patched[24:36, 24:36][::-1, ::-1]
+    resaved = io.BytesIO()
+    tiles[4].save(resaved, "JPEG", quality=60)
+    files = {
+        "train/cat/0.png": tiles[12],
+        "val/dog/1.png": Image.fromarray(patched),
+        "train/cat/2.png": tiles[4],
+        "val/dog/3.jpg": Image.open(resaved),
+    }
+    for name, picture in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        picture.save(tmp_path / name)
+    report = dslint.check(tmp_path, use_cache=False, probe=False, select=["D002", "D003"])
+    leaks = [f for f in report.findings if f.rule_id == "D002"]
+    conflicts = [f for f in report.findings if f.rule_id == "D003"]
+    assert sorted(g["samples"] for f in leaks for g in f.evidence["groups"]) == [
+        ["train/cat/0.png", "val/dog/1.png"],
+        ["train/cat/2.png", "val/dog/3.jpg"],
+    ]
+    assert [f.evidence["samples"] for f in conflicts] == [["train/cat/2.png", "val/dog/3.jpg"]]
+
+
 def test_crops_of_whole_pixels_of_small_spectrograms_are_found(tmp_path: Path) -> None:
     """Log-mel spectrograms of chirps, 64×64, and crops of 3 pixels of four of them
     (2, 2, 63, 63: the odd pixel left over first), not resized back, beside four

@@ -62,6 +62,7 @@ BLOCKS = 8  # block means per side for a pair's coarse measure
 BOUND_SIDES = (4, BLOCKS)
 BOUND_SLACK = 1e-3  # grey levels: float rounding, so the bound never wrongly rules out
 MAX_HUE = 30.0  # levels of 255: the largest colour difference a copy shows in a block
+SPREAD_BLOCK = 8  # pixels a side of the blocks a copy's difference is spread over
 HUE_BLOCK = 4  # pixels per side of the blocks whose colours are compared
 GREY_CHUNK = 1_024  # thumbnails made grey at a time: 4 MB each of a few temporaries
 PAIR_CHUNK = 2_048  # pairs measured at a time: their pictures gathered, 8 MB a side
@@ -85,6 +86,19 @@ def spreads(pictures: np.ndarray) -> np.ndarray:
     """Each grey picture's standard deviation, from its values as `grey` centres them:
     numpy's std would hold a copy of every picture's deviations (80 MB for 20,000)."""
     return np.sqrt(np.einsum("ij,ij->i", pictures, pictures) / pictures.shape[1])
+
+
+def block_residuals(wide: np.ndarray, narrow: np.ndarray) -> np.ndarray:
+    """For pairs of centred grey pictures (a row each, paired by position), the largest
+    root-mean-square over the `SPREAD_BLOCK`-pixel blocks of what is left of the narrow
+    picture once the closest line through the wide one is taken off (as `residuals`
+    measures it over the whole picture). A copy's difference is noise spread over the
+    picture; two look-alikes differ where their content does (the digits of two
+    speed-limit signs), which the whole picture's residual dilutes."""
+    dot = np.einsum("ij,ij->i", wide, narrow).astype(np.float64)
+    gain = dot / np.maximum(np.einsum("ij,ij->i", wide, wide), 1e-6)
+    left_over = narrow - gain[:, None].astype(np.float32) * wide
+    return np.sqrt((left_over * left_over) @ _pooling(SIZE // SPREAD_BLOCK)).max(axis=1)
 
 
 def hues(thumbnails: list[bytes]) -> np.ndarray:

@@ -115,17 +115,20 @@ class Context:
         return {path: _read(Path(root) / path) for path in paths}
 
     def near_groups(
-        self, max_distance: int | None = None, within_splits: bool = False
+        self, max_distance: int | None = None, within_splits: bool = False, spread: bool = False
     ) -> list[NearGroup]:
         """Confirmed near-duplicate groups (a sample and its copies, never a chain): images
         whose fingerprints are within `max_distance` bits (the default reach when None)
         and recordings by their audio fingerprint. Exact copies are left out. With
-        `within_splits`, groups of the pairs inside one split only."""
+        `within_splits`, groups of the pairs inside one split only; with `spread`, of
+        images only the pairs whose difference is spread over the picture, as a copy's
+        is."""
         from dslint.analysis.near import DEFAULT_DISTANCE, near_groups
 
         distance = DEFAULT_DISTANCE if max_distance is None else max_distance
         return self._once(
-            ("near", distance, within_splits), lambda: near_groups(self, distance, within_splits)
+            ("near", distance, within_splits, spread),
+            lambda: near_groups(self, distance, within_splits, spread),
         )
 
     def split_values(self) -> dict[str, SplitValues]:
