@@ -653,6 +653,20 @@ def test_a_manifest_naming_a_file_by_its_bare_name_finds_it_in_a_subfolder(tmp_p
     assert dataset.missing_files == []
 
 
+def test_a_manifest_with_semicolons_names_its_files_in_a_subfolder(tmp_path: Path) -> None:
+    """As GTSRB ships its test set: Final_Test/GT-final_test.csv, semicolons between
+    its cells (`Filename;Width;Height;ClassId`), naming Images/00000.ppm by its bare
+    name. Read as a comma CSV it was one column, no manifest, and Images/ one class."""
+    for i in range(4):
+        image(tmp_path / f"Images/{i:05d}.png", seed=i)
+    rows = "".join(f"{i:05d}.png;32;32;{i % 2 + 14}\n" for i in range(4))
+    (tmp_path / "GT-final_test.csv").write_text("Filename;Width;Height;ClassId\n" + rows)
+    dataset = discover(tmp_path)
+    assert dataset.layout.startswith("manifest GT-final_test.csv (columns 'Filename', 'ClassId')")
+    assert counts(dataset) == {"train": {14: 2, 15: 2}}
+    assert dataset.missing_files == []
+
+
 def test_absolute_paths_and_a_manifest_outside_the_dataset(tmp_path: Path) -> None:
     rows = []
     for i in range(4):

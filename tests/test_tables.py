@@ -60,6 +60,21 @@ def test_a_latin_1_table_is_read(tmp_path: Path) -> None:
     assert dataset.layout.endswith("; not UTF-8, read as Latin-1: train.csv)")
 
 
+def test_a_table_with_semicolons_is_read_by_its_columns(tmp_path: Path) -> None:
+    """As UCI's wine-quality tables are saved: `"fixed acidity";"alcohol";"quality"`.
+    A comma in the header keeps commas, whatever semicolons its cells hold."""
+    from dslint.discover.table_reader import delimiter_of
+
+    rows = "".join(f"{7 + i % 3}.{i};{9 + i % 2}.5;{5 + i % 2}\n" for i in range(20))
+    (tmp_path / "winequality-red.csv").write_text('"fixed acidity";"alcohol";"quality"\n' + rows)
+    dataset = discover(tmp_path)
+    assert {s.label for s in dataset.samples} == {5, 6}
+    assert delimiter_of(".csv", b"name,note\n") == ","
+    assert delimiter_of(".csv", b"name,note;more\n") == ","
+    assert delimiter_of(".tsv", b"a;b\n") == "\t"
+    assert delimiter_of(".parquet", b"PAR1") is None
+
+
 def test_a_csv_naming_data_files_stays_a_manifest(tmp_path: Path) -> None:
     (tmp_path / "labels.csv").write_text("path,label\na.png,0\nb.png,1\n")
     dataset = discover(tmp_path)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from dslint.discover.table_reader import FIRST_LINE, delimiter_of
 from dslint.errors import DslintError
 from dslint.model.dataset import split_of_name
 from dslint.model.lfs import FETCH, MAX_POINTER, pointer_size, unfetched
@@ -46,6 +47,7 @@ LABEL_COLUMNS = (
     # as widely shared datasets name it: HAM10000's and ISIC's diagnoses, FER-2013's
     # emotions, sentiment corpora's
     *("dx", "diagnosis", "emotion", "sentiment"),
+    *("classid", "class_id"),  # GTSRB's traffic signs
 )
 SPLIT_COLUMNS = ("split", "subset", "set", "partition")
 
@@ -193,8 +195,9 @@ def read_rows(file: Path, opener: Opener = _open_local) -> list[list[str]]:
     """A manifest's cells as rows of text (CSV, TSV or Parquet), header first."""
     if file.suffix.lower() == ".parquet":
         return _read_parquet(file, opener)
-    delimiter = "\t" if file.suffix.lower() == ".tsv" else ","
     try:
+        with opener(file) as raw:
+            delimiter = delimiter_of(file.suffix, raw.readline(FIRST_LINE)) or ","
         with io.TextIOWrapper(opener(file), encoding="utf-8-sig", newline="") as handle:
             rows = [row for row in csv.reader(handle, delimiter=delimiter)]
         _refuse_a_pointer(file, "\n".join(delimiter.join(row) for row in rows[:4]).encode())

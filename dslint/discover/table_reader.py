@@ -28,6 +28,23 @@ FOLLOWING = 200  # rows after the first that tell whether the first is a header
 
 Opener = Callable[[], IO[bytes]]
 DELIMITERS = {".csv": ",", ".tsv": "\t"}
+FIRST_LINE = 1 << 16  # bytes of a CSV's first line looked at for its delimiter
+
+
+def delimiter_of(suffix: str, first_line: bytes) -> str | None:
+    """The delimiter of a table by its suffix (None for one that is no CSV or TSV),
+    given its first line: a .csv whose first line holds semicolons and no commas has
+    semicolons, as spreadsheets in many locales save CSV, and GTSRB ships its
+    annotations (`Filename;Width;...;ClassId`)."""
+    delimiter = DELIMITERS.get(suffix.lower())
+    if delimiter == "," and b";" in first_line and b"," not in first_line:
+        return ";"
+    return delimiter
+
+
+def _delimiter(open_file: Opener, name: str) -> str | None:
+    with open_file() as handle:
+        return delimiter_of(Path(name).suffix, handle.readline(FIRST_LINE))
 
 
 def encoding_of(open_file: Opener, name: str) -> str:
@@ -75,7 +92,7 @@ def batches(
                 table = pj.read_json(handle)
             yield from (table.select(columns) if columns else table).to_batches()
             return
-        delimiter = DELIMITERS.get(suffix, ",")
+        delimiter = _delimiter(open_file, name) or ","
         yield from _csv_batches(open_file, delimiter, encoding, columns, malformed)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, OSError, KeyError) as exc:
         raise DslintError(f"table {name} cannot be read: {exc}") from None
@@ -169,7 +186,7 @@ def _is_data_row(first: list[str], following: list[list[str]]) -> bool:
 
 def headerless(open_file: Opener, name: str, encoding: str) -> bool:
     """Whether a CSV or TSV table starts with data, not a header (see `_is_data_row`)."""
-    delimiter = DELIMITERS.get(Path(name).suffix.lower())
+    delimiter = _delimiter(open_file, name)
     return delimiter is not None and _column_names(open_file, delimiter, encoding)[1]
 
 
@@ -237,4 +254,5 @@ def read_frame(data: bytes, name: str):  # -> pandas.DataFrame
     parts = [b.to_pandas() for b in batches(open_file, name, encoding)]
     frame = as_strings(pd.concat(parts, ignore_index=True)) if parts else pd.DataFrame()
     frame.attrs["encoding"] = encoding
+    frame.attrs["delimiter"] = _delimiter(open_file, name)
     return frame

@@ -215,7 +215,8 @@ def write_table(frame, target: Path) -> None:
     elif suffix == ".jsonl":
         frame.to_json(target, orient="records", lines=True, force_ascii=False)
     else:
-        frame.to_csv(target, sep="\t" if suffix == ".tsv" else ",", index=False)
+        delimiter = frame.attrs.get("delimiter") or ("\t" if suffix == ".tsv" else ",")
+        frame.to_csv(target, sep=delimiter, index=False)
 
 
 def _array_files(dataset: Dataset) -> set[str]:
