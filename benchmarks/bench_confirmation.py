@@ -39,7 +39,9 @@ def one(data: Path, mode: str) -> dict[str, float]:
 
         def everything(ctx, images, pairs):  # every candidate taken as confirmed
             count = len(pairs.left)
-            return pairs, near.Evidence(np.zeros(count), np.zeros((count, 2), np.int64))
+            return pairs, near.Evidence(
+                np.zeros(count), np.zeros((count, 2), np.int64), np.ones(count, bool)
+            )
 
         near._confirmed = everything
     tier = [0.0]
