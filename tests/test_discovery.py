@@ -667,6 +667,32 @@ def test_a_manifest_with_semicolons_names_its_files_in_a_subfolder(tmp_path: Pat
     assert dataset.missing_files == []
 
 
+def test_gtsrb_s_split_folders_one_of_class_folders_one_labelled_by_its_manifest(
+    tmp_path: Path,
+) -> None:
+    """GTSRB as shipped: Final_Training/Images/00000/ … (class folders under an
+    Images/ folder), and Final_Test/GT-final_test.csv (semicolons, `ClassId`) naming
+    Final_Test/Images/00000.ppm. Final_ says nothing of the split; the class folders'
+    numbers are the manifest's classes (`00001/` is class 1)."""
+    for cls in range(2):
+        for i in range(2):
+            image(tmp_path / f"Final_Training/Images/{cls:05d}/{i:05d}_00000.png", seed=2 * cls + i)
+        (tmp_path / f"Final_Training/Images/{cls:05d}/GT-{cls:05d}.csv").write_text(
+            "Filename;ClassId\n"
+        )
+        image(tmp_path / f"Final_Test/Images/{cls:05d}.png", seed=10 + cls)
+    (tmp_path / "Final_Test/GT-final_test.csv").write_text(
+        "Filename;Width;Height;ClassId\n00000.png;32;32;0\n00001.png;32;32;1\n"
+    )
+    dataset = discover(tmp_path)
+    assert dataset.layout == (
+        "class folders in split folders (Final_Test → test, Final_Training → train); "
+        "Final_Test labelled by Final_Test/GT-final_test.csv"
+    )
+    assert counts(dataset) == {"train": {0: 2, 1: 2}, "test": {0: 1, 1: 1}}
+    assert dataset.missing_files == []
+
+
 def test_absolute_paths_and_a_manifest_outside_the_dataset(tmp_path: Path) -> None:
     rows = []
     for i in range(4):

@@ -48,6 +48,10 @@ CACHE_DIR_NAME = ".dslint_cache"
 UNLABELLED_FOLDERS = {"unsup", "unlabeled", "unlabelled", "unlabeled_data", "unlabelled_data"}
 
 
+# a split folder's one folder named so holds its pictures (GTSRB's Final_Training/Images/)
+INNER = frozenset({"images", "imgs", "pictures", "data", "files"})
+
+
 def discover(
     path: str | Path,
     manifest: str | Path | None = None,
@@ -406,40 +410,10 @@ def _from_manifests(root: Path, manifests: list[Manifest], walk: Tree) -> Datase
         label_source="manifest",
         manifest=", ".join(str(m.file) for m in manifests),
     )
-    dataset.label_files = [_relative(m.file, root) for m in manifests]
     by_stem: dict[Path, dict[str, Path]] = {}  # per folder: its data files by name sans extension
     by_tail: list[tuple[str, Path]] = []  # rows whose path was written from elsewhere
     for manifest in manifests:
-        base = manifest.file.parent
-        file_split = _split_of_manifest(manifest)
-        named_as = _relative(manifest.file, root)
-        if manifest.label_column is None:
-            dataset.one_hot_labels.append(named_as)
-        else:
-            dataset.label_columns[named_as] = manifest.label_column
-        # the rows name files from the manifest's folder, else from the dataset's (a
-        # manifest given apart: `dslint check audio --manifest meta/esc50.csv`)
-        folders = list(dict.fromkeys((base, root)))
-        for row in manifest.rows:
-            file = _named_file(row.path, folders, walk, by_stem, by_tail)
-            if file is None:
-                dataset.missing_files.append((f"{named_as}:{row.line}", row.path))
-                continue
-            rel = _relative(file, root)
-            if walk.excluded(rel) or not walk.allows(file, rel):
-                continue
-            split = _normalise_split(row.split) or file_split or _split_from_path(rel) or "train"
-            dataset.manifest_rows[rel] = (named_as, row.line)
-            parent = Path(rel).parent.name or None
-            dataset.samples.append(
-                Sample(
-                    source=rel,
-                    label=parse_label(row.label),
-                    split=split,
-                    path=rel,
-                    folder_label=parent,
-                )
-            )
+        _add_manifest_rows(dataset, root, manifest, walk, by_stem, by_tail)
     if by_tail:
         named, file = by_tail[0]
         dataset.layout += (
@@ -448,6 +422,46 @@ def _from_manifests(root: Path, manifests: list[Manifest], walk: Tree) -> Datase
         )
     _add_unnamed_files(dataset, root, walk)
     return dataset
+
+
+def _add_manifest_rows(
+    dataset: Dataset,
+    root: Path,
+    manifest: Manifest,
+    walk: Tree,
+    by_stem: dict[Path, dict[str, Path]],
+    by_tail: list[tuple[str, Path]],
+    split_of_folder: str | None = None,
+) -> None:
+    """The samples a manifest's rows name, under the dataset's `root`, in the split its
+    rows, its name, `split_of_folder` (a split folder's manifest) or their paths say."""
+    base = manifest.file.parent
+    file_split = _split_of_manifest(manifest) or split_of_folder
+    named_as = _relative(manifest.file, root)
+    dataset.label_files.append(named_as)
+    if manifest.label_column is None:
+        dataset.one_hot_labels.append(named_as)
+    else:
+        dataset.label_columns[named_as] = manifest.label_column
+    # the rows name files from the manifest's folder, else from the dataset's (a
+    # manifest given apart: `dslint check audio --manifest meta/esc50.csv`)
+    folders = list(dict.fromkeys((base, root)))
+    for row in manifest.rows:
+        file = _named_file(row.path, folders, walk, by_stem, by_tail)
+        if file is None:
+            dataset.missing_files.append((f"{named_as}:{row.line}", row.path))
+            continue
+        rel = _relative(file, root)
+        if walk.excluded(rel) or not walk.allows(file, rel):
+            continue
+        split = _normalise_split(row.split) or file_split or _split_from_path(rel) or "train"
+        dataset.manifest_rows[rel] = (named_as, row.line)
+        parent = Path(rel).parent.name or None
+        dataset.samples.append(
+            Sample(
+                source=rel, label=parse_label(row.label), split=split, path=rel, folder_label=parent
+            )
+        )
 
 
 def _named_file(
@@ -646,12 +660,19 @@ def _subfolders(walk: Tree, folder: Path) -> list[str]:
 
 def _unwrapped(walk: Tree, folder: Path) -> Path:
     """`training_set/training_set/` (as unzipping often leaves it) is followed to the
-    inner folder: a folder whose one entry is a folder of its own name."""
+    inner folder: a folder whose one entry is a folder of its own name; and
+    `Final_Training/Images/` (GTSRB's): a folder whose one folder is named as pictures
+    are (`INNER`), beside no data files."""
     while True:
         entries = walk.list_dir(folder)
-        if len(entries) != 1 or not entries[0].is_dir() or entries[0].name != folder.name:
+        if len(entries) == 1 and entries[0].is_dir() and entries[0].name == folder.name:
+            folder = folder / entries[0].name
+            continue
+        inside = [e.name for e in entries if e.is_dir()]
+        files = [e.name for e in entries if not e.is_dir()]
+        if len(inside) != 1 or inside[0].lower() not in INNER or any(map(is_data_file, files)):
             return folder
-        folder = folder / entries[0].name
+        folder = folder / inside[0]
 
 
 def _from_split_folders(
@@ -669,7 +690,14 @@ def _from_split_folders(
         layout="class folders in split folders" + (f" ({'; '.join(notes)})" if notes else ""),
         label_source="folder",
     )
+    by_stem: dict[Path, dict[str, Path]] = {}
+    by_tail: list[tuple[str, Path]] = []
     for split_dir, split in splits.items():
+        manifest = _manifest_of_split(walk, root / split_dir)
+        if manifest is not None:  # GTSRB's Final_Test/GT-final_test.csv
+            _add_manifest_rows(dataset, root, manifest, walk, by_stem, by_tail, split)
+            dataset.layout += f"; {split_dir} labelled by {_relative(manifest.file, root)}"
+            continue
         folder = _unwrapped(walk, root / split_dir)
         prefix = folder.relative_to(root).as_posix() + "/"
         files = [
@@ -696,7 +724,37 @@ def _from_split_folders(
             count = _count_data_files(walk, root / other)
             why = "that were not checked: not a split, its folders are not the splits' classes"
             dataset.unused_folders.append((other, count, why))
+    _number_folder_labels(dataset)
     return dataset
+
+
+def _manifest_of_split(walk: Tree, folder: Path) -> Manifest | None:
+    """The one manifest at the top of a split folder that holds no class folders of its
+    own, naming the split's files (GTSRB's Final_Test/GT-final_test.csv for
+    Final_Test/Images/); None where there is none, or several."""
+    entries = walk.list_dir(folder)
+    if len([e for e in entries if e.is_dir() and e.name.lower() not in INNER]) > 0:
+        return None
+    files = sorted(e.name for e in entries if not e.is_dir())
+    try:
+        manifests = _manifests_in(folder, files, walk, CHOSEN_BY_DSLINT)
+    except DslintError:
+        return None
+    return manifests[0] if len(manifests) == 1 else None
+
+
+def _number_folder_labels(dataset: Dataset) -> None:
+    """Class folders named by numbers (`00014/`) beside a split labelled by a manifest's
+    numbers (`14`), as GTSRB ships them: the folders' labels become those numbers."""
+    labels = [s.label for s in dataset.samples]
+    if not any(isinstance(label, int) for label in labels):
+        return
+    named = [label for label in labels if isinstance(label, str)]
+    if not named or not all(label.isdigit() for label in named):
+        return
+    dataset.samples[:] = [
+        s._replace(label=int(s.label)) if isinstance(s.label, str) else s for s in dataset.samples
+    ]
 
 
 def _from_file_names(root: Path, walk: Tree, pattern: NameLabels) -> Dataset:

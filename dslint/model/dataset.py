@@ -22,7 +22,8 @@ SPLIT_ALIASES = {
     "eval": "test",
     "evaluation": "test",
 }
-SPLIT_NOISE = {"set", "seg", "data", "dataset", "split", "images", "imgs", "files"}
+# words that say nothing of a split (GTSRB's Final_Training and Final_Test are theirs)
+SPLIT_NOISE = {"set", "seg", "data", "dataset", "split", "images", "imgs", "files", "final"}
 SPLIT_ORDER = ("train", "val", "test")
 AUGMENTED = {"aug", "augment", "augmented", "augmentation", "augmentations"}
 # a split named by one of these alone is more training data: `augmented/` beside
