@@ -733,7 +733,7 @@ def _manifest_of_split(walk: Tree, folder: Path) -> Manifest | None:
     own, naming the split's files (GTSRB's Final_Test/GT-final_test.csv for
     Final_Test/Images/); None where there is none, or several."""
     entries = walk.list_dir(folder)
-    if len([e for e in entries if e.is_dir() and e.name.lower() not in INNER]) > 0:
+    if any(e.is_dir() and e.name.lower() not in INNER for e in entries):
         return None
     files = sorted(e.name for e in entries if not e.is_dir())
     try:
