@@ -397,6 +397,23 @@ def test_a_crop_says_how_much_of_each_side_it_lacks(cropped: tuple[int, int], sa
     assert group.how == "1.2 grey levels apart at 32×32, brightness matched" + said
 
 
+def test_a_star_shows_its_members_in_other_splits_first() -> None:
+    """A track of frames of one traffic sign in train and one frame in test, centred on
+    a train frame: the test frame, the leak, is named first, then the train ones."""
+    from dslint.analysis.near import NearGroup
+    from dslint.model.dataset import Sample
+
+    def frame(split: str, name: str) -> Sample:
+        return Sample(name, 14, split, name)
+
+    members = [frame("train", f"train/00014/{i}.ppm") for i in range(6)]
+    group = NearGroup((*members, frame("test", "test/00666.ppm")), 4, residual=2.0)
+    assert group.shown() == (
+        "train/00014/0.ppm ≈ each of test/00666.ppm, train/00014/1.ppm, train/00014/2.ppm, "
+        "train/00014/3.ppm and 2 more"
+    )
+
+
 def test_each_picture_s_closest_candidate_goes_on_to_the_crop_fit() -> None:
     from dslint.analysis.crops import closest
 

@@ -99,9 +99,17 @@ class NearGroup:
 
     def shown(self) -> str:
         """'a ≈ b', or for a star 'centre ≈ each of a, b': its members are copies of
-        the centre, not necessarily of each other."""
-        centre, *others = self.names()
-        return f"{centre} ≈ " + ("each of " if len(others) > 1 else "") + examples(others, 4)
+        the centre, not necessarily of each other. Members in another split than the
+        centre's come first: of a track of frames in train and a few in test, the
+        test frames are the leak."""
+        centre, *others = self.members
+        others.sort(key=lambda sample: sample.split == centre.split)  # stable
+        names = [s.path or s.source for s in others]
+        return (
+            f"{centre.path or centre.source} ≈ "
+            + ("each of " if len(names) > 1 else "")
+            + examples(names, 4)
+        )
 
 
 def near_groups(
