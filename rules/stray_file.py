@@ -30,8 +30,9 @@ class StrayFile(Rule):
         3 non-data files in class folders: .DS_Store ×2, notes.txt ×1.
 
     How to fix:
-        Delete the stray files (`find data -name .DS_Store -delete`), or move data
-        files into the class folder they belong to.
+        Delete the stray files (`find data -name .DS_Store -delete`); move notes and
+        tables (GTSRB's per-class annotation CSVs) out of the folders, or have the loader
+        read data files only; move data files into the class folder they belong to.
     """
 
     id = "F002"
@@ -54,7 +55,12 @@ class StrayFile(Rule):
                 paths=sorted(stray),
                 evidence={"count": len(stray), "by_name": dict(names)},
                 fix="Delete them (`find DATA -name .DS_Store -delete`), or move notes and lists "
-                "out of the dataset's folders.",
+                "out of the dataset's folders."
+                if any(_is_litter(PurePosixPath(p).name) for p in stray)
+                # GTSRB's per-class annotation tables, IMDB's lists of URLs: no litter
+                else "Move these notes and tables out of the class and split folders, or have "
+                "the loader read data files only (by their extensions): a loader that lists a "
+                "folder takes them for samples.",
             )
         links = ctx.dataset.skipped_links
         if links:
@@ -87,8 +93,13 @@ def _where(ctx: Context, stray: list[str]) -> str:
     return f"{' and '.join(sorted(places, reverse=True))} folders"
 
 
+def _is_litter(name: str) -> bool:
+    """What operating systems and editors leave behind (.DS_Store, Thumbs.db)."""
+    return name.startswith(".") or is_tool_file(name)
+
+
 def _kind_of_stray(name: str) -> str:
     """.DS_Store and Thumbs.db by name, other files by extension (*.txt)."""
-    if name.startswith(".") or is_tool_file(name) or "." not in name:
+    if _is_litter(name) or "." not in name:
         return name
     return "*" + PurePosixPath(name).suffix.lower()

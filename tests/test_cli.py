@@ -45,6 +45,18 @@ def test_the_text_report_lists_a_single_file_the_message_does_not_name(tmp_path:
     ]
 
 
+def test_tables_in_class_folders_are_to_be_moved_not_deleted(tmp_path: Path) -> None:
+    """GTSRB keeps an annotation table in each class folder (`00014/GT-00014.csv`): the
+    fix moves them, or has the loader skip them, where litter is deleted."""
+    data = class_folders(tmp_path / "data", {"train": {"cat": 2, "dog": 2}})
+    for name in ("cat", "dog"):
+        (data / f"train/{name}/GT-{name}.csv").write_text("Filename;ClassId\n")
+    finding = run_cli("check", data, "--no-cache", "--select", "F002").stdout
+    assert "2 files in class folders are not data: *.csv ×2" in finding
+    assert "fix: Move these notes and tables out of the class and split folders" in finding
+    assert "find DATA -name .DS_Store -delete" not in finding
+
+
 def test_warnings_alone_exit_0_unless_fail_on_warning(tmp_path: Path) -> None:
     assert run_cli("check", HEART, "--cache-dir", tmp_path).returncode == 0
     assert run_cli("check", HEART, "--cache-dir", tmp_path, "--fail-on", "warning").returncode == 1
