@@ -690,6 +690,7 @@ def test_gtsrb_s_split_folders_one_of_class_folders_one_labelled_by_its_manifest
         "Final_Test labelled by Final_Test/GT-final_test.csv"
     )
     assert counts(dataset) == {"train": {0: 2, 1: 2}, "test": {0: 1, 1: 1}}
+    assert dataset.label_source == "folder and manifest"
     assert dataset.missing_files == []
 
 

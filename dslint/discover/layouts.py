@@ -697,6 +697,7 @@ def _from_split_folders(
         if manifest is not None:  # GTSRB's Final_Test/GT-final_test.csv
             _add_manifest_rows(dataset, root, manifest, walk, by_stem, by_tail, split)
             dataset.layout += f"; {split_dir} labelled by {_relative(manifest.file, root)}"
+            dataset.label_source = "folder and manifest"
             continue
         folder = _unwrapped(walk, root / split_dir)
         prefix = folder.relative_to(root).as_posix() + "/"

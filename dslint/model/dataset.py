@@ -79,8 +79,9 @@ class Dataset:
     """A discovered dataset.
 
     `label_source` says where labels come from: "folder" (class folder names),
-    "manifest" (a label column), "array" (a y array) or "table" (a table of samples,
-    whose rows are its samples; `table_columns` says what the scan reads of each).
+    "manifest" (a label column), "folder and manifest" (split folders, one labelled by
+    its manifest: GTSRB's), "array" (a y array) or "table" (a table of samples, whose
+    rows are its samples; `table_columns` says what the scan reads of each).
     The other lists record what discovery saw but did not turn into samples:
     `stray_files` (paths), `stray_dirs` (path, "class" or "inside" a class folder,
     data files within), `empty_classes` (split, class, path), `missing_files`
