@@ -50,7 +50,14 @@ from numpy.lib.stride_tricks import sliding_window_view
 from PIL import Image
 
 from dslint.analysis.confirm import block_means, renumbered, residuals, unexplained
-from dslint.analysis.fingerprint import CROPS, SIZE, by_box, crop_spans, span_resampling
+from dslint.analysis.fingerprint import (
+    CROPS,
+    SIZE,
+    SMALL,
+    by_box,
+    crop_spans,
+    span_resampling,
+)
 from dslint.scan.decode import (
     ARRAY_MODES,
     JPEG_MODES,
@@ -110,10 +117,10 @@ PAIR_CHUNK = 1_024
 SHORTLIST = 2.0
 SIDE = 64  # pixels a side an original is decoded at (at least), or reduced to
 MAX_PIXELS = MAX_DECODE_PIXELS  # larger originals are not read, as the scan does not
-# pixels on the shorter side under which an original is decoded as it is (`decoded`
-# reduces larger ones): a crop of whole pixels of it is placed on every pixel (`placed`)
-SMALL = 2 * SIDE
-PIXEL_CROP = 0.8  # of each side of the wider picture: the least a pixel crop keeps
+# of each side of the wider picture: the least a crop of whole pixels keeps. The wider
+# is small (fingerprint.SMALL, as for the prints of whole pixels): under 2 × SIDE a
+# side, which `decoded` leaves as it is, so the crop is placed on its pixels (`placed`)
+PIXEL_CROP = 0.8
 # times a pair's limit: what a crop of whole pixels may differ by from the pixels it
 # was placed on (`placed`) to be fitted from there; a pair further off is a crop resized
 # since, or none, and is aligned on the thumbnails, as is a pair that did not fit from

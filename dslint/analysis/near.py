@@ -253,8 +253,8 @@ def _confirmed(
     cropped = np.zeros((len(left), 2), np.int64)
     unconfirmed = np.flatnonzero(~confirmed & both_known)
     read = partial(_originals, ctx, [images[i][0] for i in involved])
-    sizes = np.array([(images[i][1].width or 0, images[i][1].height or 0) for i in involved])
-    crop = crops.fitted(rows, left, right, unconfirmed, allowed, read, sizes.reshape(-1, 2))
+    sizes = np.array([images[i][1].dimensions for i in involved]).reshape(-1, 2)  # (0, 2) if none
+    crop = crops.fitted(rows, left, right, unconfirmed, allowed, read, sizes)
     confirmed[crop.pairs], found[crop.pairs], cropped[crop.pairs] = True, crop.residual, crop.cut
     confirmed &= _same_colours(thumbnails, left, right, confirmed, crop)
     if confirmed.any():

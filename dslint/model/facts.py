@@ -62,9 +62,10 @@ class FileFacts:
     arrays: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
-    def aspect(self) -> float:
-        """An image's width over its height (1 when unknown)."""
-        return self.width / self.height if self.width and self.height else 1.0
+    def dimensions(self) -> tuple[int, int]:
+        """An image's width and height in pixels ((0, 0) when unknown): what its crops are
+        fingerprinted and placed by."""
+        return (self.width, self.height) if self.width and self.height else (0, 0)
 
     def __reduce__(self) -> tuple:
         """Pickled as the constructor's arguments (for the scan's worker processes):

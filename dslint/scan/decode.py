@@ -53,7 +53,7 @@ def fingerprint_images(batch: list[FileFacts]) -> None:
     images = [f for f in batch if f.kind == "image" and f.thumbnail and not f.error]
     if images:
         thumbnails = [f.thumbnail for f in images]
-        sizes = np.array([(f.width or 0, f.height or 0) for f in images])
+        sizes = np.array([f.dimensions for f in images])
         found = zip(
             as_signed(fingerprints(thumbnails)),
             tints(thumbnails).tolist(),
